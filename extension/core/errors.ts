@@ -1,0 +1,161 @@
+/**
+ * Typed errors with stable codes. Every message names the model (and field or action) at fault.
+ * Catch `SpectorError` for all of them, or a subclass for one kind; `code` never changes meaning.
+ */
+
+export type SpectorErrorCode =
+  | 'SPECTOR_VALIDATION'
+  | 'SPECTOR_NOT_FOUND'
+  | 'SPECTOR_ID_NOT_ALLOWED'
+  | 'SPECTOR_UNKNOWN_ACTION'
+  | 'SPECTOR_UNSUPPORTED_WRITE'
+  | 'SPECTOR_CONFLICT'
+  | 'SPECTOR_REPLAY'
+  | 'SPECTOR_CONFIGURATION'
+
+export abstract class SpectorError extends Error {
+  abstract readonly code: SpectorErrorCode
+  /** The Prisma model the error is about. */
+  readonly model: string
+
+  constructor(model: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.model = model
+    this.name = new.target.name
+  }
+}
+
+/** Field name -> what is wrong with it. `_` holds errors that belong to no single field. */
+export type FieldErrors = Record<string, string[]>
+
+/** A command's attrs were rejected by the payload schema or by the changeset. Nothing was written. */
+export class SpectorValidationError extends SpectorError {
+  readonly code = 'SPECTOR_VALIDATION' as const
+  readonly action: string
+  readonly errors: FieldErrors
+
+  constructor(model: string, action: string, errors: FieldErrors) {
+    const list = Object.entries(errors)
+      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
+      .join('; ')
+    super(model, `${model}.${action} rejected: ${list}`)
+    this.action = action
+    this.errors = errors
+  }
+
+  /** The names of the fields that were rejected. */
+  get fields(): string[] {
+    return Object.keys(this.errors)
+  }
+}
+
+/** The record does not exist or was deleted (Prisma's P2025 meaning). */
+export class SpectorNotFoundError extends SpectorError {
+  readonly code = 'SPECTOR_NOT_FOUND' as const
+  /** Prisma's code for the same situation, for code that already handles P2025. */
+  readonly prismaCode = 'P2025'
+  readonly recordId: string | undefined
+  readonly reason: 'no-events' | 'deleted' | 'no-row'
+
+  constructor(model: string, recordId: string | undefined, reason: 'no-events' | 'deleted' | 'no-row', detail?: string) {
+    const what = recordId === undefined ? `No ${model} record matches` : `${model} ${recordId}`
+    const why =
+      reason === 'deleted'
+        ? 'was deleted'
+        : reason === 'no-row'
+          ? 'was not found'
+          : 'has no events (a row written before prisma-spector? import it with bringup)'
+    super(model, `${what} ${why}${detail ? `: ${detail}` : ''}`)
+    this.recordId = recordId
+    this.reason = reason
+  }
+}
+
+/** The caller supplied the primary key; prisma-spector assigns it (the id of the record's first event). */
+export class SpectorIdNotAllowedError extends SpectorError {
+  readonly code = 'SPECTOR_ID_NOT_ALLOWED' as const
+  readonly field: string
+
+  constructor(model: string, field: string) {
+    super(
+      model,
+      `${model}.${field} is assigned by prisma-spector (the id of the record's first event); remove it from the data`,
+    )
+    this.field = field
+  }
+}
+
+/** `execute` was called with an action the model does not declare. */
+export class SpectorUnknownActionError extends SpectorError {
+  readonly code = 'SPECTOR_UNKNOWN_ACTION' as const
+  readonly action: string
+
+  constructor(model: string, action: string, known: readonly string[]) {
+    const list = known.length ? known.join(', ') : 'none declared'
+    super(model, `${model} has no action "${action}" (custom actions: ${list}; add it to @evented(actions=[...]))`)
+    this.action = action
+  }
+}
+
+/** A write that would bypass the event log, so it was refused before anything was written. */
+export class SpectorUnsupportedWriteError extends SpectorError {
+  readonly code = 'SPECTOR_UNSUPPORTED_WRITE' as const
+  readonly operation: string
+  /** The field or relation path at fault, when there is one. */
+  readonly path: string | undefined
+
+  constructor(model: string, operation: string, reason: string, path?: string) {
+    super(model, `${model}.${operation} refused: ${reason}`)
+    this.operation = operation
+    this.path = path
+  }
+}
+
+/** Another writer appended to the record first, more times than the retries allowed, or an expected sequence did not match. */
+export class SpectorConflictError extends SpectorError {
+  readonly code = 'SPECTOR_CONFLICT' as const
+  readonly recordId: string
+  readonly expectedSequence: number | undefined
+  readonly actualSequence: number | undefined
+
+  constructor(model: string, recordId: string, message: string, expected?: number, actual?: number, cause?: unknown) {
+    super(model, `${model} ${recordId}: ${message}`, { cause })
+    this.recordId = recordId
+    this.expectedSequence = expected
+    this.actualSequence = actual
+  }
+}
+
+/** A stored event could not be replayed (its payload does not decode, or the changeset rejected it). */
+export class SpectorReplayError extends SpectorError {
+  readonly code = 'SPECTOR_REPLAY' as const
+  readonly recordId: string
+  readonly eventId: string
+  readonly sequence: number
+  readonly errors: FieldErrors
+
+  constructor(model: string, recordId: string, eventId: string, sequence: number, errors: FieldErrors) {
+    const list = Object.entries(errors)
+      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
+      .join('; ')
+    super(
+      model,
+      `${model} ${recordId}: event ${eventId} (sequence ${sequence}) cannot be replayed: ${list}` +
+        ' (an old event needs a version guard in the changeset?)',
+    )
+    this.recordId = recordId
+    this.eventId = eventId
+    this.sequence = sequence
+    this.errors = errors
+  }
+
+  /** The names of the fields that failed. */
+  get fields(): string[] {
+    return Object.keys(this.errors)
+  }
+}
+
+/** prisma-spector was set up wrongly (missing changeset, generated code out of date, ...). */
+export class SpectorConfigurationError extends SpectorError {
+  readonly code = 'SPECTOR_CONFIGURATION' as const
+}

@@ -1,0 +1,182 @@
+/**
+ * One evented model, as the core sees it: its metadata, its payload codec and the user's changeset.
+ * Replays events into state and turns a command into the event to append. No database, no Prisma.
+ */
+import { uuidv4, uuidv7 } from 'uuidv7'
+import { Invalid, toFieldErrors, versionInRange, type Changeset, type ChangesetContext } from './changeset.ts'
+import type { StoredEvent } from './eventLog.ts'
+import { SpectorReplayError, SpectorUnknownActionError, SpectorValidationError } from './errors.ts'
+import type { FieldMetadata, ModelMetadata } from './metadata.ts'
+import { encodePayload, type JsonObject, type ModelCodec } from './payloadCodec.ts'
+
+export type State = Record<string, unknown>
+
+export interface ReplayResult<S> {
+  /** The state after the last event, or null when there were no events or the last was a delete. */
+  state: S | null
+  /** The sequence of the last event read (0 when none). */
+  sequence: number
+  /** How many events were applied. */
+  applied: number
+  deleted: boolean
+}
+
+export interface PreparedEvent<S> {
+  state: S
+  payload: JsonObject
+}
+
+export interface CommandInput {
+  recordId: string
+  eventId: string
+  now: Date
+}
+
+export class EventedModel<S extends State = State> {
+  readonly metadata: ModelMetadata
+  private readonly codec: ModelCodec<S>
+  private readonly changeset: Changeset<S, Record<string, unknown>, string>
+  private readonly fieldNames: ReadonlySet<string>
+
+  constructor(metadata: ModelMetadata, codec: ModelCodec<S>, changeset: Changeset<S, any, any>) {
+    this.metadata = metadata
+    this.codec = codec
+    this.changeset = changeset
+    this.fieldNames = new Set(metadata.fields.map((f) => f.name))
+  }
+
+  get name(): string {
+    return this.metadata.name
+  }
+
+  /** Whether `action` can be passed to `execute`. */
+  assertCustomAction(action: string): void {
+    if (!this.metadata.actions.includes(action)) {
+      throw new SpectorUnknownActionError(this.name, action, this.metadata.actions)
+    }
+  }
+
+  /** Folds events (ordered by sequence) into state. A savepoint resets state; a delete ends it. */
+  replay(recordId: string, events: Iterable<StoredEvent>): ReplayResult<S> {
+    let state: S | null = null
+    let sequence = 0
+    let applied = 0
+    let deleted = false
+    for (const event of events) {
+      sequence = event.sequence
+      applied++
+      if (event.action === 'delete') {
+        state = null
+        deleted = true
+        continue
+      }
+      deleted = false
+      state = this.applyStored(recordId, event.action === 'savepoint' ? null : state, event)
+    }
+    return { state, sequence, applied, deleted }
+  }
+
+  private applyStored(recordId: string, state: S | null, event: StoredEvent): S {
+    const fail = (errors: Record<string, string[]>) =>
+      new SpectorReplayError(this.name, recordId, event.id, event.sequence, errors)
+    const decoded = this.codec.decodeAttrs(event.payload)
+    if (!decoded.ok) throw fail(decoded.errors)
+    const ctx = this.context(event.action, recordId, event.id, event.version, true)
+    const next = this.changeset.apply(state, decoded.value, ctx)
+    if (next instanceof Invalid) throw fail(next.errors)
+    return next
+  }
+
+  /**
+   * Runs a new command against the replayed state: stamps timestamps and defaults, stores the attrs
+   * as JSON, hands the decoded attrs to the changeset. Throws `SpectorValidationError` when the
+   * attrs or the changeset reject it; nothing has been written at that point.
+   */
+  prepare(state: S | null, action: string, attrs: Record<string, unknown>, input: CommandInput): PreparedEvent<S> {
+    const stamped = this.stamp(action, attrs, input.now)
+    const payload = this.encode(action, stamped)
+    const decoded = this.codec.decodeAttrs(payload)
+    if (!decoded.ok) throw new SpectorValidationError(this.name, action, decoded.errors)
+    const ctx = this.context(action, input.recordId, input.eventId, this.metadata.version, false)
+    const next = this.changeset.apply(state, decoded.value, ctx)
+    if (next instanceof Invalid) throw new SpectorValidationError(this.name, action, next.errors)
+    return { state: next, payload }
+  }
+
+  /** The payload of a savepoint of `state`: the changeset's `savepoint`, or every model field. */
+  savepointPayload(state: S): JsonObject {
+    const attrs = this.changeset.savepoint
+      ? this.changeset.savepoint(state, this.metadata.version)
+      : this.pickFields(state)
+    return this.encode('savepoint', attrs)
+  }
+
+  /** Only the model's fields of an object. */
+  pickFields(source: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    for (const name of this.fieldNames) if (name in source) out[name] = source[name]
+    return out
+  }
+
+  private encode(action: string, attrs: Record<string, unknown>): JsonObject {
+    try {
+      return encodePayload(attrs)
+    } catch (error) {
+      throw new SpectorValidationError(this.name, action, { _: [(error as Error).message] })
+    }
+  }
+
+  /** Adds what Prisma would fill in itself: `@default` values on insert, `@updatedAt` on every write. */
+  private stamp(action: string, attrs: Record<string, unknown>, now: Date): Record<string, unknown> {
+    const out = { ...attrs }
+    const inserting = action === 'insert'
+    for (const field of this.metadata.fields) {
+      if (out[field.name] !== undefined) continue
+      if (field.isUpdatedAt) out[field.name] = now
+      else if (inserting && field.default) out[field.name] = defaultValue(field, now)
+    }
+    return out
+  }
+
+  private context(action: string, recordId: string, eventId: string, version: number, replaying: boolean): ChangesetContext<S> {
+    const model = this
+    return {
+      model: this.name,
+      action,
+      recordId,
+      eventId,
+      version,
+      currentVersion: this.metadata.version,
+      replaying,
+      versionIs: (v) => version === v,
+      versionIn: (range) => versionInRange(version, range),
+      cast: (state, attrs) => model.cast(state, attrs as Record<string, unknown>, recordId),
+      invalid: (errors) => new Invalid(toFieldErrors(errors)),
+    }
+  }
+
+  /** The default changeset step: copy model fields from attrs onto state, validate the result. */
+  cast(state: S | null, attrs: Record<string, unknown>, recordId: string): S | Invalid {
+    const candidate: Record<string, unknown> = state ? { ...state } : {}
+    for (const field of this.metadata.fields) {
+      const value = attrs[field.name]
+      if (value !== undefined) candidate[field.name] = value
+      else if (!(field.name in candidate)) candidate[field.name] = field.isList ? [] : null
+    }
+    candidate[this.metadata.idField] = recordId
+    const result = this.codec.validateState(candidate)
+    return result.ok ? result.value : new Invalid(result.errors)
+  }
+}
+
+function defaultValue(field: FieldMetadata, now: Date): unknown {
+  const def = field.default!
+  switch (def.kind) {
+    case 'now':
+      return now
+    case 'uuid':
+      return def.version === 7 ? uuidv7() : uuidv4()
+    case 'value':
+      return def.value
+  }
+}

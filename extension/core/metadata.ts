@@ -1,0 +1,71 @@
+/**
+ * What the generator tells the runtime about an evented model and its event log.
+ * Plain data, no Prisma types: the event-log core reads only this.
+ */
+
+/** Prisma scalar types the payload codec knows how to carry through JSON. */
+export type ScalarType =
+  | 'String'
+  | 'Boolean'
+  | 'Int'
+  | 'BigInt'
+  | 'Float'
+  | 'Decimal'
+  | 'DateTime'
+  | 'Json'
+  | 'Bytes'
+
+/** How a field's value is filled in when a create leaves it out. */
+export type FieldDefault =
+  | { kind: 'now' }
+  | { kind: 'value'; value: unknown }
+  | { kind: 'uuid'; version: 4 | 7 }
+
+export interface FieldMetadata {
+  name: string
+  /** A scalar type, or the name of an enum. */
+  type: string
+  kind: 'scalar' | 'enum'
+  isList: boolean
+  isRequired: boolean
+  isId: boolean
+  /** `@updatedAt`: stamped with the command's time on every event that is not a delete. */
+  isUpdatedAt: boolean
+  default?: FieldDefault
+}
+
+/** A relation field of an evented model (nested writes through it are refused). */
+export interface RelationMetadata {
+  name: string
+  model: string
+}
+
+export interface EventLogMetadata {
+  /** The Prisma model name of the event table, e.g. `Event`. */
+  model: string
+  /** The client property for it, e.g. `event`. */
+  delegate: string
+}
+
+export interface ModelMetadata {
+  /** The Prisma model name, e.g. `Item`. */
+  name: string
+  /** The stable name written into each event's `model` column. */
+  eventName: string
+  /** The client property, e.g. `item`. */
+  delegate: string
+  /** The single string primary-key field. */
+  idField: string
+  /** The schema version stamped on every new event. */
+  version: number
+  /** Custom actions, besides insert, update, delete and savepoint. */
+  actions: readonly string[]
+  /** Scalar and enum fields: the state that events build. */
+  fields: readonly FieldMetadata[]
+  relations: readonly RelationMetadata[]
+  events: EventLogMetadata
+}
+
+/** Actions every evented model has. */
+export const builtInActions = ['insert', 'update', 'delete', 'savepoint'] as const
+export type BuiltInAction = (typeof builtInActions)[number]

@@ -1,0 +1,105 @@
+/**
+ * Prisma's atomic update operators (`{ increment: 1 }`, `set`, `push`, ...) resolved against the
+ * replayed state, so the event records the value the field ends up with and replay reproduces it
+ * without knowing the operator.
+ */
+import { SpectorValidationError } from './errors.ts'
+import type { FieldMetadata, ModelMetadata } from './metadata.ts'
+
+type Arithmetic = 'increment' | 'decrement' | 'multiply' | 'divide'
+const arithmetic: readonly Arithmetic[] = ['increment', 'decrement', 'multiply', 'divide']
+
+interface DecimalLike {
+  plus(x: unknown): DecimalLike
+  minus(x: unknown): DecimalLike
+  times(x: unknown): DecimalLike
+  div(x: unknown): DecimalLike
+}
+
+function isOperatorObject(field: FieldMetadata, value: unknown): value is Record<string, unknown> {
+  if (field.type === 'Json' && !field.isList) return false
+  if (value === null || typeof value !== 'object') return false
+  if (value instanceof Date || value instanceof Uint8Array || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Returns `data` with every operator object replaced by the value it produces on `state`.
+ * Unknown operators and operators on the wrong type are validation errors naming the field.
+ */
+export function resolveUpdateOperators(
+  model: ModelMetadata,
+  state: Record<string, unknown>,
+  data: Record<string, unknown>,
+  action = 'update',
+): Record<string, unknown> {
+  const fields = new Map(model.fields.map((f) => [f.name, f]))
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(data)) {
+    const field = fields.get(name)
+    if (!field || !isOperatorObject(field, value)) {
+      out[name] = value
+      continue
+    }
+    const ops = Object.keys(value)
+    if (ops.length !== 1) {
+      throw new SpectorValidationError(model.name, action, { [name]: [`expected exactly one operator, got ${ops.join(', ') || 'none'}`] })
+    }
+    const op = ops[0]!
+    const operand = value[op]
+    const current = state[name]
+    const reject = (message: string) => new SpectorValidationError(model.name, action, { [name]: [message] })
+    if (op === 'set') {
+      out[name] = operand
+    } else if (op === 'push') {
+      if (!field.isList) throw reject('push works on list fields only')
+      const items = Array.isArray(operand) ? operand : [operand]
+      out[name] = [...((current as unknown[] | null) ?? []), ...items]
+    } else if ((arithmetic as readonly string[]).includes(op)) {
+      out[name] = applyArithmetic(field, op as Arithmetic, current, operand, reject)
+    } else {
+      throw reject(`unknown update operator "${op}"`)
+    }
+  }
+  return out
+}
+
+function applyArithmetic(
+  field: FieldMetadata,
+  op: Arithmetic,
+  current: unknown,
+  operand: unknown,
+  reject: (message: string) => Error,
+): unknown {
+  if (field.isList) throw reject(`${op} does not work on list fields`)
+  // SQL arithmetic on NULL stays NULL, which is what Prisma's operators do.
+  if (current === null || current === undefined) return null
+  switch (field.type) {
+    case 'Int':
+    case 'Float': {
+      if (typeof operand !== 'number') throw reject(`${op} needs a number`)
+      const c = current as number
+      const result = op === 'increment' ? c + operand : op === 'decrement' ? c - operand : op === 'multiply' ? c * operand : c / operand
+      if (field.type === 'Int') {
+        if (op === 'divide' && operand === 0) throw reject('division by zero')
+        return Math.trunc(result)
+      }
+      return result
+    }
+    case 'BigInt': {
+      if (typeof operand !== 'bigint' && typeof operand !== 'number') throw reject(`${op} needs a bigint or an integer`)
+      const c = current as bigint
+      const o = BigInt(operand)
+      if (op === 'divide' && o === 0n) throw reject('division by zero')
+      return op === 'increment' ? c + o : op === 'decrement' ? c - o : op === 'multiply' ? c * o : c / o
+    }
+    case 'Decimal': {
+      const c = current as DecimalLike
+      const method = op === 'increment' ? 'plus' : op === 'decrement' ? 'minus' : op === 'multiply' ? 'times' : 'div'
+      return c[method](operand)
+    }
+    default:
+      throw reject(`${op} works on numeric fields only, not ${field.type}`)
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * prisma-spector runtime: what the generated code and users import from `prisma-spector`.
+ */
+export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
+export type { SpectorOptions, Until, ExecuteOptions } from './prisma/eventedDelegate.ts'
+export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
+export { Invalid, type Changeset, type ChangesetContext, type VersionRange } from './core/changeset.ts'
+export type { StoredEvent, HistoryPoint } from './core/eventLog.ts'
+export type { ModelMetadata, FieldMetadata, RelationMetadata, EventLogMetadata, FieldDefault, ScalarType } from './core/metadata.ts'
+export type { JsonValue, JsonObject, ModelCodec } from './core/payloadCodec.ts'
+export { getAttr, fetchAttr } from './core/attrs.ts'
+export {
+  SpectorError,
+  SpectorValidationError,
+  SpectorNotFoundError,
+  SpectorIdNotAllowedError,
+  SpectorUnknownActionError,
+  SpectorUnsupportedWriteError,
+  SpectorConflictError,
+  SpectorReplayError,
+  SpectorConfigurationError,
+  type SpectorErrorCode,
+  type FieldErrors,
+} from './core/errors.ts'

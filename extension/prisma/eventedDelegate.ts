@@ -1,0 +1,292 @@
+/**
+ * The write path of one evented model on a Prisma client: every command replays the record inside
+ * a transaction, runs the changeset, appends the event and writes the resulting state to the row.
+ *
+ * All database work goes through the client the command was called on (its `$parent`), so a call
+ * on a transaction client joins that transaction (Prisma >= 7.5 opens a SAVEPOINT for the nested
+ * `$transaction`); a call on the plain client opens its own.
+ */
+import { DbNull } from '@prisma/client/runtime/client'
+import { uuidv7 } from 'uuidv7'
+import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
+import { EventedModel, type State } from '../core/eventedModel.ts'
+import {
+  SpectorConflictError,
+  SpectorIdNotAllowedError,
+  SpectorNotFoundError,
+  SpectorUnsupportedWriteError,
+  SpectorValidationError,
+} from '../core/errors.ts'
+import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+import { resolveUpdateOperators } from '../core/updateOperators.ts'
+import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
+
+/** Marks a row write made by prisma-spector itself, so that an override reached again passes it through. */
+export const passThrough: unique symbol = Symbol('prisma-spector.passThrough')
+
+export interface SpectorOptions {
+  /** How often a command is retried after another writer took the record's next sequence. Default 5. */
+  maxRetries?: number
+  /** Options for the transactions prisma-spector opens itself (not used inside a caller's transaction). */
+  transactionOptions?: { maxWait?: number; timeout?: number; isolationLevel?: string }
+}
+
+/** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
+export type Until = string | Date | { sequence: number }
+
+export interface ExecuteOptions {
+  /** Optimistic concurrency: fail with `SpectorConflictError` unless the record's last sequence is this. */
+  expectedSequence?: number
+}
+
+type AnyClient = Record<string, any>
+type Args = Record<string | symbol, any>
+
+const writeOperationsRefused = ['createMany', 'createManyAndReturn', 'updateMany', 'updateManyAndReturn', 'deleteMany'] as const
+export type RefusedOperation = (typeof writeOperationsRefused)[number]
+export const refusedOperations: readonly RefusedOperation[] = writeOperationsRefused
+
+export class EventedDelegate<S extends State = State> {
+  readonly model: EventedModel<S>
+  private readonly options: Required<Pick<SpectorOptions, 'maxRetries'>> & SpectorOptions
+  private readonly fieldNames: Set<string>
+  private readonly relationNames: Set<string>
+  private readonly jsonFields: string[]
+
+  constructor(model: EventedModel<S>, options: SpectorOptions = {}) {
+    this.model = model
+    this.options = { maxRetries: 5, ...options }
+    this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
+    this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
+    this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => f.name)
+  }
+
+  private get meta() {
+    return this.model.metadata
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  async create(client: AnyClient, args: Args): Promise<unknown> {
+    const data = this.writableData('create', args?.data)
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
+    return this.transact(client, eventId, async (tx) => {
+      await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1))
+      return tx[this.meta.delegate].create({ ...args, data: this.rowData(prepared.state, false), [passThrough]: true })
+    })
+  }
+
+  async update(client: AnyClient, args: Args, options: ExecuteOptions = {}): Promise<unknown> {
+    const data = this.writableData('update', args?.data)
+    return this.transact(client, undefined, async (tx) => {
+      const recordId = await this.resolveId(tx, args.where, 'update')
+      const state = await this.commandOnRecord(tx, recordId, 'update', data, options)
+      return tx[this.meta.delegate].update({
+        ...args,
+        where: { [this.meta.idField]: recordId },
+        data: this.rowData(state, true),
+        [passThrough]: true,
+      })
+    })
+  }
+
+  async upsert(client: AnyClient, args: Args): Promise<unknown> {
+    const { where, create, update, ...rest } = args ?? {}
+    const existing = await client[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
+    if (existing) return this.update(client, { ...rest, where, data: update })
+    return this.create(client, { ...rest, data: create })
+  }
+
+  async delete(client: AnyClient, args: Args): Promise<unknown> {
+    return this.transact(client, undefined, async (tx) => {
+      const recordId = await this.resolveId(tx, args?.where, 'delete')
+      const last = await this.log(tx).last(this.meta.eventName, recordId)
+      if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
+      if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
+      await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1))
+      return tx[this.meta.delegate].delete({ ...args, where: { [this.meta.idField]: recordId }, [passThrough]: true })
+    })
+  }
+
+  async execute(client: AnyClient, id: string, action: string, attrs: Record<string, unknown>, options: ExecuteOptions = {}): Promise<unknown> {
+    this.model.assertCustomAction(action)
+    if (attrs !== undefined && (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs))) {
+      throw new SpectorValidationError(this.meta.name, action, { _: ['attrs must be an object'] })
+    }
+    return this.transact(client, id, async (tx) => {
+      const state = await this.commandOnRecord(tx, id, action, attrs ?? {}, options)
+      return tx[this.meta.delegate].update({
+        where: { [this.meta.idField]: id },
+        data: this.rowData(state, true),
+        [passThrough]: true,
+      })
+    })
+  }
+
+  /** Appends a savepoint event holding the record's full state; later replays start there. */
+  async savepoint(client: AnyClient, id: string): Promise<S> {
+    return this.transact(client, id, async (tx) => {
+      const { state, sequence } = await this.replayFor(tx, id)
+      await this.log(tx).append(this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1))
+      return state
+    })
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  /** The record's state rebuilt from its events alone (null when deleted or unknown). */
+  async replay(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<S | null> {
+    const until = toHistoryPoint(options.until)
+    const events = await this.readOrExplain(() => this.log(client).readForReplay(this.meta.eventName, id, until), id)
+    return this.model.replay(id, events).state
+  }
+
+  /** The record's events, oldest first. */
+  async events(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<StoredEvent[]> {
+    const until = toHistoryPoint(options.until)
+    return this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, until), id)
+  }
+
+  refuse(operation: RefusedOperation): never {
+    throw new SpectorUnsupportedWriteError(
+      this.meta.name,
+      operation,
+      `bulk writes to an evented model would bypass its event log; write each record with ${
+        operation.startsWith('delete') ? 'delete' : operation.startsWith('create') ? 'create' : 'update or execute'
+      } instead`,
+    )
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** Replays the record, runs the command, appends its event; returns the new state. */
+  private async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
+    const { state, sequence } = await this.replayFor(tx, recordId)
+    if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
+      throw new SpectorConflictError(
+        this.meta.name,
+        recordId,
+        `expected sequence ${options.expectedSequence}, but the record is at ${sequence}`,
+        options.expectedSequence,
+        sequence,
+      )
+    }
+    const attrs = resolveUpdateOperators(this.meta, state, data, action)
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
+    await this.log(tx).append(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1))
+    return prepared.state
+  }
+
+  private async replayFor(tx: AnyClient, recordId: string): Promise<{ state: S; sequence: number }> {
+    const events = await this.log(tx).readForReplay(this.meta.eventName, recordId)
+    const result = this.model.replay(recordId, events)
+    if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
+    return { state: result.state, sequence: result.sequence }
+  }
+
+  private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {
+    try {
+      return await read()
+    } catch (error) {
+      if (error instanceof HistoryPointNotFoundError) {
+        throw new SpectorNotFoundError(this.meta.name, id, 'no-row', `until: ${error.message}`)
+      }
+      throw error
+    }
+  }
+
+  private log(client: AnyClient): PrismaEventLog {
+    return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
+  }
+
+  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number) {
+    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
+  }
+
+  private async resolveId(tx: AnyClient, where: unknown, operation: string): Promise<string> {
+    if (!where || typeof where !== 'object') {
+      throw new SpectorValidationError(this.meta.name, operation, { where: ['is required'] })
+    }
+    const row = await tx[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
+    if (!row) throw new SpectorNotFoundError(this.meta.name, undefined, 'no-row', `where ${safeJson(where)}`)
+    return row[this.meta.idField] as string
+  }
+
+  /** Checks a create/update `data`: no id, no nested writes through relations, no unknown fields. */
+  private writableData(operation: string, data: unknown): Record<string, unknown> {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+      throw new SpectorValidationError(this.meta.name, operation, { data: ['must be an object'] })
+    }
+    const record = data as Record<string, unknown>
+    if (record[this.meta.idField] !== undefined) throw new SpectorIdNotAllowedError(this.meta.name, this.meta.idField)
+    const unknown: Record<string, string[]> = {}
+    for (const key of Object.keys(record)) {
+      if (this.relationNames.has(key)) {
+        throw new SpectorUnsupportedWriteError(
+          this.meta.name,
+          operation,
+          `nested write through relation "${key}" is not recorded in the event log; write the foreign key field instead, or write the related record on its own`,
+          `${this.meta.name}.${key}`,
+        )
+      }
+      if (!this.fieldNames.has(key)) unknown[key] = [`is not a field of ${this.meta.name}`]
+    }
+    if (Object.keys(unknown).length) throw new SpectorValidationError(this.meta.name, operation, unknown)
+    return record
+  }
+
+  /** The state as row data: every model field (Json nulls as `DbNull`, as Prisma requires). */
+  private rowData(state: S, omitId: boolean): Record<string, unknown> {
+    const data: Record<string, unknown> = { ...state }
+    if (omitId) delete data[this.meta.idField]
+    for (const name of this.jsonFields) if (data[name] === null) data[name] = DbNull
+    return data
+  }
+
+  private async transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>): Promise<R> {
+    const ownTransaction = typeof client.$connect === 'function'
+    const options = ownTransaction ? this.options.transactionOptions : undefined
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await client.$transaction(work, options)
+      } catch (error) {
+        if (!isSequenceConflict(error, this.meta.events.model)) throw error
+        if (attempt >= this.options.maxRetries) {
+          throw new SpectorConflictError(
+            this.meta.name,
+            recordId ?? '(unknown)',
+            `another writer appended to this record first; gave up after ${attempt + 1} attempts`,
+            undefined,
+            undefined,
+            error,
+          )
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)))
+      }
+    }
+  }
+}
+
+function toHistoryPoint(until: Until | undefined): HistoryPoint | undefined {
+  if (until === undefined) return undefined
+  if (typeof until === 'string') return { eventId: until }
+  if (until instanceof Date) return { at: until }
+  return { sequence: until.sequence }
+}
+
+/** A unique violation on the event log's (recordId, sequence): another writer took the sequence. */
+function isSequenceConflict(error: unknown, eventsModel: string): boolean {
+  const e = error as { code?: string; meta?: { modelName?: string; target?: unknown } }
+  if (e?.code !== 'P2002') return false
+  return e.meta?.modelName === eventsModel
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The event log over the `@events` model, through a Prisma client (or transaction client) delegate.
+ */
+import type { EventLog, HistoryPoint, NewEvent, StoredEvent } from '../core/eventLog.ts'
+import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+
+/** The slice of a Prisma model delegate this file uses. */
+export interface EventDelegate {
+  findFirst(args: object): Promise<Record<string, unknown> | null>
+  findMany(args: object): Promise<Record<string, unknown>[]>
+  create(args: object): Promise<unknown>
+}
+
+export class HistoryPointNotFoundError extends Error {}
+
+export class PrismaEventLog implements EventLog {
+  private readonly events: EventDelegate
+
+  constructor(events: EventDelegate) {
+    this.events = events
+  }
+
+  async readForReplay(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]> {
+    const bound = await this.sequenceBound(model, recordId, until)
+    if (bound === 0) return []
+    const upTo = bound === undefined ? {} : { lte: bound }
+    const savepoint = await this.events.findFirst({
+      where: { recordId, model, action: 'savepoint', sequence: upTo },
+      orderBy: { sequence: 'desc' },
+      select: { sequence: true },
+    })
+    const from = (savepoint?.sequence as number | undefined) ?? 1
+    return this.read(model, recordId, { gte: from, ...upTo })
+  }
+
+  async readAll(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]> {
+    const bound = await this.sequenceBound(model, recordId, until)
+    if (bound === 0) return []
+    return this.read(model, recordId, bound === undefined ? {} : { lte: bound })
+  }
+
+  /** The newest event of the record, or null. */
+  async last(model: string, recordId: string): Promise<StoredEvent | null> {
+    const row = await this.events.findFirst({ where: { recordId, model }, orderBy: { sequence: 'desc' } })
+    return row ? toStoredEvent(row) : null
+  }
+
+  async append(event: NewEvent): Promise<void> {
+    await this.events.create({
+      data: {
+        id: event.id,
+        recordId: event.recordId,
+        model: event.model,
+        action: event.action,
+        payload: event.payload,
+        version: event.version,
+        sequence: event.sequence,
+        hash: event.hash ?? null,
+        prevHash: event.prevHash ?? null,
+        ...(event.metadata === null || event.metadata === undefined ? {} : { metadata: event.metadata }),
+      },
+      select: { id: true },
+    })
+  }
+
+  private async read(model: string, recordId: string, sequence: object): Promise<StoredEvent[]> {
+    const rows = await this.events.findMany({ where: { recordId, model, sequence }, orderBy: { sequence: 'asc' } })
+    return rows.map(toStoredEvent)
+  }
+
+  /** The last sequence `until` allows: undefined for no bound, 0 when nothing is that old. */
+  private async sequenceBound(model: string, recordId: string, until?: HistoryPoint): Promise<number | undefined> {
+    if (!until) return undefined
+    if ('sequence' in until) return until.sequence
+    if ('eventId' in until) {
+      const row = await this.events.findFirst({ where: { id: until.eventId, recordId, model }, select: { sequence: true } })
+      if (!row) throw new HistoryPointNotFoundError(`event ${until.eventId} is not an event of this record`)
+      return row.sequence as number
+    }
+    const row = await this.events.findFirst({
+      where: { recordId, model, insertedAt: { lte: until.at } },
+      orderBy: { sequence: 'desc' },
+      select: { sequence: true },
+    })
+    return (row?.sequence as number | undefined) ?? 0
+  }
+}
+
+export function toStoredEvent(row: Record<string, unknown>): StoredEvent {
+  return {
+    id: row.id as string,
+    recordId: row.recordId as string,
+    model: row.model as string,
+    action: row.action as string,
+    payload: (row.payload ?? {}) as JsonObject,
+    version: row.version as number,
+    sequence: row.sequence as number,
+    insertedAt: row.insertedAt as Date,
+    hash: (row.hash as Uint8Array | null) ?? null,
+    prevHash: (row.prevHash as Uint8Array | null) ?? null,
+    metadata: (row.metadata as JsonValue | null) ?? null,
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * prisma-spector supports Prisma >= 7.5 < 8: nested transactions (7.5) carry its atomicity, and
+ * Prisma 8 drops generators and `$extends`. The installed `prisma` package decides.
+ */
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { SpectorGeneratorError } from './errors.ts'
+
+export const supportedPrisma = '>=7.5 <8'
+
+export function installedPrismaVersion(fromDir: string): string | undefined {
+  const require = createRequire(path.join(fromDir, 'noop.js'))
+  for (const pkg of ['prisma/package.json', '@prisma/client/package.json']) {
+    try {
+      return (require(pkg) as { version: string }).version
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined
+}
+
+/** Throws unless `version` is within >=7.5 <8. */
+export function checkPrismaVersion(version: string | undefined): void {
+  if (version === undefined) return
+  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10))
+  if (major === 7 && (minor ?? 0) >= 5) return
+  throw new SpectorGeneratorError(
+    undefined,
+    `Prisma ${version} is installed, but prisma-spector needs Prisma ${supportedPrisma}` +
+      (major !== undefined && major >= 8
+        ? ' (Prisma 8 has no generator blocks or $extends; stay on Prisma 7 for now)'
+        : ' (it relies on nested transactions, added in 7.5)'),
+  )
+}

@@ -1,0 +1,45 @@
+/**
+ * Emits the user-owned changeset file of a model: written once when missing, never overwritten.
+ * It compiles and works untouched (every field accepted and validated), and shows in comments how
+ * to handle each custom action and how to guard old event versions.
+ */
+import type { ModelMetadata } from '../extension/core/metadata.ts'
+import type { ImportPaths } from './importPaths.ts'
+
+export function emitChangesetStub(model: ModelMetadata, paths: ImportPaths): string {
+  const M = model.name
+  const firstField = model.fields.find((f) => !f.isId)?.name ?? 'name'
+  const actionCases = model.actions.flatMap((action) => [
+    `      // case '${action}':`,
+    `      //   return ctx.cast(state, { /* the fields '${action}' changes, from attrs */ ...attrs })`,
+  ])
+  return `/**
+ * The changeset of ${M}: how each event changes a ${M}. This file is yours: prisma-spector created
+ * it once and never overwrites it.
+ *
+ * \`apply\` runs for every new command and again, in order, for every stored event when a ${M} is
+ * replayed, so keep it a pure function of (state, attrs, ctx). Return the next state, or
+ * \`ctx.invalid({ field: 'message' })\` to reject the command (nothing is written then).
+ * \`ctx.cast(state, attrs)\` copies the ${M} fields present in attrs onto the state and validates it.
+ */
+import type { ${M}Changeset } from '${paths.modelModule(M)}'
+
+export const changeset: ${M}Changeset = {
+  apply(state, attrs, ctx) {
+    // Version guard: events keep the @evented(version) they were written with. After renaming a
+    // field, map old events onto the new shape, for example:
+    //   if (ctx.versionIs(0)) attrs = { ...attrs, ${firstField}: attrs.oldName }
+    switch (ctx.action) {
+${actionCases.length ? actionCases.join('\n') + '\n' : ''}      default:
+        return ctx.cast(state, attrs)
+    }
+  },
+
+  // What a savepoint stores (default: every field). Replaying it with action 'savepoint' must
+  // rebuild the same state.
+  // savepoint(record, version) {
+  //   return { ...record }
+  // },
+}
+`
+}

@@ -1,0 +1,50 @@
+/**
+ * Emits `<output>/index.ts`: the typed `spector()` entry point users pass to `$extends`, wiring each
+ * evented model's metadata and codec to the changeset in the user's changesets folder.
+ */
+import type { ModelMetadata } from '../extension/core/metadata.ts'
+import { header } from './emitModelModule.ts'
+import type { ImportPaths } from './importPaths.ts'
+
+export function emitIndex(models: readonly ModelMetadata[], provider: string, paths: ImportPaths): string {
+  const lines: string[] = [header, '']
+  lines.push(`import { createSpectorExtension, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
+  lines.push(`import { Prisma } from '${paths.client}'`)
+  for (const m of models) {
+    lines.push(`import { ${lower(m.name)}Metadata, ${lower(m.name)}Codec, type ${m.name}SpectorMethods } from './${m.name}${paths.extension}'`)
+    lines.push(`import { changeset as ${lower(m.name)}Changeset } from '${paths.changeset(m.name)}'`)
+  }
+  lines.push('')
+  for (const m of models) lines.push(`export * from './${m.name}${paths.extension}'`)
+  lines.push(
+    '',
+    '/** Every evented model of the schema, with its changeset. */',
+    'export const spectorSchema: SpectorSchema = {',
+    `  provider: ${JSON.stringify(provider)},`,
+    '  models: [',
+    ...models.map((m) => `    { metadata: ${lower(m.name)}Metadata, codec: ${lower(m.name)}Codec, changeset: ${lower(m.name)}Changeset },`),
+    '  ],',
+    '}',
+    '',
+    '/** The methods prisma-spector adds to (or takes over on) each evented model. */',
+    'export type SpectorModels = {',
+    ...models.map((m) => `  ${m.delegate}: ${m.name}SpectorMethods`),
+    '}',
+    '',
+    '/**',
+    ' * The prisma-spector client extension:',
+    ' *',
+    ' *     const prisma = new PrismaClient({ adapter }).$extends(spector())',
+    ' */',
+    'export function spector(options: SpectorOptions = {}) {',
+    '  const extension = createSpectorExtension(spectorSchema, options)',
+    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels })',
+    '}',
+    '',
+  )
+  return lines.join('\n')
+}
+
+function lower(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1)
+}

@@ -1,0 +1,172 @@
+/**
+ * Emits `<output>/<Model>.ts`: the model's metadata, its TypeScript types (attrs, actions, command
+ * arguments, the extension's methods) and the zod schemas that validate attrs and turn a replayed
+ * JSON payload back into Prisma values.
+ */
+import type { FieldMetadata, ModelMetadata } from '../extension/core/metadata.ts'
+import type { ImportPaths } from './importPaths.ts'
+
+export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths): string {
+  const M = model.name
+  const custom = model.actions.map((a) => `'${a}'`)
+  const relationKeys = model.relations.map((r) => `'${r.name}'`)
+  const omitCreate = [`'${model.idField}'`, ...relationKeys].join(' | ')
+  const payloadFields = model.fields.map((f) => `  ${f.name}: ${payloadSchema(f, enums)}.optional(),`).join('\n')
+  const stateFields = model.fields.map((f) => `  ${f.name}: ${stateSchema(f, enums)},`).join('\n')
+
+  return `${header}
+import { z } from 'zod'
+import { zodModelCodec, type Changeset, type ChangesetContext, type ExecuteOptions, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { Prisma, type ${M} } from '${paths.client}'
+
+/** What prisma-spector knows about ${M} at run time. */
+export const ${lower(M)}Metadata = ${JSON.stringify(model, null, 2)} as const satisfies ModelMetadata
+
+/** Custom actions of ${M} (what \`execute\` accepts). */
+export type ${M}CustomAction = ${custom.length ? custom.join(' | ') : 'never'}
+/** Every action a ${M} changeset can see. */
+export type ${M}Action = 'insert' | 'update' | 'savepoint'${custom.length ? ' | ' + custom.join(' | ') : ''}
+
+/** The attrs of one ${M} event: any of its fields, plus whatever else a custom action carries. */
+export type ${M}Attrs = Partial<${M}> & { [extra: string]: unknown }
+
+export type ${M}ChangesetContext = ChangesetContext<${M}, ${M}Action>
+/** The type of the changeset in your changesets folder. */
+export type ${M}Changeset = Changeset<${M}, ${M}Attrs, ${M}Action>
+
+/** Payload JSON -> Prisma values. Keys that are not fields of ${M} are kept as stored. */
+export const ${M}PayloadSchema = z.looseObject({
+${payloadFields}
+})
+
+/** A whole ${M} state, as the changeset must return it. */
+export const ${M}StateSchema = z.object({
+${stateFields}
+})
+
+export const ${lower(M)}Codec = zodModelCodec<${M}>(${M}PayloadSchema as z.ZodType<Record<string, unknown>>, ${M}StateSchema as unknown as z.ZodType<${M}>)
+
+/** \`create\` data: as Prisma's, without the id (prisma-spector assigns it) and without nested writes. */
+export type ${M}CreateData = Omit<Prisma.${M}UncheckedCreateInput, ${omitCreate}>
+/** \`update\` data: as Prisma's (operators included), without the id and without nested writes. */
+export type ${M}UpdateData = Omit<Prisma.${M}UncheckedUpdateInput, ${omitCreate}>
+export type ${M}CreateArgs = Omit<Prisma.${M}CreateArgs, 'data'> & { data: ${M}CreateData }
+export type ${M}UpdateArgs = Omit<Prisma.${M}UpdateArgs, 'data'> & { data: ${M}UpdateData }
+export type ${M}UpsertArgs = Omit<Prisma.${M}UpsertArgs, 'create' | 'update'> & { create: ${M}CreateData; update: ${M}UpdateData }
+
+/** The methods prisma-spector gives \`prisma.${model.delegate}\`. */
+export type ${M}SpectorMethods = {
+  /** Appends an insert event and writes the row, in one transaction. */
+  create<A extends ${M}CreateArgs>(args: Prisma.SelectSubset<A, ${M}CreateArgs>): Promise<Prisma.${M}GetPayload<A>>
+  /** Replays the record, applies the update through the changeset, appends the event, rewrites the row. */
+  update<A extends ${M}UpdateArgs>(args: Prisma.SelectSubset<A, ${M}UpdateArgs>): Promise<Prisma.${M}GetPayload<A>>
+  upsert<A extends ${M}UpsertArgs>(args: Prisma.SelectSubset<A, ${M}UpsertArgs>): Promise<Prisma.${M}GetPayload<A>>
+  /** Appends a delete event and removes the row. */
+  delete<A extends Prisma.${M}DeleteArgs>(args: Prisma.SelectSubset<A, Prisma.${M}DeleteArgs>): Promise<Prisma.${M}GetPayload<A>>
+  /** Runs a custom action: \`execute(id, 'archive', { ... })\`. */
+  execute(id: string, action: ${M}CustomAction, attrs?: ${M}Attrs, options?: ExecuteOptions): Promise<${M}>
+  /** The state rebuilt from the log alone; null when deleted or unknown. \`until\`: an event id, a Date or { sequence }. */
+  replay(id: string, options?: { until?: Until }): Promise<${M} | null>
+  /** Appends a savepoint event with the full state; replay starts from the newest one. */
+  savepoint(id: string): Promise<${M}>
+  /** The record's events, oldest first. */
+  events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
+  /** Refused: bulk writes would bypass the event log. */
+  createMany(args: never): Promise<never>
+  /** Refused: bulk writes would bypass the event log. */
+  createManyAndReturn(args: never): Promise<never>
+  /** Refused: bulk writes would bypass the event log. */
+  updateMany(args: never): Promise<never>
+  /** Refused: bulk writes would bypass the event log. */
+  updateManyAndReturn(args: never): Promise<never>
+  /** Refused: bulk writes would bypass the event log. */
+  deleteMany(args: never): Promise<never>
+}
+`
+}
+
+export const header = `/* Generated by prisma-spector. Do not edit: \`prisma generate\` rewrites this file. */
+/* eslint-disable */`
+
+function lower(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1)
+}
+
+/** zod for one field as stored in JSON, producing the Prisma value. */
+function payloadSchema(field: FieldMetadata, enums: Record<string, string[]>): string {
+  let s: string
+  switch (field.type) {
+    case 'String':
+      s = 'z.string()'
+      break
+    case 'Boolean':
+      s = 'z.boolean()'
+      break
+    case 'Int':
+      s = 'z.number().int()'
+      break
+    case 'Float':
+      s = 'z.number()'
+      break
+    case 'BigInt':
+      s = "z.union([z.string().regex(/^-?\\d+$/, 'expected a whole number'), z.number().int()]).transform((v) => BigInt(v))"
+      break
+    case 'Decimal':
+      s =
+        "z.union([z.string(), z.number()]).transform((v, ctx) => { try { return new Prisma.Decimal(v) } catch { ctx.addIssue({ code: 'custom', message: 'expected a decimal number' }); return z.NEVER } })"
+      break
+    case 'DateTime':
+      s = "z.union([z.string(), z.date()]).transform((v) => new Date(v)).refine((d) => !Number.isNaN(d.getTime()), 'expected a date')"
+      break
+    case 'Bytes':
+      s = "z.base64().transform((v) => new Uint8Array(Buffer.from(v, 'base64')))"
+      break
+    case 'Json':
+      s = 'z.json()'
+      break
+    default:
+      s = `z.enum(${JSON.stringify(enums[field.type] ?? [])})`
+  }
+  if (field.isList) s = `z.array(${s})`
+  if (!field.isRequired) s += '.nullable()'
+  return s
+}
+
+/** zod for one field of a state (Prisma values, not JSON). */
+function stateSchema(field: FieldMetadata, enums: Record<string, string[]>): string {
+  let s: string
+  switch (field.type) {
+    case 'String':
+      s = 'z.string()'
+      break
+    case 'Boolean':
+      s = 'z.boolean()'
+      break
+    case 'Int':
+      s = 'z.number().int()'
+      break
+    case 'Float':
+      s = 'z.number()'
+      break
+    case 'BigInt':
+      s = 'z.bigint()'
+      break
+    case 'Decimal':
+      s = "z.custom<Prisma.Decimal>((v) => Prisma.Decimal.isDecimal(v), 'expected a Prisma.Decimal')"
+      break
+    case 'DateTime':
+      s = 'z.date()'
+      break
+    case 'Bytes':
+      s = "z.instanceof(Uint8Array, 'expected bytes (Uint8Array)')"
+      break
+    case 'Json':
+      s = 'z.json()'
+      break
+    default:
+      s = `z.enum(${JSON.stringify(enums[field.type] ?? [])})`
+  }
+  if (field.isList) s = `z.array(${s})`
+  if (!field.isRequired) s += '.nullable()'
+  return s
+}

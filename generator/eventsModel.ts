@@ -1,0 +1,73 @@
+/**
+ * The columns an `@events` model must have, the check, and the block to paste when it is missing.
+ */
+import type { DMMF } from '@prisma/generator-helper'
+
+interface Column {
+  name: string
+  type: string
+  required: boolean
+  purpose: string
+}
+
+export const eventColumns: readonly Column[] = [
+  { name: 'id', type: 'String', required: true, purpose: 'the event id (UUIDv7), @id' },
+  { name: 'recordId', type: 'String', required: true, purpose: "the record's id (its first event's id)" },
+  { name: 'model', type: 'String', required: true, purpose: 'the evented model' },
+  { name: 'action', type: 'String', required: true, purpose: 'insert, update, delete, savepoint or a custom action' },
+  { name: 'payload', type: 'Json', required: true, purpose: 'the attrs of the event' },
+  { name: 'version', type: 'Int', required: true, purpose: 'the schema version the event was written with' },
+  { name: 'sequence', type: 'Int', required: true, purpose: "1, 2, 3... per record" },
+  { name: 'insertedAt', type: 'DateTime', required: true, purpose: 'when it was written' },
+  { name: 'hash', type: 'Bytes', required: false, purpose: 'hash-chain link (optional column)' },
+  { name: 'prevHash', type: 'Bytes', required: false, purpose: "the previous event's hash (optional column)" },
+  { name: 'metadata', type: 'Json', required: false, purpose: 'who and why (optional column)' },
+]
+
+/** The model block users paste into their schema. */
+export function eventsModelBlock(name = 'Event'): string {
+  return [
+    '/// @events',
+    `model ${name} {`,
+    '  id         String   @id',
+    '  recordId   String',
+    '  model      String',
+    '  action     String',
+    '  payload    Json',
+    '  version    Int',
+    '  sequence   Int',
+    '  insertedAt DateTime @default(now())',
+    '  hash       Bytes?',
+    '  prevHash   Bytes?',
+    '  metadata   Json?',
+    '',
+    '  @@unique([recordId, sequence])',
+    '  @@index([model])',
+    '  @@index([insertedAt])',
+    '}',
+  ].join('\n')
+}
+
+/** Problems with an `@events` model, each a sentence naming the field. */
+export function checkEventsModel(model: DMMF.Model): string[] {
+  const problems: string[] = []
+  for (const column of eventColumns) {
+    const field = model.fields.find((f) => f.name === column.name)
+    const wanted = `${column.type}${column.required ? '' : '?'}`
+    if (!field) {
+      problems.push(`@events model is missing field "${column.name} ${wanted}" (${column.purpose})`)
+      continue
+    }
+    const actual = `${String(field.type)}${field.isList ? '[]' : field.isRequired ? '' : '?'}`
+    if (field.kind === 'object' || field.type !== column.type || field.isList || field.isRequired !== column.required) {
+      problems.push(`@events field "${column.name}" is ${actual}; it must be ${wanted} (${column.purpose})`)
+    }
+  }
+  const id = model.fields.find((f) => f.name === 'id')
+  if (id && !id.isId) problems.push('@events field "id" must be the @id')
+  const uniques = [...model.uniqueFields, ...model.uniqueIndexes.map((u) => u.fields)]
+  if (!uniques.some((fields) => fields.length === 2 && fields[0] === 'recordId' && fields[1] === 'sequence')) {
+    problems.push('@events model needs @@unique([recordId, sequence]): it is what stops two writers from taking the same place in a record\'s history')
+  }
+  return problems
+}

@@ -1,0 +1,207 @@
+/**
+ * Reads the DMMF: finds the `@events` models and the `@evented` models, checks them, and returns
+ * the metadata the runtime needs. Pure: DMMF in, metadata (or every problem found) out.
+ */
+import type { DMMF } from '@prisma/generator-helper'
+import type { FieldDefault, FieldMetadata, ModelMetadata, RelationMetadata } from '../extension/core/metadata.ts'
+import { builtInActions } from '../extension/core/metadata.ts'
+import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
+import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
+import { checkEventsModel, eventsModelBlock } from './eventsModel.ts'
+
+export interface SpectorSchemaDescription {
+  eventsModels: string[]
+  models: ModelMetadata[]
+  /** Enum name -> its values, for the enums evented models use. */
+  enums: Record<string, string[]>
+}
+
+/** Finds where a model (and a documentation line above it) sits in the schema files. */
+export type Locate = (model: string, documentationLine?: number) => SchemaLocation | undefined
+
+const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
+const eventedOptions = ['version', 'actions', 'events'] as const
+const eventsOptions: readonly string[] = []
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = () => undefined): SpectorSchemaDescription {
+  const errors: SpectorGeneratorError[] = []
+  const fail = (model: string, message: string, line?: number) =>
+    errors.push(new SpectorGeneratorError(model, message, locate(model, line)))
+
+  const annotated: { model: DMMF.Model; evented?: Annotation; events?: Annotation }[] = []
+  for (const model of datamodel.models) {
+    let annotations: Annotation[]
+    try {
+      annotations = parseAnnotations(model.documentation)
+    } catch (error) {
+      if (!(error instanceof AnnotationSyntaxError)) throw error
+      fail(model.name, error.message, error.lineIndex)
+      continue
+    }
+    const entry: (typeof annotated)[number] = { model }
+    for (const a of annotations) {
+      const slot = a.name as 'evented' | 'events'
+      if (entry[slot]) fail(model.name, `@${slot} is given twice`, a.lineIndex)
+      entry[slot] = a
+    }
+    if (entry.evented && entry.events) {
+      fail(model.name, 'a model cannot be both @evented and @events', entry.evented.lineIndex)
+      continue
+    }
+    if (entry.evented || entry.events) annotated.push(entry)
+  }
+
+  const eventsModels = annotated.filter((a) => a.events).map((a) => a.model)
+  for (const { model, events } of annotated.filter((a) => a.events)) {
+    checkOptions(model.name, events!, eventsOptions, fail)
+    for (const problem of checkEventsModel(model)) fail(model.name, problem, events!.lineIndex)
+  }
+
+  const models: ModelMetadata[] = []
+  const enums: Record<string, string[]> = {}
+  const eventedEntries = annotated.filter((a) => a.evented)
+  if (eventedEntries.length && !eventsModels.length) {
+    errors.push(
+      new SpectorGeneratorError(
+        eventedEntries[0]!.model.name,
+        `is @evented but the schema has no @events model to hold its events. Add this model to your schema:\n\n${eventsModelBlock()}\n`,
+        locate(eventedEntries[0]!.model.name, eventedEntries[0]!.evented!.lineIndex),
+      ),
+    )
+  }
+  for (const { model, evented } of eventedEntries) {
+    const line = evented!.lineIndex
+    const before = errors.length
+    const fault = (message: string) => fail(model.name, message, line)
+    checkOptions(model.name, evented!, eventedOptions, fail)
+
+    const version = evented!.options.get('version') ?? 0
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+      fault(`@evented option "version" must be a whole number >= 0, got ${show(version)}`)
+    }
+
+    const actionsValue = evented!.options.get('actions') ?? []
+    const actions: string[] = []
+    if (!Array.isArray(actionsValue)) fault(`@evented option "actions" must be a list such as [archive, restore], got ${show(actionsValue)}`)
+    else {
+      for (const action of actionsValue) {
+        if (typeof action !== 'string' || !identifier.test(action)) {
+          fault(`@evented action ${show(action)} is not a name (letters, digits and _)`)
+        } else if ((builtInActions as readonly string[]).includes(action)) {
+          fault(`@evented action "${action}" is built in (${builtInActions.join(', ')}); choose another name`)
+        } else if (actions.includes(action)) {
+          fault(`@evented action "${action}" is listed twice`)
+        } else actions.push(action)
+      }
+    }
+
+    let eventsModel = eventsModels[0]
+    const eventsOption = evented!.options.get('events')
+    if (eventsOption !== undefined) {
+      eventsModel = eventsModels.find((m) => m.name === eventsOption)
+      if (!eventsModel) {
+        fault(`@evented option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`)
+      }
+    } else if (eventsModels.length > 1) {
+      fault(`the schema has several @events models (${eventsModels.map((m) => m.name).join(', ')}); say which with @evented(events=Name)`)
+    }
+
+    const ids = model.fields.filter((f) => f.isId)
+    if (model.primaryKey || ids.length !== 1) {
+      fault('an evented model needs a primary key of exactly one String field (prisma-spector sets it to the id of the first event)')
+    } else if (ids[0]!.type !== 'String' || ids[0]!.isList) {
+      fault(`its primary key "${ids[0]!.name}" is ${ids[0]!.type}; it must be String (prisma-spector sets it to the UUIDv7 of the first event)`)
+    } else if (ids[0]!.hasDefaultValue) {
+      fault(`its primary key "${ids[0]!.name}" has a @default; remove it: prisma-spector assigns the id (the first event's UUIDv7)`)
+    }
+
+    const fields: FieldMetadata[] = []
+    const relations: RelationMetadata[] = []
+    for (const field of model.fields) {
+      if (field.kind === 'object') {
+        relations.push({ name: field.name, model: field.type as string })
+        continue
+      }
+      if (field.kind === 'unsupported') {
+        fault(`field "${field.name}" has an Unsupported type, which events cannot carry`)
+        continue
+      }
+      if (field.kind === 'enum') {
+        const def = datamodel.enums.find((e) => e.name === field.type)
+        if (def) enums[def.name] = def.values.map((v) => v.name)
+      } else if (!scalarTypes.has(field.type as string)) {
+        fault(`field "${field.name}" has type ${String(field.type)}, which events cannot carry`)
+        continue
+      }
+      const meta: FieldMetadata = {
+        name: field.name,
+        type: field.type as string,
+        kind: field.kind === 'enum' ? 'enum' : 'scalar',
+        isList: field.isList,
+        isRequired: field.isRequired,
+        isId: field.isId,
+        isUpdatedAt: Boolean(field.isUpdatedAt),
+      }
+      if (field.hasDefaultValue && !field.isId) {
+        const def = fieldDefault(field)
+        if (typeof def === 'string') fault(`field "${field.name}": ${def}`)
+        else meta.default = def
+      }
+      fields.push(meta)
+    }
+
+    if (errors.length > before) continue
+    models.push({
+      name: model.name,
+      eventName: model.name,
+      delegate: lowerFirst(model.name),
+      idField: ids[0]!.name,
+      version: version as number,
+      actions,
+      fields,
+      relations,
+      events: { model: eventsModel!.name, delegate: lowerFirst(eventsModel!.name) },
+    })
+  }
+
+  if (errors.length) throw new SpectorGeneratorErrors(errors)
+  return { eventsModels: eventsModels.map((m) => m.name), models, enums }
+}
+
+function checkOptions(
+  model: string,
+  annotation: Annotation,
+  known: readonly string[],
+  fail: (model: string, message: string, line?: number) => void,
+): void {
+  for (const key of annotation.options.keys()) {
+    if (!known.includes(key)) {
+      const list = known.length ? `known options: ${known.join(', ')}` : 'it takes no options'
+      fail(model, `@${annotation.name} has an unknown option "${key}" (${list})`, annotation.lineIndex)
+    }
+  }
+}
+
+/** The default prisma-spector can reproduce in an event, or a sentence saying why not. */
+function fieldDefault(field: DMMF.Field): FieldDefault | string {
+  const def = field.default as unknown
+  if (def === undefined || def === null) return { kind: 'value', value: null }
+  if (Array.isArray(def)) return { kind: 'value', value: def }
+  if (typeof def !== 'object') return { kind: 'value', value: def }
+  const fn = def as { name: string; args: unknown[] }
+  if (fn.name === 'now') return { kind: 'now' }
+  if (fn.name === 'uuid') {
+    const version = fn.args[0] === 7 ? 7 : 4
+    return { kind: 'uuid', version }
+  }
+  return `@default(${fn.name}()) is computed by the database or engine, so events could not replay it; use a literal, now() or uuid(), or set the value in your changeset`
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1)
+}
+
+function show(value: AnnotationValue | undefined): string {
+  return JSON.stringify(value)
+}

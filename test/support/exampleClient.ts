@@ -1,0 +1,66 @@
+/**
+ * Opens the example schema (prisma/schema.prisma) on a fresh database of one provider, with the
+ * prisma-spector extension applied, and cleans everything up afterwards.
+ */
+import { pathToFileURL } from 'node:url'
+import type { PrismaClient as ExamplePrismaClient } from '../../prisma/generated/client/client.ts'
+import type { spector as exampleSpector } from '../../prisma/generated/spector/index.ts'
+import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts'
+import { loadPreparedSchema } from './testSchemas.ts'
+
+export type BaseClient = ExamplePrismaClient
+export type SpectorFactory = typeof exampleSpector
+
+function extend(base: BaseClient, spector: SpectorFactory) {
+  return base.$extends(spector())
+}
+
+export interface ExampleContext {
+  provider: Provider
+  db: TestDatabase
+  /** The client without prisma-spector. */
+  base: BaseClient
+  /** The client with prisma-spector. */
+  prisma: ReturnType<typeof extend>
+  spector: SpectorFactory
+  /** SQL quoting for this provider. */
+  q(identifier: string): string
+  /** A placeholder for parameter n (1-based). */
+  p(n: number): string
+}
+
+const modules = new Map<Provider, Promise<{ PrismaClient: new (options: object) => BaseClient; spector: SpectorFactory }>>()
+
+function load(provider: Provider) {
+  let loaded = modules.get(provider)
+  if (!loaded) {
+    const prepared = loadPreparedSchema('example', provider)
+    loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
+      ([client, spector]) => ({ PrismaClient: client.PrismaClient, spector: spector.spector }),
+    )
+    modules.set(provider, loaded)
+  }
+  return loaded
+}
+
+/** Runs `fn` against a new database with the example schema, then drops it. */
+export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>): Promise<T> {
+  const { PrismaClient, spector } = await load(provider)
+  const db = await createTestDatabase(provider, loadPreparedSchema('example', provider).createSql)
+  const base = new PrismaClient({ adapter: db.adapter })
+  try {
+    const prisma = base.$extends(spector())
+    return await fn({
+      provider,
+      db,
+      base,
+      prisma,
+      spector,
+      q: (id) => (provider === 'mysql' ? `\`${id}\`` : `"${id}"`),
+      p: (n) => (provider === 'postgresql' ? `$${n}` : '?'),
+    })
+  } finally {
+    await base.$disconnect()
+    await db.drop()
+  }
+}

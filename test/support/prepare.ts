@@ -1,0 +1,13 @@
+/**
+ * Run once before the tests: generates the example schema for every provider under test.
+ */
+import path from 'node:path'
+import { providersUnderTest } from './databases.ts'
+import { prepareSchema, repoRoot } from './testSchemas.ts'
+
+const started = Date.now()
+for (const provider of providersUnderTest()) {
+  if (provider === 'mysql') continue // TODO(matrix): MariaDB joins once its CREATE script can be produced here
+  await prepareSchema('example', path.join(repoRoot, 'prisma/schema.prisma'), path.join(repoRoot, 'prisma/changesets'), provider)
+}
+console.log(`prepared test schemas in ${Date.now() - started} ms`)
