@@ -2,7 +2,8 @@
  * prisma-spector runtime: what the generated code and users import from `prisma-spector`.
  */
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
-export type { SpectorOptions, Until, ExecuteOptions } from './prisma/eventedDelegate.ts'
+export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord } from './prisma/eventedDelegate.ts'
+export type { FieldDifference } from './core/stateDiff.ts'
 export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
 export { Invalid, type Changeset, type ChangesetContext, type VersionRange } from './core/changeset.ts'
 export type { StoredEvent, HistoryPoint } from './core/eventLog.ts'

@@ -16,7 +16,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
 
   return `${header}
 import { z } from 'zod'
-import { zodModelCodec, type Changeset, type ChangesetContext, type ExecuteOptions, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type Changeset, type ChangesetContext, type DriftReport, type ExecuteOptions, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -71,6 +71,8 @@ export type ${M}SpectorMethods = {
   savepoint(id: string): Promise<${M}>
   /** The record's events, oldest first. */
   events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
+  /** Compares every row with the replay of its events; lists the records that drifted. */
+  check(options?: { batchSize?: number }): Promise<DriftReport>
   /** Refused: bulk writes would bypass the event log. */
   createMany(args: never): Promise<never>
   /** Refused: bulk writes would bypass the event log. */

@@ -9,6 +9,11 @@ import type { FieldMetadata, ModelMetadata } from './metadata.ts'
 type Arithmetic = 'increment' | 'decrement' | 'multiply' | 'divide'
 const arithmetic: readonly Arithmetic[] = ['increment', 'decrement', 'multiply', 'divide']
 
+interface DecimalClass {
+  new (value: unknown): DecimalLike
+  clone(config: { precision: number }): DecimalClass
+}
+
 interface DecimalLike {
   plus(x: unknown): DecimalLike
   minus(x: unknown): DecimalLike
@@ -95,9 +100,13 @@ function applyArithmetic(
       return op === 'increment' ? c + o : op === 'decrement' ? c - o : op === 'multiply' ? c * o : c / o
     }
     case 'Decimal': {
-      const c = current as DecimalLike
+      // decimal.js rounds results to its class's precision (20 digits for Prisma.Decimal); the
+      // database computes with up to 65. Compute in a wide clone, hand back the original class.
+      const Decimal = (current as { constructor: DecimalClass }).constructor
+      const Wide = Decimal.clone({ precision: 100 })
+      const c = new Wide(current) as DecimalLike
       const method = op === 'increment' ? 'plus' : op === 'decrement' ? 'minus' : op === 'multiply' ? 'times' : 'div'
-      return c[method](operand)
+      return new Decimal(c[method](String(operand)).toString())
     }
     default:
       throw reject(`${op} works on numeric fields only, not ${field.type}`)

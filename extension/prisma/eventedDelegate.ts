@@ -6,7 +6,7 @@
  * on a transaction client joins that transaction (Prisma >= 7.5 opens a SAVEPOINT for the nested
  * `$transaction`); a call on the plain client opens its own.
  */
-import { DbNull } from '@prisma/client/runtime/client'
+import { DbNull, JsonNull } from '@prisma/client/runtime/client'
 import { uuidv7 } from 'uuidv7'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
@@ -18,6 +18,7 @@ import {
   SpectorValidationError,
 } from '../core/errors.ts'
 import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
 
@@ -33,6 +34,22 @@ export interface SpectorOptions {
 
 /** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
 export type Until = string | Date | { sequence: number }
+
+/** A record whose row is not what its events say. */
+export interface DriftedRecord {
+  id: string
+  /** `changed`: row and replay differ; `missing-row`: the log has a live record with no row; `no-events`: a row with no events. */
+  kind: 'changed' | 'missing-row' | 'no-events'
+  /** For `changed`: each differing field, expected (replay) and actual (row). */
+  differences: FieldDifference[]
+}
+
+export interface DriftReport {
+  model: string
+  /** Rows and logged records looked at. */
+  checked: number
+  drifted: DriftedRecord[]
+}
 
 export interface ExecuteOptions {
   /** Optimistic concurrency: fail with `SpectorConflictError` unless the record's last sequence is this. */
@@ -51,14 +68,14 @@ export class EventedDelegate<S extends State = State> {
   private readonly options: Required<Pick<SpectorOptions, 'maxRetries'>> & SpectorOptions
   private readonly fieldNames: Set<string>
   private readonly relationNames: Set<string>
-  private readonly jsonFields: string[]
+  private readonly jsonFields: { name: string; required: boolean }[]
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}) {
     this.model = model
     this.options = { maxRetries: 5, ...options }
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
-    this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => f.name)
+    this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
   }
 
   private get meta() {
@@ -146,6 +163,58 @@ export class EventedDelegate<S extends State = State> {
   async events(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<StoredEvent[]> {
     const until = toHistoryPoint(options.until)
     return this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, until), id)
+  }
+
+  /**
+   * Compares every row with the replay of its events and reports the records that differ (a raw
+   * SQL edit is the way around the log that remains), rows without events, and live records
+   * whose row is missing. Reads in batches; writes nothing.
+   */
+  async check(client: AnyClient, options: { batchSize?: number } = {}): Promise<DriftReport> {
+    const batchSize = options.batchSize ?? 500
+    const { idField, delegate, eventName, events } = this.meta
+    const fields = this.meta.fields.map((f) => f.name)
+    const drifted: DriftedRecord[] = []
+    const log = this.log(client)
+    let checked = 0
+    const seen = new Set<string>()
+    for (let cursor: string | undefined; ; ) {
+      const rows: Record<string, unknown>[] = await client[delegate].findMany({
+        orderBy: { [idField]: 'asc' },
+        take: batchSize,
+        ...(cursor === undefined ? {} : { cursor: { [idField]: cursor }, skip: 1 }),
+      })
+      for (const row of rows) {
+        const id = row[idField] as string
+        seen.add(id)
+        checked++
+        const { state } = this.model.replay(id, await log.readForReplay(eventName, id))
+        if (!state) drifted.push({ id, kind: 'no-events', differences: [] })
+        else {
+          const differences = diffStates(fields, state, row)
+          if (differences.length) drifted.push({ id, kind: 'changed', differences })
+        }
+      }
+      if (rows.length < batchSize) break
+      cursor = rows[rows.length - 1]![idField] as string
+    }
+    for (let cursor: string | undefined; ; ) {
+      const inserts: { recordId: string }[] = await client[events.delegate].findMany({
+        where: { model: eventName, sequence: 1, ...(cursor === undefined ? {} : { recordId: { gt: cursor } }) },
+        select: { recordId: true },
+        orderBy: { recordId: 'asc' },
+        take: batchSize,
+      })
+      for (const { recordId } of inserts) {
+        if (seen.has(recordId)) continue
+        const last = await log.last(eventName, recordId)
+        checked++
+        if (last && last.action !== 'delete') drifted.push({ id: recordId, kind: 'missing-row', differences: [] })
+      }
+      if (inserts.length < batchSize) break
+      cursor = inserts[inserts.length - 1]!.recordId
+    }
+    return { model: this.meta.name, checked, drifted }
   }
 
   refuse(operation: RefusedOperation): never {
@@ -237,11 +306,11 @@ export class EventedDelegate<S extends State = State> {
     return record
   }
 
-  /** The state as row data: every model field (Json nulls as `DbNull`, as Prisma requires). */
+  /** The state as row data: every model field (a Json null as `DbNull`, or `JsonNull` where the column is required). */
   private rowData(state: S, omitId: boolean): Record<string, unknown> {
     const data: Record<string, unknown> = { ...state }
     if (omitId) delete data[this.meta.idField]
-    for (const name of this.jsonFields) if (data[name] === null) data[name] = DbNull
+    for (const { name, required } of this.jsonFields) if (data[name] === null) data[name] = required ? JsonNull : DbNull
     return data
   }
 

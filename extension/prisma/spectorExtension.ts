@@ -63,6 +63,9 @@ export function modelComponent(delegate: EventedDelegate<any>): Delegate {
   component.savepoint = function (this: unknown, id: string) {
     return delegate.savepoint(parentOf(this), id)
   }
+  component.check = function (this: unknown, options?: object) {
+    return delegate.check(parentOf(this), options)
+  }
   component.events = function (this: unknown, id: string, options?: object) {
     return delegate.events(parentOf(this), id, options)
   }

@@ -22,7 +22,7 @@ import * as mariadb from 'mariadb'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
-import { diffCreateScript } from './schema-engine.ts'
+import { diffCreateScript } from '../../prisma/schemaEngine.ts'
 
 export type Provider = 'sqlite' | 'postgresql' | 'mysql'
 

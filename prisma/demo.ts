@@ -1,0 +1,135 @@
+/**
+ * `npm run demo`: a short story on an embedded SQLite database (prisma/demo.db, made fresh from
+ * prisma/schema.prisma each run). Every write to Item becomes an event; the row is a projection
+ * that can always be rebuilt from the log.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import { SpectorValidationError, type StoredEvent } from 'prisma-spector'
+import { PrismaClient } from './generated/client/client.ts'
+import { spector } from './generated/spector/index.ts'
+import { diffCreateScript } from './schemaEngine.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const file = path.join(here, 'demo.db')
+
+// ---- a fresh database from the schema ------------------------------------------------------------
+fs.rmSync(file, { force: true })
+const sqlite = new Database(file)
+sqlite.exec(await diffCreateScript(fs.readFileSync(path.join(here, 'schema.prisma'), 'utf8'), 'sqlite'))
+
+const base = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) })
+const prisma = base.$extends(spector())
+
+// ---- printing -------------------------------------------------------------------------------------
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+function heading(step: string, text: string) {
+  console.log(`\n${bold(`${step}  ${text}`)}`)
+}
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '·'
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '')
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
+function table(rows: Record<string, unknown>[]) {
+  if (!rows.length) return console.log('  (none)')
+  const columns = Object.keys(rows[0]!)
+  const cells = rows.map((r) => columns.map((c) => show(r[c])))
+  const widths = columns.map((c, i) => Math.min(70, Math.max(c.length, ...cells.map((r) => r[i]!.length))))
+  const line = (values: string[]) => '  ' + values.map((v, i) => (v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v.padEnd(widths[i]!))).join('  ')
+  console.log(line(columns))
+  console.log('  ' + widths.map((w) => '─'.repeat(w)).join('  '))
+  for (const r of cells) console.log(line(r))
+}
+const short = (id: string) => `…${id.slice(-6)}`
+function log(events: StoredEvent[]) {
+  table(events.map((e) => ({ seq: e.sequence, action: e.action, v: e.version, event: short(e.id), payload: e.payload })))
+}
+function state(label: string, item: { name: string; value: number | null; archivedAt: Date | null; updatedAt: Date } | null) {
+  console.log(`  ${label.padEnd(22)} ${item ? `name=${show(item.name)}  value=${show(item.value)}  archivedAt=${show(item.archivedAt)}` : 'null (no such record)'}`)
+}
+
+// ---- the story ------------------------------------------------------------------------------------
+heading('1', 'Create an Item: an insert event and the row, in one transaction')
+const lamp = await prisma.item.create({ data: { name: 'Lamp', value: 1 } })
+console.log(`  id = ${lamp.id}  (the id of its first event, a UUIDv7)`)
+log(await prisma.item.events(lamp.id))
+
+heading('2', 'Update it, then run custom actions (archive, increment)')
+await prisma.item.update({ where: { id: lamp.id }, data: { name: 'Desk lamp' } })
+await prisma.item.update({ where: { id: lamp.id }, data: { value: { increment: 2 } } })
+await prisma.item.execute(lamp.id, 'archive', { archivedAt: new Date('2026-11-01T09:00:00Z') })
+await prisma.item.execute(lamp.id, 'increment', { by: 10 })
+log(await prisma.item.events(lamp.id))
+console.log('  ({ increment: 2 } is stored as the value it produced, so replay needs no operator.)')
+
+heading('3', 'Bad input is refused and nothing is written')
+try {
+  await prisma.item.execute(lamp.id, 'archive', {})
+} catch (error) {
+  if (!(error instanceof SpectorValidationError)) throw error
+  console.log(`  ${error.name} [${error.code}]: ${error.message}`)
+}
+console.log(`  events of the lamp: still ${(await prisma.item.events(lamp.id)).length}`)
+
+heading('4', 'The row is a projection: replay rebuilds it from the log alone')
+state('row', await base.item.findUnique({ where: { id: lamp.id } }))
+state('replay', await prisma.item.replay(lamp.id))
+
+heading('5', 'Replay as of earlier points in history')
+const events = await prisma.item.events(lamp.id)
+state(`until event #2`, await prisma.item.replay(lamp.id, { until: events[1]!.id }))
+state(`until sequence 3`, await prisma.item.replay(lamp.id, { until: { sequence: 3 } }))
+state(`until 1970`, await prisma.item.replay(lamp.id, { until: new Date(0) }))
+
+heading('6', 'Schema versions: an event written by version 0, when `name` was called `title`')
+const legacyId = '0190f000-0000-7000-8000-000000000001'
+await base.event.create({
+  data: { id: legacyId, recordId: legacyId, model: 'Item', action: 'insert', version: 0, sequence: 1,
+    payload: { title: 'Old lamp', value: 7, createdAt: '2019-03-01T00:00:00.000Z', updatedAt: '2019-03-01T00:00:00.000Z' } },
+})
+log(await prisma.item.events(legacyId))
+state('replay (v0 → v1)', await prisma.item.replay(legacyId))
+console.log("  (the changeset's version guard maps `title` to `name`; the stored event is never rewritten)")
+
+heading('7', 'A savepoint: a snapshot event that replay starts from')
+await prisma.item.savepoint(lamp.id)
+await prisma.item.execute(lamp.id, 'restore', {})
+log(await prisma.item.events(lamp.id))
+state('replay', await prisma.item.replay(lamp.id))
+console.log('  (replay read only the savepoint and the event after it)')
+
+heading('8', 'Integrity: a row edited behind the log is found by check() and corrected by the next command')
+sqlite.prepare(`UPDATE "Item" SET "name" = 'Hacked' WHERE "id" = ?`).run(lamp.id)
+async function drift() {
+  const report = await prisma.item.check()
+  console.log(`  check(): ${report.checked} records looked at, ${report.drifted.length} drifted`)
+  table(report.drifted.flatMap((d) =>
+    d.differences.length
+      ? d.differences.map((f) => ({ record: short(d.id), kind: d.kind, field: f.field, log: f.expected, row: f.actual }))
+      : [{ record: short(d.id), kind: d.kind, field: null, log: null, row: null }]))
+}
+await drift()
+console.log('  (the legacy record of step 6 has events but no row: that is drift too)')
+await prisma.item.execute(lamp.id, 'increment', { by: 1 })
+console.log('  after the next command on the lamp:')
+await drift()
+
+heading('9', 'Delete: a delete event, the row removed, history kept')
+await prisma.item.delete({ where: { id: lamp.id } })
+log(await prisma.item.events(lamp.id))
+state('row', await base.item.findUnique({ where: { id: lamp.id } }))
+state('replay', await prisma.item.replay(lamp.id))
+state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequence: 8 } }))
+
+heading('∑', 'The whole event log')
+const all = await base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
+table(all.map((e) => ({ record: short(e.recordId), seq: e.sequence, action: e.action, v: e.version, insertedAt: e.insertedAt })))
+
+await base.$disconnect()
+sqlite.close()
+console.log(`\nDatabase left at ${path.relative(process.cwd(), file)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`)
