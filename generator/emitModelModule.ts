@@ -160,7 +160,7 @@ function stateSchema(field: FieldMetadata, enums: Record<string, string[]>): str
       s = 'z.date()'
       break
     case 'Bytes':
-      s = "z.instanceof(Uint8Array, 'expected bytes (Uint8Array)')"
+      s = "z.instanceof(Uint8Array, { message: 'expected bytes (Uint8Array)' })"
       break
     case 'Json':
       s = 'z.json()'

@@ -110,7 +110,7 @@ class Parser {
       return s
     }
     if (c !== undefined && /[-0-9]/.test(c)) {
-      const m = /^-?[0-9]+(?![A-Za-z_.])/.exec(this.text.slice(this.pos))
+      const m = /^-?[0-9]+(?![A-Za-z0-9_.])/.exec(this.text.slice(this.pos))
       if (!m) this.fail(`expected a whole number at "${this.text.slice(this.pos)}"`)
       this.pos += m![0].length
       return Number(m![0])

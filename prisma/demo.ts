@@ -111,7 +111,7 @@ async function drift() {
   table(report.drifted.flatMap((d) =>
     d.differences.length
       ? d.differences.map((f) => ({ record: short(d.id), kind: d.kind, field: f.field, log: f.expected, row: f.actual }))
-      : [{ record: short(d.id), kind: d.kind, field: null, log: null, row: null }]))
+      : [{ record: short(d.id), kind: d.kind, field: '', log: null as unknown, row: null as unknown }]))
 }
 await drift()
 console.log('  (the legacy record of step 6 has events but no row: that is drift too)')

@@ -29,7 +29,7 @@ function sample() {
     maybeBig: -5n,
     maybePrice: null,
     maybeAt: new Date('1969-12-31T23:59:59.999Z'),
-    maybeDoc: null,
+    maybeDoc: Prisma.DbNull,
     maybeBlob: null,
     maybeMood: 'HAPPY' as const,
   }
@@ -40,7 +40,7 @@ describe('payload round trip in memory (generated codec, no database)', () => {
   const recordId = '0190a0a0-0000-7000-8000-0000000000b1'
 
   test('encode -> JSON text -> decode -> replay gives back every value', () => {
-    const input = sample()
+    const input = { ...sample(), maybeDoc: null }
     const prepared = model.prepare(null, 'insert', input, { recordId, eventId: recordId, now: new Date() })
     const stored: StoredEvent = {
       id: recordId, recordId, model: 'Sample', action: 'insert', version: 0, sequence: 1, insertedAt: new Date(),
@@ -76,7 +76,8 @@ for (const provider of providersUnderTest().filter((p) => p !== 'mysql')) {
         const created = await prisma.sample.create({ data: input })
         const row = await base.sample.findUnique({ where: { key: created.key } })
         assert.deepEqual(await prisma.sample.replay(created.key), row)
-        for (const [key, value] of Object.entries(input)) assert.deepEqual((row as Record<string, unknown>)[key], value, key)
+        // Prisma takes Prisma.DbNull for a null Json column, and reads it back as null.
+        for (const [key, value] of Object.entries({ ...input, maybeDoc: null })) assert.deepEqual((row as Record<string, unknown>)[key], value, key)
         const updated = await prisma.sample.update({
           where: { key: created.key },
           data: { big: { increment: 1n }, price: { multiply: 2 }, doc: [1, 2], maybeBlob: new Uint8Array([9]), maybeDoc: { a: 1 } },
@@ -92,7 +93,7 @@ for (const provider of providersUnderTest().filter((p) => p !== 'mysql')) {
           assert.equal(doubled.price.toString(), '24691357802469135780.246913578')
           assert.deepEqual(await prisma.sample.replay(created.key), doubled)
         }
-        const cleared = await prisma.sample.update({ where: { key: created.key }, data: { maybeDoc: null, maybeAt: null } })
+        const cleared = await prisma.sample.update({ where: { key: created.key }, data: { maybeDoc: Prisma.DbNull, maybeAt: null } })
         assert.equal(cleared.maybeDoc, null)
         assert.deepEqual(await prisma.sample.replay(created.key), cleared)
       }))

@@ -9,7 +9,7 @@ import { SpectorReplayError, SpectorUnknownActionError, SpectorValidationError }
 import type { FieldMetadata, ModelMetadata } from './metadata.ts'
 import { encodePayload, type JsonObject, type ModelCodec } from './payloadCodec.ts'
 
-export type State = Record<string, unknown>
+export type State = object
 
 export interface ReplayResult<S> {
   /** The state after the last event, or null when there were no events or the last was a delete. */
@@ -107,7 +107,7 @@ export class EventedModel<S extends State = State> {
   savepointPayload(state: S): JsonObject {
     const attrs = this.changeset.savepoint
       ? this.changeset.savepoint(state, this.metadata.version)
-      : this.pickFields(state)
+      : this.pickFields(state as Record<string, unknown>)
     return this.encode('savepoint', attrs)
   }
 

@@ -6,7 +6,7 @@
  * on a transaction client joins that transaction (Prisma >= 7.5 opens a SAVEPOINT for the nested
  * `$transaction`); a call on the plain client opens its own.
  */
-import { DbNull, JsonNull } from '@prisma/client/runtime/client'
+import { DbNull, JsonNull, isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
 import { uuidv7 } from 'uuidv7'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
@@ -191,7 +191,7 @@ export class EventedDelegate<S extends State = State> {
         const { state } = this.model.replay(id, await log.readForReplay(eventName, id))
         if (!state) drifted.push({ id, kind: 'no-events', differences: [] })
         else {
-          const differences = diffStates(fields, state, row)
+          const differences = diffStates(fields, state as Record<string, unknown>, row)
           if (differences.length) drifted.push({ id, kind: 'changed', differences })
         }
       }
@@ -241,7 +241,7 @@ export class EventedDelegate<S extends State = State> {
         sequence,
       )
     }
-    const attrs = resolveUpdateOperators(this.meta, state, data, action)
+    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
     await this.log(tx).append(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1))
@@ -303,12 +303,12 @@ export class EventedDelegate<S extends State = State> {
       if (!this.fieldNames.has(key)) unknown[key] = [`is not a field of ${this.meta.name}`]
     }
     if (Object.keys(unknown).length) throw new SpectorValidationError(this.meta.name, operation, unknown)
-    return record
+    return withPlainNulls(record)
   }
 
   /** The state as row data: every model field (a Json null as `DbNull`, or `JsonNull` where the column is required). */
   private rowData(state: S, omitId: boolean): Record<string, unknown> {
-    const data: Record<string, unknown> = { ...state }
+    const data: Record<string, unknown> = { ...(state as Record<string, unknown>) }
     if (omitId) delete data[this.meta.idField]
     for (const { name, required } of this.jsonFields) if (data[name] === null) data[name] = required ? JsonNull : DbNull
     return data
@@ -336,6 +336,18 @@ export class EventedDelegate<S extends State = State> {
       }
     }
   }
+}
+
+/** `Prisma.DbNull` / `JsonNull` / `AnyNull` become null in the event (the row gets DbNull back, or JsonNull where required). */
+function withPlainNulls(data: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined
+  for (const [key, value] of Object.entries(data)) {
+    if (value !== null && typeof value === 'object' && (isDbNull(value) || isJsonNull(value) || isAnyNull(value))) {
+      out ??= { ...data }
+      out[key] = null
+    }
+  }
+  return out ?? data
 }
 
 function toHistoryPoint(until: Until | undefined): HistoryPoint | undefined {
