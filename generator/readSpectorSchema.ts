@@ -143,6 +143,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         isId: field.isId,
         isUpdatedAt: Boolean(field.isUpdatedAt),
       }
+      if (field.dbName && field.dbName !== field.name) meta.dbName = field.dbName
       if (field.hasDefaultValue && !field.isId) {
         const def = fieldDefault(field)
         if (typeof def === 'string') fault(`field "${field.name}": ${def}`)
@@ -151,11 +152,14 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       fields.push(meta)
     }
 
-    if (errors.length > before) continue
+    // No events model: already reported (no @events model, or an unknown events= name).
+    if (errors.length > before || !eventsModel) continue
     models.push({
       name: model.name,
       eventName: model.name,
       delegate: lowerFirst(model.name),
+      ...(model.dbName ? { dbName: model.dbName } : {}),
+      ...(model.schema ? { dbSchema: model.schema } : {}),
       idField: ids[0]!.name,
       version: version as number,
       actions,

@@ -23,6 +23,8 @@ export type FieldDefault =
 
 export interface FieldMetadata {
   name: string
+  /** The column name (`@map`), when it differs from the field name. */
+  dbName?: string
   /** A scalar type, or the name of an enum. */
   type: string
   kind: 'scalar' | 'enum'
@@ -54,6 +56,9 @@ export interface ModelMetadata {
   eventName: string
   /** The client property, e.g. `item`. */
   delegate: string
+  /** The table name (`@@map`), when it differs from the model name; and its schema, if any. */
+  dbName?: string
+  dbSchema?: string
   /** The single string primary-key field. */
   idField: string
   /** The schema version stamped on every new event. */

@@ -21,9 +21,8 @@ import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
-
-/** Marks a row write made by prisma-spector itself, so that an override reached again passes it through. */
-export const passThrough: unique symbol = Symbol('prisma-spector.passThrough')
+import { ownRowWrite } from './ownRowWrite.ts'
+import { lockRecordSql } from './sql/lockRecordSql.ts'
 
 export interface SpectorOptions {
   /** How often a command is retried after another writer took the record's next sequence. Default 5. */
@@ -69,10 +68,12 @@ export class EventedDelegate<S extends State = State> {
   private readonly fieldNames: Set<string>
   private readonly relationNames: Set<string>
   private readonly jsonFields: { name: string; required: boolean }[]
+  private readonly lockSql: string | null
 
-  constructor(model: EventedModel<S>, options: SpectorOptions = {}) {
+  constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
     this.options = { maxRetries: 5, ...options }
+    this.lockSql = lockRecordSql(provider, model.metadata)
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -90,20 +91,19 @@ export class EventedDelegate<S extends State = State> {
     const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
     return this.transact(client, eventId, async (tx) => {
       await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1))
-      return tx[this.meta.delegate].create({ ...args, data: this.rowData(prepared.state, false), [passThrough]: true })
+      return ownRowWrite(tx, this.meta.delegate, 'create', { ...args, data: this.rowData(prepared.state, false) })
     })
   }
 
   async update(client: AnyClient, args: Args, options: ExecuteOptions = {}): Promise<unknown> {
     const data = this.writableData('update', args?.data)
     return this.transact(client, undefined, async (tx) => {
-      const recordId = await this.resolveId(tx, args.where, 'update')
+      const recordId = await this.resolveAndLock(tx, args.where, 'update')
       const state = await this.commandOnRecord(tx, recordId, 'update', data, options)
-      return tx[this.meta.delegate].update({
+      return ownRowWrite(tx, this.meta.delegate, 'update', {
         ...args,
         where: { [this.meta.idField]: recordId },
         data: this.rowData(state, true),
-        [passThrough]: true,
       })
     })
   }
@@ -117,12 +117,12 @@ export class EventedDelegate<S extends State = State> {
 
   async delete(client: AnyClient, args: Args): Promise<unknown> {
     return this.transact(client, undefined, async (tx) => {
-      const recordId = await this.resolveId(tx, args?.where, 'delete')
+      const recordId = await this.resolveAndLock(tx, args?.where, 'delete')
       const last = await this.log(tx).last(this.meta.eventName, recordId)
       if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
       if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
       await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1))
-      return tx[this.meta.delegate].delete({ ...args, where: { [this.meta.idField]: recordId }, [passThrough]: true })
+      return ownRowWrite(tx, this.meta.delegate, 'delete', { ...args, where: { [this.meta.idField]: recordId } })
     })
   }
 
@@ -132,18 +132,16 @@ export class EventedDelegate<S extends State = State> {
       throw new SpectorValidationError(this.meta.name, action, { _: ['attrs must be an object'] })
     }
     return this.transact(client, id, async (tx) => {
+      await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
       const state = await this.commandOnRecord(tx, id, action, attrs ?? {}, options)
-      return tx[this.meta.delegate].update({
-        where: { [this.meta.idField]: id },
-        data: this.rowData(state, true),
-        [passThrough]: true,
-      })
+      return ownRowWrite(tx, this.meta.delegate, 'update', { where: { [this.meta.idField]: id }, data: this.rowData(state, true) })
     })
   }
 
   /** Appends a savepoint event holding the record's full state; later replays start there. */
   async savepoint(client: AnyClient, id: string): Promise<S> {
     return this.transact(client, id, async (tx) => {
+      await this.lock(tx, id)
       const { state, sequence } = await this.replayFor(tx, id)
       await this.log(tx).append(this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1))
       return state
@@ -274,13 +272,42 @@ export class EventedDelegate<S extends State = State> {
     return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
   }
 
-  private async resolveId(tx: AnyClient, where: unknown, operation: string): Promise<string> {
+  /**
+   * Finds the record a `where` names and locks its row until the transaction ends, so concurrent
+   * commands on one record take turns. A `where` of just the id is resolved by the lock itself:
+   * on MySQL a plain read first would fix the transaction's snapshot before the lock is granted.
+   */
+  private async resolveAndLock(tx: AnyClient, where: unknown, operation: string): Promise<string> {
     if (!where || typeof where !== 'object') {
       throw new SpectorValidationError(this.meta.name, operation, { where: ['is required'] })
     }
+    const keys = Object.keys(where)
+    const id = (where as Record<string, unknown>)[this.meta.idField]
+    if (this.lockSql && keys.length === 1 && typeof id === 'string') {
+      if (!(await this.lock(tx, id))) throw await this.notFound(tx, id)
+      return id
+    }
     const row = await tx[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
-    if (!row) throw new SpectorNotFoundError(this.meta.name, undefined, 'no-row', `where ${safeJson(where)}`)
-    return row[this.meta.idField] as string
+    if (!row) {
+      if (keys.length === 1 && typeof id === 'string') throw await this.notFound(tx, id)
+      throw new SpectorNotFoundError(this.meta.name, undefined, 'no-row', `where ${safeJson(where)}`)
+    }
+    const recordId = row[this.meta.idField] as string
+    await this.lock(tx, recordId)
+    return recordId
+  }
+
+  /** Why a record has no row: never existed, deleted, or its row went missing. */
+  private async notFound(tx: AnyClient, id: string): Promise<SpectorNotFoundError> {
+    const last = await this.log(tx).last(this.meta.eventName, id)
+    return new SpectorNotFoundError(this.meta.name, id, !last ? 'no-events' : last.action === 'delete' ? 'deleted' : 'no-row')
+  }
+
+  /** Locks the record's row (PostgreSQL, MySQL); returns whether the row exists. SQLite: true. */
+  private async lock(tx: AnyClient, id: string): Promise<boolean> {
+    if (!this.lockSql) return true
+    const rows: unknown[] = await tx.$queryRawUnsafe(this.lockSql, id)
+    return rows.length > 0
   }
 
   /** Checks a create/update `data`: no id, no nested writes through relations, no unknown fields. */

@@ -5,8 +5,8 @@
  * Model methods (not query hooks) carry the writes, because only a model method learns, through
  * `Prisma.getExtensionContext(this).$parent`, the client it was called on: the transaction client
  * when the caller is inside `$transaction`. Overriding `create`/`update`/`upsert`/`delete` means
- * an extension chained after this one makes `$parent` reach these overrides again; the row write
- * carries the `passThrough` marker so that second visit goes straight down to Prisma.
+ * an extension chained after this one makes `$parent` reach these overrides again; prisma-spector's
+ * own row write is recognised there (see ownRowWrite.ts) and goes straight down to Prisma.
  */
 import { Prisma } from '@prisma/client/extension'
 import type { Changeset } from '../core/changeset.ts'
@@ -14,7 +14,8 @@ import { SpectorConfigurationError } from '../core/errors.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
-import { EventedDelegate, passThrough, refusedOperations, type SpectorOptions } from './eventedDelegate.ts'
+import { EventedDelegate, refusedOperations, type SpectorOptions } from './eventedDelegate.ts'
+import { isOwnRowWrite } from './ownRowWrite.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
   metadata: ModelMetadata
@@ -40,13 +41,10 @@ export function modelComponent(delegate: EventedDelegate<any>): Delegate {
   const component: Delegate = {}
 
   for (const operation of ['create', 'update', 'upsert', 'delete'] as const) {
-    component[operation] = function (this: unknown, args: Record<string | symbol, unknown>) {
+    component[operation] = function (this: unknown, args: Record<string, any>) {
       const parent = parentOf(this)
-      if (args && args[passThrough]) {
-        const { [passThrough]: _marker, ...rest } = args
-        return parent[name][operation](rest)
-      }
-      return delegate[operation](parent, args as Record<string, any>)
+      if (isOwnRowWrite(name, operation)) return parent[name][operation](args)
+      return delegate[operation](parent, args)
     }
   }
   for (const operation of refusedOperations) {
@@ -83,7 +81,7 @@ export function createSpectorExtension(schema: SpectorSchema, options: SpectorOp
       )
     }
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset)
-    model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options))
+    model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider))
   }
   return { name: 'prisma-spector', model }
 }
