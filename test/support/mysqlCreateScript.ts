@@ -27,8 +27,8 @@
  * Not derivable from the DMMF, hence not reproduced: a relation's `map:` (foreign keys always get
  * the default `{table}_{cols}_fkey` name), and the literal spelling of decimal defaults
  * (`@default(2.50)` arrives as the number 2.5 and is rendered `2.5`).
- * Scalar lists are refused (MySQL has none), as are composite types and `relationMode = "prisma"`
- * schemas' semantics (foreign keys are always emitted).
+ * Scalar lists and composite types are refused (MySQL has neither). `relationMode = "prisma"` is not
+ * visible in the DMMF either, so foreign keys are always emitted.
  */
 import type { DMMF } from '@prisma/generator-helper'
 
@@ -117,7 +117,7 @@ class Context {
 
   /** Indexes of the model from `datamodel.indexes` (Prisma 5+ DMMF), or undefined for an older DMMF without them. */
   indexesOf(model: Model): DMMF.Index[] | undefined {
-    const all = (this.datamodel as { indexes?: DMMF.Index[] }).indexes
+    const all = (this.datamodel as { readonly indexes?: readonly DMMF.Index[] }).indexes
     if (!Array.isArray(all)) return undefined
     return all.filter((index) => index.model === model.name)
   }
