@@ -42,7 +42,7 @@ const chains: Record<string, Chain> = {
   },
 }
 
-for (const provider of providersUnderTest().filter((p) => p !== 'mysql')) {
+for (const provider of providersUnderTest()) {
   describe(`chained extensions on ${provider}`, () => {
     for (const [name, chain] of Object.entries(chains)) {
       test(`${name}: one event per write, no recursion, transactions joined`, () =>

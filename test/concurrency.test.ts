@@ -8,7 +8,7 @@ import { SpectorConflictError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 
-for (const provider of providersUnderTest().filter((p) => p !== 'mysql')) {
+for (const provider of providersUnderTest()) {
   describe(`concurrency on ${provider}`, () => {
     test('50 concurrent increments on one record: 51 events, sequences 1..51, row = replay = 50', () =>
       withExample(provider, async (ctx) => {

@@ -17,7 +17,7 @@ import {
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
 
-const providers = providersUnderTest().filter((p) => p !== 'mysql')
+const providers = providersUnderTest()
 
 async function counts(ctx: ExampleContext) {
   return { events: await ctx.base.event.count(), items: await ctx.base.item.count() }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { prismaGenerate } from '../../prisma/generate.ts'
 import { createScript, withProvider, type Provider } from './databases.ts'
+import { mysqlCreateScript } from './mysqlCreateScript.ts'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const generatedRoot = path.join(repoRoot, 'test/.generated')
@@ -26,6 +27,10 @@ export function schemaFor(schemaText: string, provider: Provider, dir: string, c
     `generator client {\n  provider = "prisma-client"\n  output   = "${path.join(dir, 'client')}"\n}`,
     `generator spector {\n  provider   = "node ${path.join(repoRoot, 'dist/generator/bin.js')}"\n  output     = "${path.join(dir, 'spector')}"\n  changesets = "${changesets}"\n}`,
   ]
+  // The wasm schema engine cannot write MySQL DDL; the DMMF lets test support write it instead.
+  if (provider === 'mysql') {
+    generators.push(`generator dmmf {\n  provider = "node ${path.join(repoRoot, 'test/support/dumpDmmfGenerator.mjs')}"\n  output   = "${dir}"\n}`)
+  }
   return withProvider(`${generators.join('\n\n')}\n${withoutGenerators}`, provider)
 }
 
@@ -42,7 +47,10 @@ export async function prepareSchema(name: string, schemaPath: string, changesets
   const file = path.join(dir, 'schema.prisma')
   fs.writeFileSync(file, text)
   prismaGenerate(file, { quiet: true })
-  const createSql = await createScript(text, provider)
+  const createSql =
+    provider === 'mysql'
+      ? mysqlCreateScript(JSON.parse(fs.readFileSync(path.join(dir, 'datamodel.json'), 'utf8')))
+      : await createScript(text, provider)
   fs.writeFileSync(path.join(dir, 'create.sql'), createSql)
   return loadPreparedSchema(name, provider)
 }
