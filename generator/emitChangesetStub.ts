@@ -8,13 +8,14 @@ import type { ImportPaths } from './importPaths.ts'
 
 export function emitChangesetStub(model: ModelMetadata, paths: ImportPaths): string {
   const M = model.name
+  const aM = `${/^[AEIOU]/.test(M) ? 'an' : 'a'} ${M}`
   const firstField = model.fields.find((f) => !f.isId)?.name ?? 'name'
   const actionCases = model.actions.flatMap((action) => [
     `      // case '${action}':`,
     `      //   return ctx.cast(state, { /* the fields '${action}' changes, from attrs */ ...attrs })`,
   ])
   return `/**
- * The changeset of ${M}: how each event changes a ${M}. This file is yours: prisma-spector created
+ * The changeset of ${M}: how each event changes ${aM}. This file is yours: prisma-spector created
  * it once and never overwrites it.
  *
  * \`apply\` runs for every new command and again, in order, for every stored event when a ${M} is

@@ -19,9 +19,9 @@ export const eventColumns: readonly Column[] = [
   { name: 'version', type: 'Int', required: true, purpose: 'the schema version the event was written with' },
   { name: 'sequence', type: 'Int', required: true, purpose: "1, 2, 3... per record" },
   { name: 'insertedAt', type: 'DateTime', required: true, purpose: 'when it was written' },
-  { name: 'hash', type: 'Bytes', required: false, purpose: 'hash-chain link (optional column)' },
-  { name: 'prevHash', type: 'Bytes', required: false, purpose: "the previous event's hash (optional column)" },
-  { name: 'metadata', type: 'Json', required: false, purpose: 'who and why (optional column)' },
+  { name: 'hash', type: 'Bytes', required: false, purpose: 'hash-chain link (nullable)' },
+  { name: 'prevHash', type: 'Bytes', required: false, purpose: "the previous event's hash (nullable)" },
+  { name: 'metadata', type: 'Json', required: false, purpose: 'who and why (nullable)' },
 ]
 
 /** The model block users paste into their schema. */

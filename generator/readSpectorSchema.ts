@@ -30,6 +30,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     errors.push(new SpectorGeneratorError(model, message, locate(model, line)))
 
   const annotated: { model: DMMF.Model; evented?: Annotation; events?: Annotation }[] = []
+  let brokenEventsAnnotation = false
   for (const model of datamodel.models) {
     let annotations: Annotation[]
     try {
@@ -37,6 +38,8 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     } catch (error) {
       if (!(error instanceof AnnotationSyntaxError)) throw error
       fail(model.name, error.message, error.lineIndex)
+      // A malformed @events annotation already says what is wrong; do not also report "no @events model".
+      if (/^\s*@events\b/.test(model.documentation?.split('\n')[error.lineIndex] ?? '')) brokenEventsAnnotation = true
       continue
     }
     const entry: (typeof annotated)[number] = { model }
@@ -61,7 +64,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
   const models: ModelMetadata[] = []
   const enums: Record<string, string[]> = {}
   const eventedEntries = annotated.filter((a) => a.evented)
-  if (eventedEntries.length && !eventsModels.length) {
+  if (eventedEntries.length && !eventsModels.length && !brokenEventsAnnotation) {
     errors.push(
       new SpectorGeneratorError(
         eventedEntries[0]!.model.name,
