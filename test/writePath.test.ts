@@ -339,3 +339,64 @@ for (const provider of providers) {
       }))
   })
 }
+
+for (const provider of providers) {
+  describe(`transactions on ${provider}`, () => {
+    test('a batch $transaction([...]) with an evented write is refused before anything is written', () =>
+      withExample(provider, async (ctx) => {
+        const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        for (const batch of [
+          () => [ctx.prisma.item.create({ data: { name: 'a' } }), ctx.prisma.event.count()],
+          () => [ctx.prisma.event.count(), ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'b' } })],
+          () => [ctx.prisma.item.execute(item.id, 'archive', {})],
+        ]) {
+          await assert.rejects(ctx.prisma.$transaction(batch() as any), (e: unknown) =>
+            e instanceof SpectorUnsupportedWriteError && /batch \$transaction/.test(e.message) && e.model === 'Item')
+        }
+        assert.deepEqual(await counts(ctx), { events: 1, items: 1 })
+        assert.equal((await row(ctx, item.id))!.name, 'Lamp')
+        // Reads in a batch are plain Prisma.
+        assert.deepEqual(await ctx.prisma.$transaction([ctx.prisma.item.count(), ctx.prisma.event.count()]), [1, 1])
+      }))
+
+    test('evented writes start only when awaited, like Prisma promises', () =>
+      withExample(provider, async (ctx) => {
+        const pending = ctx.prisma.item.create({ data: { name: 'Later' } })
+        await new Promise((r) => setTimeout(r, 20))
+        assert.deepEqual(await counts(ctx), { events: 0, items: 0 })
+        await pending
+        assert.deepEqual(await counts(ctx), { events: 1, items: 1 })
+      }))
+
+    test('a nested $transaction on a transaction client is part of the outer one', () =>
+      withExample(provider, async (ctx) => {
+        await assert.rejects(
+          ctx.prisma.$transaction(async (tx) => {
+            await tx.item.create({ data: { name: 'outer' } })
+            await tx.$transaction(async (inner) => {
+              await inner.item.create({ data: { name: 'inner' } })
+            })
+            throw new Error('outer fails')
+          }),
+          /outer fails/,
+        )
+        assert.deepEqual(await counts(ctx), { events: 0, items: 0 })
+        await assert.rejects(
+          ctx.prisma.$transaction(async (tx) => {
+            await tx.item.create({ data: { name: 'kept' } })
+            await tx.$transaction(async (inner) => {
+              await inner.item.create({ data: { name: 'inner' } })
+              throw new Error('inner fails')
+            })
+          }),
+          /inner fails/,
+        )
+        assert.deepEqual(await counts(ctx), { events: 0, items: 0 })
+        await ctx.prisma.$transaction(async (tx) => {
+          await tx.item.create({ data: { name: 'kept' } })
+          await tx.$transaction(async (inner) => inner.item.create({ data: { name: 'inner' } }))
+        })
+        assert.deepEqual(await counts(ctx), { events: 2, items: 2 })
+      }))
+  })
+}
