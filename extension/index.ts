@@ -4,6 +4,7 @@
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
 export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord } from './prisma/eventedDelegate.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
+export { appendOnlySql, appendOnlyEventLogSql, applyAppendOnlyEventLog } from './prisma/sql/appendOnlySql.ts'
 export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
 export { Invalid, type Changeset, type ChangesetContext, type VersionRange } from './core/changeset.ts'
 export type { StoredEvent, HistoryPoint } from './core/eventLog.ts'

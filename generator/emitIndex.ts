@@ -2,11 +2,11 @@
  * Emits `<output>/index.ts`: the typed `spector()` entry point users pass to `$extends`, wiring each
  * evented model's metadata and codec to the changeset in the user's changesets folder.
  */
-import type { ModelMetadata } from '../extension/core/metadata.ts'
+import type { ModelMetadata, RelationGraph } from '../extension/core/metadata.ts'
 import { header } from './emitModelModule.ts'
 import type { ImportPaths } from './importPaths.ts'
 
-export function emitIndex(models: readonly ModelMetadata[], provider: string, paths: ImportPaths): string {
+export function emitIndex(models: readonly ModelMetadata[], relations: RelationGraph, provider: string, paths: ImportPaths): string {
   const lines: string[] = [header, '']
   lines.push(`import { createSpectorExtension, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
   lines.push(`import { Prisma } from '${paths.client}'`)
@@ -24,6 +24,7 @@ export function emitIndex(models: readonly ModelMetadata[], provider: string, pa
     '  models: [',
     ...models.map((m) => `    { metadata: ${lower(m.name)}Metadata, codec: ${lower(m.name)}Codec, changeset: ${lower(m.name)}Changeset },`),
     '  ],',
+    `  relations: ${JSON.stringify(relations)},`,
     '}',
     '',
     '/** The methods prisma-spector adds to (or takes over on) each evented model. */',
@@ -38,7 +39,7 @@ export function emitIndex(models: readonly ModelMetadata[], provider: string, pa
     ' */',
     'export function spector(options: SpectorOptions = {}) {',
     '  const extension = createSpectorExtension(spectorSchema, options)',
-    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels })',
+    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {} })',
     '}',
     '',
   )

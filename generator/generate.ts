@@ -44,7 +44,7 @@ export function generate(input: GenerateInput): GenerateResult {
     written.push(file)
   }
   for (const model of schema.models) write(path.join(input.output, `${model.name}.ts`), emitModelModule(model, schema.enums, paths))
-  write(path.join(input.output, 'index.ts'), emitIndex(schema.models, input.provider, paths))
+  write(path.join(input.output, 'index.ts'), emitIndex(schema.models, schema.relations, input.provider, paths))
 
   if (schema.models.length) fs.mkdirSync(input.changesets, { recursive: true })
   for (const model of schema.models) {

@@ -3,7 +3,7 @@
  * the metadata the runtime needs. Pure: DMMF in, metadata (or every problem found) out.
  */
 import type { DMMF } from '@prisma/generator-helper'
-import type { FieldDefault, FieldMetadata, ModelMetadata, RelationMetadata } from '../extension/core/metadata.ts'
+import type { FieldDefault, FieldMetadata, ModelMetadata, RelationGraph, RelationMetadata } from '../extension/core/metadata.ts'
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
@@ -14,6 +14,8 @@ export interface SpectorSchemaDescription {
   models: ModelMetadata[]
   /** Enum name -> its values, for the enums evented models use. */
   enums: Record<string, string[]>
+  /** Every relation of every model (the runtime refuses nested writes that reach evented models). */
+  relations: RelationGraph
 }
 
 /** Finds where a model (and a documentation line above it) sits in the schema files. */
@@ -124,6 +126,14 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     for (const field of model.fields) {
       if (field.kind === 'object') {
         relations.push({ name: field.name, model: field.type as string })
+        const onDelete = field.relationOnDelete ?? (field.relationFromFields?.length && !field.isRequired ? 'SetNull' : undefined)
+        if (field.relationFromFields?.length && (onDelete === 'Cascade' || onDelete === 'SetNull' || onDelete === 'SetDefault')) {
+          fault(
+            `relation "${field.name}" has onDelete: ${onDelete}${field.relationOnDelete ? '' : ' (the default for an optional relation)'}, ` +
+              `so deleting a ${String(field.type)} would change ${model.name} rows in the database without events; ` +
+              `add onDelete: Restrict (or NoAction) to the @relation and delete or update the ${model.name} records first`,
+          )
+        }
         continue
       }
       if (field.kind === 'unsupported') {
@@ -168,12 +178,25 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       actions,
       fields,
       relations,
-      events: { model: eventsModel!.name, delegate: lowerFirst(eventsModel!.name) },
+      events: { model: eventsModel!.name, delegate: lowerFirst(eventsModel!.name), ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}) },
     })
   }
 
   if (errors.length) throw new SpectorGeneratorErrors(errors)
-  return { eventsModels: eventsModels.map((m) => m.name), models, enums }
+  return { eventsModels: eventsModels.map((m) => m.name), models, enums, relations: relationGraph(datamodel) }
+}
+
+function relationGraph(datamodel: DMMF.Datamodel): RelationGraph {
+  const graph: RelationGraph = {}
+  for (const model of datamodel.models) {
+    const edges: RelationGraph[string] = {}
+    for (const field of model.fields) {
+      if (field.kind !== 'object') continue
+      edges[field.name] = { model: field.type as string, holdsForeignKey: Boolean(field.relationFromFields?.length) }
+    }
+    if (Object.keys(edges).length) graph[model.name] = edges
+  }
+  return graph
 }
 
 function checkOptions(

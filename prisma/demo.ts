@@ -8,9 +8,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import { SpectorValidationError, type StoredEvent } from 'prisma-spector'
+import { applyAppendOnlyEventLog, SpectorValidationError, type StoredEvent } from 'prisma-spector'
 import { PrismaClient } from './generated/client/client.ts'
-import { spector } from './generated/spector/index.ts'
+import { spector, spectorSchema } from './generated/spector/index.ts'
 import { diffCreateScript } from './schemaEngine.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -119,7 +119,18 @@ await prisma.item.execute(lamp.id, 'increment', { by: 1 })
 console.log('  after the next command on the lamp:')
 await drift()
 
-heading('9', 'Delete: a delete event, the row removed, history kept')
+heading('9', 'The log is append-only, in the database too')
+await applyAppendOnlyEventLog(base, spectorSchema)
+for (const sql of [`UPDATE "Event" SET "action" = 'forged'`, `DELETE FROM "Event"`]) {
+  try {
+    sqlite.exec(sql)
+    console.log(`  ${sql}: went through?!`)
+  } catch (error) {
+    console.log(`  ${sql.padEnd(38)} → ${(error as Error).message}`)
+  }
+}
+
+heading('10', 'Delete: a delete event, the row removed, history kept')
 await prisma.item.delete({ where: { id: lamp.id } })
 log(await prisma.item.events(lamp.id))
 state('row', await base.item.findUnique({ where: { id: lamp.id } }))

@@ -47,6 +47,8 @@ export interface EventLogMetadata {
   model: string
   /** The client property for it, e.g. `event`. */
   delegate: string
+  /** Its table name (`@@map`), when it differs from the model name. */
+  dbName?: string
 }
 
 export interface ModelMetadata {
@@ -74,3 +76,14 @@ export interface ModelMetadata {
 /** Actions every evented model has. */
 export const builtInActions = ['insert', 'update', 'delete', 'savepoint'] as const
 export type BuiltInAction = (typeof builtInActions)[number]
+
+/** A relation field of any model, for finding nested writes that would reach an evented model. */
+export interface RelationEdge {
+  /** The related model. */
+  model: string
+  /** Whether the foreign key sits on this side (so `connect` / `disconnect` change only this row). */
+  holdsForeignKey: boolean
+}
+
+/** Model name -> relation field -> edge, for every model of the schema. */
+export type RelationGraph = Record<string, Record<string, RelationEdge>>

@@ -10,11 +10,13 @@
  */
 import { Prisma } from '@prisma/client/extension'
 import type { Changeset } from '../core/changeset.ts'
-import { SpectorConfigurationError } from '../core/errors.ts'
+import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core/errors.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
-import type { ModelMetadata } from '../core/metadata.ts'
+import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
 import { EventedDelegate, refusedOperations, type SpectorOptions } from './eventedDelegate.ts'
+import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
+import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
@@ -27,9 +29,11 @@ export interface SpectorSchema {
   /** The datasource provider the schema was generated for. */
   provider: string
   models: readonly SpectorModelDefinition<any>[]
+  /** Every relation of every model, to refuse nested writes that reach an evented model. */
+  relations?: RelationGraph
 }
 
-type Delegate = Record<string, (...args: any[]) => Promise<unknown>>
+type Delegate = Record<string, (...args: any[]) => PromiseLike<unknown>>
 
 function parentOf(self: unknown): Record<string, any> {
   return (Prisma.getExtensionContext(self as object) as unknown as { $parent: Record<string, any> }).$parent
@@ -38,28 +42,31 @@ function parentOf(self: unknown): Record<string, any> {
 /** Builds the model methods of one evented model. */
 export function modelComponent(delegate: EventedDelegate<any>): Delegate {
   const name = delegate.model.metadata.delegate
+  const model = delegate.model.metadata.name
   const component: Delegate = {}
 
   for (const operation of ['create', 'update', 'upsert', 'delete'] as const) {
     component[operation] = function (this: unknown, args: Record<string, any>) {
       const parent = parentOf(this)
       if (isOwnRowWrite(name, operation)) return parent[name][operation](args)
-      return delegate[operation](parent, args)
+      return new LazyCommand(model, operation, () => delegate[operation](parent, args))
     }
   }
   for (const operation of refusedOperations) {
-    component[operation] = async function () {
-      delegate.refuse(operation)
+    component[operation] = function () {
+      return new LazyCommand(model, operation, async () => delegate.refuse(operation))
     }
   }
   component.execute = function (this: unknown, id: string, action: string, attrs: Record<string, unknown>, options?: object) {
-    return delegate.execute(parentOf(this), id, action, attrs, options)
+    const parent = parentOf(this)
+    return new LazyCommand(model, 'execute', () => delegate.execute(parent, id, action, attrs, options))
   }
   component.replay = function (this: unknown, id: string, options?: object) {
     return delegate.replay(parentOf(this), id, options)
   }
   component.savepoint = function (this: unknown, id: string) {
-    return delegate.savepoint(parentOf(this), id)
+    const parent = parentOf(this)
+    return new LazyCommand(model, 'savepoint', () => delegate.savepoint(parent, id))
   }
   component.check = function (this: unknown, options?: object) {
     return delegate.check(parentOf(this), options)
@@ -70,8 +77,53 @@ export function modelComponent(delegate: EventedDelegate<any>): Delegate {
   return component
 }
 
+/**
+ * A query hook on every model that is not evented: its writes may carry nested writes into an
+ * evented model, which would change rows without events. Those are refused, naming the path.
+ */
+function nestedWriteGuard(schema: SpectorSchema) {
+  const graph = schema.relations ?? {}
+  const evented = new Set(schema.models.map((m) => m.metadata.name))
+  const eventLogs = new Set(schema.models.map((m) => m.metadata.events.model))
+  return {
+    $allModels: {
+      $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (args: unknown) => unknown }) {
+        if (model && eventLogs.has(model) && rewritingOperations.has(operation)) {
+          throw new SpectorUnsupportedWriteError(
+            model,
+            `${model}.${operation}`,
+            'the event log is append-only: events are never updated or deleted (see appendOnlyEventLogSql for the database triggers that enforce it)',
+          )
+        }
+        if (model && !evented.has(model)) {
+          const nested = findNestedEventedWrite(graph, evented, model, operation, args)
+          if (nested) {
+            throw new SpectorUnsupportedWriteError(
+              nested.model,
+              `${model}.${operation}`,
+              `the nested "${nested.operation}" at ${nested.path} would write ${nested.model} without an event; ` +
+                `write the ${nested.model} records with prisma.${lowerFirst(nested.model)} (create, update, execute) instead`,
+              nested.path,
+            )
+          }
+        }
+        return query(args)
+      },
+    },
+  }
+}
+
+const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1)
+}
+
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
-export function createSpectorExtension(schema: SpectorSchema, options: SpectorOptions = {}): { name: string; model: Record<string, Delegate> } {
+export function createSpectorExtension(
+  schema: SpectorSchema,
+  options: SpectorOptions = {},
+): { name: string; model: Record<string, Delegate>; query: ReturnType<typeof nestedWriteGuard> } {
   const model: Record<string, Delegate> = {}
   for (const definition of schema.models) {
     if (!definition.changeset || typeof definition.changeset.apply !== 'function') {
@@ -83,5 +135,5 @@ export function createSpectorExtension(schema: SpectorSchema, options: SpectorOp
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset)
     model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider))
   }
-  return { name: 'prisma-spector', model }
+  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema) }
 }

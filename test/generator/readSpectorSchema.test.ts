@@ -191,12 +191,12 @@ describe('readSpectorSchema: the @events model', () => {
 
   test('no annotations at all is fine: nothing to generate', () => {
     const result = readSpectorSchema(datamodel([model('Plain', [idField()])]), locate)
-    assert.deepEqual(result, { eventsModels: [], models: [], enums: {} })
+    assert.deepEqual(result, { eventsModels: [], models: [], enums: {}, relations: {} })
   })
 
   test('an @events model without evented models is fine', () => {
     const result = readSpectorSchema(datamodel([eventsModel()]), locate)
-    assert.deepEqual(result, { eventsModels: ['Event'], models: [], enums: {} })
+    assert.deepEqual(result, { eventsModels: ['Event'], models: [], enums: {}, relations: {} })
   })
 
   for (const column of ['id', 'recordId', 'model', 'action', 'payload', 'version', 'sequence', 'insertedAt']) {

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import type { PrismaClient as ExamplePrismaClient } from '../../prisma/generated/client/client.ts'
-import type { spector as exampleSpector } from '../../prisma/generated/spector/index.ts'
+import type { spector as exampleSpector, spectorSchema as exampleSchema } from '../../prisma/generated/spector/index.ts'
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts'
 import { loadPreparedSchema } from './testSchemas.ts'
 
@@ -23,20 +23,22 @@ export interface ExampleContext {
   /** The client with prisma-spector. */
   prisma: ReturnType<typeof extend>
   spector: SpectorFactory
+  /** The generated schema description (provider, models, relations). */
+  spectorSchema: typeof exampleSchema
   /** SQL quoting for this provider. */
   q(identifier: string): string
   /** A placeholder for parameter n (1-based). */
   p(n: number): string
 }
 
-const modules = new Map<Provider, Promise<{ PrismaClient: new (options: object) => BaseClient; spector: SpectorFactory }>>()
+const modules = new Map<Provider, Promise<{ PrismaClient: new (options: object) => BaseClient; spector: SpectorFactory; spectorSchema: typeof exampleSchema }>>()
 
 function load(provider: Provider) {
   let loaded = modules.get(provider)
   if (!loaded) {
     const prepared = loadPreparedSchema('example', provider)
     loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
-      ([client, spector]) => ({ PrismaClient: client.PrismaClient, spector: spector.spector }),
+      ([client, spector]) => ({ PrismaClient: client.PrismaClient, spector: spector.spector, spectorSchema: spector.spectorSchema }),
     )
     modules.set(provider, loaded)
   }
@@ -45,7 +47,7 @@ function load(provider: Provider) {
 
 /** Runs `fn` against a new database with the example schema, then drops it. */
 export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>): Promise<T> {
-  const { PrismaClient, spector } = await load(provider)
+  const { PrismaClient, spector, spectorSchema } = await load(provider)
   const db = await createTestDatabase(provider, loadPreparedSchema('example', provider).createSql)
   const base = new PrismaClient({ adapter: db.adapter })
   try {
@@ -56,6 +58,7 @@ export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContex
       base,
       prisma,
       spector,
+      spectorSchema,
       q: (id) => (provider === 'mysql' ? `\`${id}\`` : `"${id}"`),
       p: (n) => (provider === 'postgresql' ? `$${n}` : '?'),
     })
