@@ -6,8 +6,20 @@
 import type { FieldMetadata, ModelMetadata } from '../extension/core/metadata.ts'
 import type { ImportPaths } from './importPaths.ts'
 
-export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths): string {
+/** Providers where Prisma has createManyAndReturn / updateManyAndReturn. */
+const returningProviders = new Set(['postgresql', 'cockroachdb', 'sqlite'])
+
+export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths, provider = 'postgresql'): string {
   const M = model.name
+  const andReturn = returningProviders.has(provider)
+    ? [
+        `  /** As createMany, returning the rows. */`,
+        `  createManyAndReturn<A extends Omit<Prisma.${M}CreateManyAndReturnArgs, 'data' | 'skipDuplicates'> & { data: ${M}CreateData | ${M}CreateData[] }>(args: A): Promise<Prisma.${M}GetPayload<A>[]>`,
+        `  /** As updateMany, returning the rows. */`,
+        `  updateManyAndReturn<A extends Omit<Prisma.${M}UpdateManyAndReturnArgs, 'data'> & { data: ${M}UpdateData }>(args: A): Promise<Prisma.${M}GetPayload<A>[]>`,
+        '',
+      ].join('\n')
+    : ''
   const custom = model.actions.map((a) => `'${a}'`)
   const relationKeys = model.relations.map((r) => `'${r.name}'`)
   const omitCreate = [`'${model.idField}'`, ...relationKeys].join(' | ')
@@ -73,17 +85,13 @@ export type ${M}SpectorMethods = {
   events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
   /** Compares every row with the replay of its events; lists the records that drifted. */
   check(options?: { batchSize?: number }): Promise<DriftReport>
-  /** Refused: bulk writes would bypass the event log. */
-  createMany(args: never): Promise<never>
-  /** Refused: bulk writes would bypass the event log. */
-  createManyAndReturn(args: never): Promise<never>
-  /** Refused: bulk writes would bypass the event log. */
-  updateMany(args: never): Promise<never>
-  /** Refused: bulk writes would bypass the event log. */
-  updateManyAndReturn(args: never): Promise<never>
-  /** Refused: bulk writes would bypass the event log. */
-  deleteMany(args: never): Promise<never>
-}
+  /** One insert event and row per record, in one transaction. \`skipDuplicates\` is refused. */
+  createMany(args: { data: ${M}CreateData | ${M}CreateData[]; skipDuplicates?: false }): Promise<Prisma.BatchPayload>
+  /** One update event per matching record (each replayed, operators resolved per record), in one transaction. */
+  updateMany(args: { where?: Prisma.${M}WhereInput; data: ${M}UpdateData; limit?: number }): Promise<Prisma.BatchPayload>
+  /** One delete event per matching record, in one transaction. */
+  deleteMany(args?: { where?: Prisma.${M}WhereInput; limit?: number }): Promise<Prisma.BatchPayload>
+${andReturn}}
 `
 }
 

@@ -43,7 +43,7 @@ export function generate(input: GenerateInput): GenerateResult {
     fs.writeFileSync(file, text)
     written.push(file)
   }
-  for (const model of schema.models) write(path.join(input.output, `${model.name}.ts`), emitModelModule(model, schema.enums, paths))
+  for (const model of schema.models) write(path.join(input.output, `${model.name}.ts`), emitModelModule(model, schema.enums, paths, input.provider))
   write(path.join(input.output, 'index.ts'), emitIndex(schema.models, schema.relations, input.provider, paths))
 
   if (schema.models.length) fs.mkdirSync(input.changesets, { recursive: true })

@@ -268,20 +268,46 @@ for (const provider of providers) {
         assert.deepEqual(events.map((e) => e.version), [0, 1])
       }))
 
-    test('bulk writes are refused before anything is written', () =>
+    test('bulk writes append one event per affected record, in one transaction', () =>
       withExample(provider, async (ctx) => {
-        const attempts = [
-          // @ts-expect-error refused on evented models
-          () => ctx.prisma.item.createMany({ data: [{ name: 'a' }] }),
-          // @ts-expect-error refused on evented models
-          () => ctx.prisma.item.updateMany({ data: { name: 'b' } }),
-          // @ts-expect-error refused on evented models
-          () => ctx.prisma.item.deleteMany({}),
-        ]
-        for (const attempt of attempts) {
-          await assert.rejects(attempt(), (e: unknown) => e instanceof SpectorUnsupportedWriteError && e instanceof SpectorError && /bypass its event log/.test(e.message))
+        const created = await ctx.prisma.item.createMany({ data: [{ name: 'a', value: 1 }, { name: 'b', value: 2 }, { name: 'c', value: 3 }] })
+        assert.deepEqual(created, { count: 3 })
+        const updated = await ctx.prisma.item.updateMany({ where: { value: { gte: 2 } }, data: { value: { increment: 10 } } })
+        assert.deepEqual(updated, { count: 2 })
+        const deleted = await ctx.prisma.item.deleteMany({ where: { name: 'a' } })
+        assert.deepEqual(deleted, { count: 1 })
+        const events = await ctx.base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
+        const byRecord = new Map<string, string[]>()
+        for (const e of events) byRecord.set(e.recordId, [...(byRecord.get(e.recordId) ?? []), `${e.sequence}:${e.action}`])
+        assert.deepEqual([...byRecord.values()].map((v) => v.join(' ')).sort(), ['1:insert 2:delete', '1:insert 2:update', '1:insert 2:update'])
+        const rows = await ctx.base.item.findMany({ orderBy: { name: 'asc' } })
+        assert.deepEqual(rows.map((r) => [r.name, r.value]), [['b', 12], ['c', 13]])
+        for (const r of rows) assert.deepEqual(await ctx.prisma.item.replay(r.id), r)
+        assert.deepEqual(await ctx.prisma.item.updateMany({ where: { name: 'nothing' }, data: { value: 0 } }), { count: 0 })
+        assert.deepEqual(await ctx.prisma.item.deleteMany({ limit: 1 }), { count: 1 })
+        if (provider !== 'mysql') {
+          const returned = await ctx.prisma.item.createManyAndReturn({ data: [{ name: 'd' }], select: { name: true } })
+          assert.deepEqual(returned, [{ name: 'd' }])
+          const changed = await ctx.prisma.item.updateManyAndReturn({ where: { name: 'd' }, data: { name: 'e' } })
+          assert.equal(changed[0]!.name, 'e')
+          assert.deepEqual((await ctx.prisma.item.events(changed[0]!.id)).map((e) => e.action), ['insert', 'update'])
         }
+      }))
+
+    test('a bulk write that fails on one record writes nothing at all', () =>
+      withExample(provider, async (ctx) => {
+        await assert.rejects(ctx.prisma.item.createMany({ data: [{ name: 'ok' }, { name: '' }] }), (e: unknown) =>
+          e instanceof SpectorValidationError && e.fields.includes('name'))
         assert.deepEqual(await counts(ctx), { events: 0, items: 0 })
+        await ctx.prisma.item.createMany({ data: [{ name: 'a' }, { name: 'b' }] })
+        await assert.rejects(ctx.prisma.item.updateMany({ data: { name: '' } }), SpectorValidationError)
+        assert.deepEqual(await counts(ctx), { events: 2, items: 2 })
+        await assert.rejects(
+          // @ts-expect-error skipDuplicates cannot be evented
+          ctx.prisma.item.createMany({ data: [{ name: 'x' }], skipDuplicates: true }),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && /skipDuplicates/.test(e.message),
+        )
+        assert.deepEqual(await counts(ctx), { events: 2, items: 2 })
       }))
   })
 

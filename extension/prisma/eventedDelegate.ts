@@ -58,10 +58,6 @@ export interface ExecuteOptions {
 type AnyClient = Record<string, any>
 type Args = Record<string | symbol, any>
 
-const writeOperationsRefused = ['createMany', 'createManyAndReturn', 'updateMany', 'updateManyAndReturn', 'deleteMany'] as const
-export type RefusedOperation = (typeof writeOperationsRefused)[number]
-export const refusedOperations: readonly RefusedOperation[] = writeOperationsRefused
-
 export class EventedDelegate<S extends State = State> {
   readonly model: EventedModel<S>
   private readonly options: Required<Pick<SpectorOptions, 'maxRetries'>> & SpectorOptions
@@ -87,24 +83,14 @@ export class EventedDelegate<S extends State = State> {
 
   async create(client: AnyClient, args: Args): Promise<unknown> {
     const data = this.writableData('create', args?.data)
-    const eventId = uuidv7()
-    const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
-    return this.transact(client, eventId, async (tx) => {
-      await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1))
-      return ownRowWrite(tx, this.meta.delegate, 'create', { ...args, data: this.rowData(prepared.state, false) })
-    })
+    return this.transact(client, undefined, (tx) => this.insertIn(tx, data, args))
   }
 
   async update(client: AnyClient, args: Args, options: ExecuteOptions = {}): Promise<unknown> {
     const data = this.writableData('update', args?.data)
     return this.transact(client, undefined, async (tx) => {
       const recordId = await this.resolveAndLock(tx, args.where, 'update')
-      const state = await this.commandOnRecord(tx, recordId, 'update', data, options)
-      return ownRowWrite(tx, this.meta.delegate, 'update', {
-        ...args,
-        where: { [this.meta.idField]: recordId },
-        data: this.rowData(state, true),
-      })
+      return this.updateIn(tx, recordId, 'update', data, args, options)
     })
   }
 
@@ -118,12 +104,97 @@ export class EventedDelegate<S extends State = State> {
   async delete(client: AnyClient, args: Args): Promise<unknown> {
     return this.transact(client, undefined, async (tx) => {
       const recordId = await this.resolveAndLock(tx, args?.where, 'delete')
-      const last = await this.log(tx).last(this.meta.eventName, recordId)
-      if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
-      if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
-      await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1))
-      return ownRowWrite(tx, this.meta.delegate, 'delete', { ...args, where: { [this.meta.idField]: recordId } })
+      return this.deleteIn(tx, recordId, args)
     })
+  }
+
+  // ---- bulk commands: one event per record, all in one transaction ------------------------------
+
+  /** `createMany`: an insert event and a row per record; `{ count }`. */
+  async createMany(client: AnyClient, args: Args, returning = false): Promise<unknown> {
+    const operation = returning ? 'createManyAndReturn' : 'createMany'
+    if (args?.skipDuplicates) {
+      throw new SpectorUnsupportedWriteError(this.meta.name, operation, 'skipDuplicates cannot be evented: a skipped row would leave an insert event without its row')
+    }
+    const items: unknown[] = Array.isArray(args?.data) ? args.data : [args?.data]
+    const datas = items.map((item) => this.writableData(operation, item))
+    const { data: _data, skipDuplicates: _skip, ...rowArgs } = args ?? {}
+    return this.transact(client, undefined, async (tx) => {
+      const rows: unknown[] = []
+      for (const data of datas) rows.push(await this.insertIn(tx, data, returning ? rowArgs : this.idOnly))
+      return returning ? rows : { count: rows.length }
+    })
+  }
+
+  /** `updateMany`: replays, updates and appends an event for every matching record; `{ count }`. */
+  async updateMany(client: AnyClient, args: Args, returning = false): Promise<unknown> {
+    const operation = returning ? 'updateManyAndReturn' : 'updateMany'
+    const data = this.writableData(operation, args?.data)
+    const { where, data: _data, limit, ...rowArgs } = args ?? {}
+    return this.transact(client, undefined, async (tx) => {
+      const rows: unknown[] = []
+      for (const id of await this.idsMatching(tx, where, limit)) {
+        await this.lock(tx, id)
+        rows.push(await this.updateIn(tx, id, 'update', data, returning ? rowArgs : this.idOnly))
+      }
+      return returning ? rows : { count: rows.length }
+    })
+  }
+
+  /** `deleteMany`: a delete event per matching record, rows removed; `{ count }`. */
+  async deleteMany(client: AnyClient, args: Args = {}): Promise<unknown> {
+    const { where, limit } = args ?? {}
+    return this.transact(client, undefined, async (tx) => {
+      let count = 0
+      for (const id of await this.idsMatching(tx, where, limit)) {
+        await this.lock(tx, id)
+        await this.deleteIn(tx, id, this.idOnly)
+        count++
+      }
+      return { count }
+    })
+  }
+
+  private get idOnly() {
+    return { select: { [this.meta.idField]: true } }
+  }
+
+  /** The ids a bulk `where` matches, in id order (locks are then taken in one order: no deadlocks). */
+  private async idsMatching(tx: AnyClient, where: unknown, limit: unknown): Promise<string[]> {
+    const rows: Record<string, unknown>[] = await tx[this.meta.delegate].findMany({
+      where: where ?? {},
+      select: { [this.meta.idField]: true },
+      orderBy: { [this.meta.idField]: 'asc' },
+      ...(typeof limit === 'number' ? { take: limit } : {}),
+    })
+    return rows.map((row) => row[this.meta.idField] as string)
+  }
+
+  // ---- one record, inside a transaction -------------------------------------------------------
+
+  private async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args): Promise<unknown> {
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
+    await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1))
+    return ownRowWrite(tx, this.meta.delegate, 'create', { ...rowArgs, data: this.rowData(prepared.state, false) })
+  }
+
+  /** Runs a command on a locked record and rewrites its row from the new state. */
+  private async updateIn(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, rowArgs: Args, options: ExecuteOptions = {}): Promise<unknown> {
+    const state = await this.commandOnRecord(tx, recordId, action, data, options)
+    return ownRowWrite(tx, this.meta.delegate, 'update', {
+      ...rowArgs,
+      where: { [this.meta.idField]: recordId },
+      data: this.rowData(state, true),
+    })
+  }
+
+  private async deleteIn(tx: AnyClient, recordId: string, rowArgs: Args): Promise<unknown> {
+    const last = await this.log(tx).last(this.meta.eventName, recordId)
+    if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
+    if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
+    await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1))
+    return ownRowWrite(tx, this.meta.delegate, 'delete', { ...rowArgs, where: { [this.meta.idField]: recordId } })
   }
 
   async execute(client: AnyClient, id: string, action: string, attrs: Record<string, unknown>, options: ExecuteOptions = {}): Promise<unknown> {
@@ -133,8 +204,7 @@ export class EventedDelegate<S extends State = State> {
     }
     return this.transact(client, id, async (tx) => {
       await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
-      const state = await this.commandOnRecord(tx, id, action, attrs ?? {}, options)
-      return ownRowWrite(tx, this.meta.delegate, 'update', { where: { [this.meta.idField]: id }, data: this.rowData(state, true) })
+      return this.updateIn(tx, id, action, attrs ?? {}, {}, options)
     })
   }
 
@@ -213,16 +283,6 @@ export class EventedDelegate<S extends State = State> {
       cursor = inserts[inserts.length - 1]!.recordId
     }
     return { model: this.meta.name, checked, drifted }
-  }
-
-  refuse(operation: RefusedOperation): never {
-    throw new SpectorUnsupportedWriteError(
-      this.meta.name,
-      operation,
-      `bulk writes to an evented model would bypass its event log; write each record with ${
-        operation.startsWith('delete') ? 'delete' : operation.startsWith('create') ? 'create' : 'update or execute'
-      } instead`,
-    )
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
-import { EventedDelegate, refusedOperations, type SpectorOptions } from './eventedDelegate.ts'
+import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
@@ -52,9 +52,17 @@ export function modelComponent(delegate: EventedDelegate<any>): Delegate {
       return new LazyCommand(model, operation, () => delegate[operation](parent, args))
     }
   }
-  for (const operation of refusedOperations) {
-    component[operation] = function () {
-      return new LazyCommand(model, operation, async () => delegate.refuse(operation))
+  const bulk = {
+    createMany: (parent: Record<string, any>, args: any) => delegate.createMany(parent, args),
+    createManyAndReturn: (parent: Record<string, any>, args: any) => delegate.createMany(parent, args, true),
+    updateMany: (parent: Record<string, any>, args: any) => delegate.updateMany(parent, args),
+    updateManyAndReturn: (parent: Record<string, any>, args: any) => delegate.updateMany(parent, args, true),
+    deleteMany: (parent: Record<string, any>, args: any) => delegate.deleteMany(parent, args),
+  }
+  for (const [operation, run] of Object.entries(bulk)) {
+    component[operation] = function (this: unknown, args: Record<string, any>) {
+      const parent = parentOf(this)
+      return new LazyCommand(model, operation, () => run(parent, args))
     }
   }
   component.execute = function (this: unknown, id: string, action: string, attrs: Record<string, unknown>, options?: object) {

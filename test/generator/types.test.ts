@@ -61,10 +61,13 @@ export async function usage(id: string): Promise<void> {
   await prisma.item.update({ where: { id }, data: { id: 'other' } })
   // @ts-expect-error => 'tags' does not exist in type 'ItemCreateData'
   await prisma.item.create({ data: { name: 'Lamp', tags: { create: [{ label: 'x' }] } } })
-  // @ts-expect-error => is not assignable to parameter of type 'never'
+  // Bulk writes are evented, one event per record; their data has the same rules as create/update.
   await prisma.item.createMany({ data: [{ name: 'Lamp' }] })
-  // @ts-expect-error => is not assignable to parameter of type 'never'
   await prisma.item.deleteMany({ where: {} })
+  // @ts-expect-error => 'id' does not exist in type 'ItemCreateData'
+  await prisma.item.createMany({ data: [{ id: 'mine', name: 'Lamp' }] })
+  // @ts-expect-error => Type 'true' is not assignable to type 'false'
+  await prisma.item.createMany({ data: [{ name: 'Lamp' }], skipDuplicates: true })
   // @ts-expect-error => Argument of type '"anything"' is not assignable to parameter of type 'never'
   await prisma.note.execute(id, 'anything')
 }

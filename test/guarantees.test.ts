@@ -1,0 +1,84 @@
+/**
+ * What an evented model keeps of plain Prisma, and what it adds: reads are untouched, writers on
+ * different records do not wait for each other, and drift between rows and log is reported.
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { providersUnderTest } from './support/databases.ts'
+import { withExample } from './support/exampleClient.ts'
+
+for (const provider of providersUnderTest()) {
+  describe(`guarantees on ${provider}`, () => {
+    test('reads on evented models behave exactly as plain Prisma', () =>
+      withExample(provider, async (ctx) => {
+        const category = await ctx.prisma.category.create({ data: { name: 'Lights' } })
+        for (const [name, value] of [['a', 1], ['b', 2], ['c', 2], ['d', null]] as const) {
+          await ctx.prisma.item.create({ data: { name, value, categoryId: name === 'a' ? category.id : null } })
+        }
+        const reads = (c: typeof ctx.base) =>
+          Promise.all([
+            c.item.findMany({ where: { value: 2 }, orderBy: { name: 'desc' }, select: { name: true } }),
+            c.item.findFirst({ where: { name: 'a' }, include: { category: true } }),
+            c.item.findUnique({ where: { id: 'nope' } }),
+            c.item.count({ where: { value: { not: null } } }),
+            c.item.aggregate({ _sum: { value: true }, _max: { name: true } }),
+            c.item.groupBy({ by: ['value'], _count: { _all: true }, orderBy: { value: 'asc' } }),
+            c.category.findUnique({ where: { id: category.id }, include: { items: { select: { name: true } } } }),
+          ])
+        assert.deepEqual(await reads(ctx.prisma as unknown as typeof ctx.base), await reads(ctx.base))
+        await assert.rejects(ctx.prisma.item.findUniqueOrThrow({ where: { id: 'nope' } }), (e: unknown) => (e as { code?: string }).code === 'P2025')
+      }))
+
+    test('check() reports rows edited, rows without events and records whose row vanished', () =>
+      withExample(provider, async (ctx) => {
+        const edited = await ctx.prisma.item.create({ data: { name: 'Edited', value: 1 } })
+        const vanished = await ctx.prisma.item.create({ data: { name: 'Vanished' } })
+        const fine = await ctx.prisma.item.create({ data: { name: 'Fine' } })
+        await ctx.prisma.item.delete({ where: { id: (await ctx.prisma.item.create({ data: { name: 'Deleted' } })).id } })
+        await ctx.db.exec(`UPDATE ${ctx.q('Item')} SET ${ctx.q('value')} = 2, ${ctx.q('name')} = 'Hacked' WHERE ${ctx.q('id')} = '${edited.id}'`)
+        await ctx.db.exec(`DELETE FROM ${ctx.q('Item')} WHERE ${ctx.q('id')} = '${vanished.id}'`)
+        await ctx.base.item.create({ data: { id: 'legacy-row', name: 'Legacy' } })
+        const report = await ctx.prisma.item.check({ batchSize: 2 })
+        assert.equal(report.model, 'Item')
+        const byId = Object.fromEntries(report.drifted.map((d) => [d.id, d]))
+        assert.deepEqual(Object.keys(byId).sort(), [edited.id, vanished.id, 'legacy-row'].sort())
+        assert.deepEqual(byId[edited.id]!.differences.map((d) => [d.field, d.expected, d.actual]), [['name', 'Edited', 'Hacked'], ['value', 1, 2]])
+        assert.equal(byId[vanished.id]!.kind, 'missing-row')
+        assert.equal(byId['legacy-row']!.kind, 'no-events')
+        assert.equal(byId[fine.id], undefined)
+      }))
+
+    if (provider !== 'sqlite') {
+      // SQLite admits one writer at a time for the whole database; the servers lock rows.
+      test('a command holding one record does not hold up commands on another', () =>
+        withExample(provider, async (ctx) => {
+          const a = await ctx.prisma.item.create({ data: { name: 'A', value: 0 } })
+          const b = await ctx.prisma.item.create({ data: { name: 'B', value: 0 } })
+          let release!: () => void
+          const gate = new Promise<void>((resolve) => (release = resolve))
+          let holding!: () => void
+          const held = new Promise<void>((resolve) => (holding = resolve))
+          const slow = ctx.prisma.$transaction(async (tx) => {
+            await tx.item.execute(a.id, 'increment', {})
+            holding()
+            await gate
+          })
+          await held
+          // If B waited for A's lock, only this fallback would free it; it must not be needed.
+          let freedByFallback = false
+          const fallback = setTimeout(() => {
+            freedByFallback = true
+            release()
+          }, 3000)
+          await ctx.prisma.item.execute(b.id, 'increment', {})
+          const bFinishedWhileAHeld = !freedByFallback
+          release()
+          clearTimeout(fallback)
+          await slow
+          assert.ok(bFinishedWhileAHeld, 'the write to B had to wait for the transaction holding A')
+          assert.equal((await ctx.prisma.item.replay(a.id))!.value, 1)
+          assert.equal((await ctx.prisma.item.replay(b.id))!.value, 1)
+        }))
+    }
+  })
+}
