@@ -1,0 +1,51 @@
+/**
+ * Prisma's update operators resolved against replayed state: the event records the value.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Decimal } from '@prisma/client/runtime/client'
+import { SpectorValidationError } from '../../extension/core/errors.ts'
+import type { FieldMetadata, ModelMetadata } from '../../extension/core/metadata.ts'
+import { resolveUpdateOperators } from '../../extension/core/updateOperators.ts'
+
+const field = (name: string, type: string, extra: Partial<FieldMetadata> = {}): FieldMetadata => ({
+  name, type, kind: 'scalar', isList: false, isRequired: false, isId: false, isUpdatedAt: false, ...extra,
+})
+const model: ModelMetadata = {
+  name: 'Counter', eventName: 'Counter', delegate: 'counter', idField: 'id', version: 0, actions: [], relations: [],
+  events: { model: 'Event', delegate: 'event' },
+  fields: [field('id', 'String', { isId: true }), field('n', 'Int'), field('f', 'Float'), field('big', 'BigInt'), field('dec', 'Decimal'),
+    field('tags', 'String', { isList: true }), field('doc', 'Json'), field('name', 'String')],
+}
+const state = { id: 'x', n: 7, f: 1.5, big: 10n, dec: new Decimal('1.1'), tags: ['a'], doc: { increment: 1 }, name: 'n' }
+const resolve = (data: Record<string, unknown>) => resolveUpdateOperators(model, state, data)
+
+test('arithmetic operators produce the value, with integer division truncated', () => {
+  assert.deepEqual(resolve({ n: { increment: 3 } }), { n: 10 })
+  assert.deepEqual(resolve({ n: { decrement: 10 } }), { n: -3 })
+  assert.deepEqual(resolve({ n: { multiply: 2 } }), { n: 14 })
+  assert.deepEqual(resolve({ n: { divide: 2 } }), { n: 3 })
+  assert.deepEqual(resolve({ f: { divide: 2 } }), { f: 0.75 })
+  assert.deepEqual(resolve({ big: { increment: 5n } }), { big: 15n })
+  assert.deepEqual(resolve({ big: { divide: 3 } }), { big: 3n })
+  assert.equal(String(resolve({ dec: { multiply: 3 } }).dec), '3.3')
+  assert.deepEqual(resolveUpdateOperators(model, { ...state, n: null }, { n: { increment: 1 } }), { n: null })
+})
+
+test('set and push; Json values and plain values pass through untouched', () => {
+  assert.deepEqual(resolve({ name: { set: 'm' }, tags: { push: 'b' } }), { name: 'm', tags: ['a', 'b'] })
+  assert.deepEqual(resolve({ tags: { push: ['b', 'c'] } }), { tags: ['a', 'b', 'c'] })
+  assert.deepEqual(resolve({ doc: { increment: 5 }, name: 'plain' }), { doc: { increment: 5 }, name: 'plain' })
+  assert.deepEqual(resolve({ unknownField: { increment: 1 } }), { unknownField: { increment: 1 } })
+})
+
+test('misuse is a validation error naming the field', () => {
+  const rejects = (data: Record<string, unknown>, fieldName: string, message: RegExp) =>
+    assert.throws(() => resolve(data), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === fieldName && message.test(e.message))
+  rejects({ n: { explode: 1 } }, 'n', /unknown update operator "explode"/)
+  rejects({ n: { increment: 1, decrement: 1 } }, 'n', /exactly one operator/)
+  rejects({ n: { increment: '1' } }, 'n', /needs a number/)
+  rejects({ n: { divide: 0 } }, 'n', /division by zero/)
+  rejects({ name: { increment: 1 } }, 'name', /numeric fields only/)
+  rejects({ name: { push: 'x' } }, 'name', /list fields only/)
+})
