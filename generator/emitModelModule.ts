@@ -63,7 +63,11 @@ export type ${M}CreateData = Omit<Prisma.${M}UncheckedCreateInput, ${omitCreate}
 /** \`update\` data: as Prisma's (operators included), without the id and without nested writes. */
 export type ${M}UpdateData = Omit<Prisma.${M}UncheckedUpdateInput, ${omitCreate}>
 export type ${M}CreateArgs = Omit<Prisma.${M}CreateArgs, 'data'> & { data: ${M}CreateData }
-export type ${M}UpdateArgs = Omit<Prisma.${M}UpdateArgs, 'data'> & { data: ${M}UpdateData }
+export type ${M}UpdateArgs = Omit<Prisma.${M}UpdateArgs, 'data'> & {
+  data: ${M}UpdateData
+  /** Optimistic concurrency: fail with SpectorConflictError unless the record's last event has this sequence. */
+  expectedSequence?: number
+}
 export type ${M}UpsertArgs = Omit<Prisma.${M}UpsertArgs, 'create' | 'update'> & { create: ${M}CreateData; update: ${M}UpdateData }
 
 /** The methods prisma-spector gives \`prisma.${model.delegate}\`. */

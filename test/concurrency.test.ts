@@ -29,7 +29,7 @@ for (const provider of providersUnderTest()) {
         assert.equal(await ctx.base.event.count(), 8 * 4)
       }))
 
-    test('expectedSequence: a command against a moved record fails with a conflict and writes nothing', () =>
+    test('expectedSequence on execute and update: a command against a moved record fails with a conflict and writes nothing', () =>
       withExample(provider, async (ctx) => {
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
         await ctx.prisma.item.execute(item.id, 'increment', {}, { expectedSequence: 1 })
@@ -41,6 +41,11 @@ for (const provider of providersUnderTest()) {
           return true
         })
         assert.equal((await ctx.prisma.item.events(item.id)).length, 2)
+        const updated = await ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' }, expectedSequence: 2 })
+        assert.equal(updated.name, 'Desk lamp')
+        await assert.rejects(ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Stale' }, expectedSequence: 2 }), (e: unknown) =>
+          e instanceof SpectorConflictError && e.actualSequence === 3)
+        assert.equal((await ctx.prisma.item.replay(item.id))!.name, 'Desk lamp')
       }))
   })
 }

@@ -86,11 +86,13 @@ export class EventedDelegate<S extends State = State> {
     return this.transact(client, undefined, (tx) => this.insertIn(tx, data, args))
   }
 
-  async update(client: AnyClient, args: Args, options: ExecuteOptions = {}): Promise<unknown> {
-    const data = this.writableData('update', args?.data)
+  /** Prisma's `update`; `expectedSequence` in the args makes it fail unless the record is at that sequence. */
+  async update(client: AnyClient, args: Args): Promise<unknown> {
+    const { expectedSequence, ...rowArgs } = args ?? {}
+    const data = this.writableData('update', rowArgs.data)
     return this.transact(client, undefined, async (tx) => {
-      const recordId = await this.resolveAndLock(tx, args.where, 'update')
-      return this.updateIn(tx, recordId, 'update', data, args, options)
+      const recordId = await this.resolveAndLock(tx, rowArgs.where, 'update')
+      return this.updateIn(tx, recordId, 'update', data, rowArgs, { expectedSequence })
     })
   }
 
