@@ -4,6 +4,10 @@
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
 export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord } from './prisma/eventedDelegate.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
+export type { VerifyHashChainOptions, SavepointVerification } from './prisma/integrity.ts'
+export type { Checkpoint, ChainBreak, ChainBreakKind, VerifyResult } from './core/chainVerifier.ts'
+export { canonicalJson } from './core/canonicalJson.ts'
+export { EventHasher, hashInput, type HashAlgorithm, type HashedEvent } from './core/hashChain.ts'
 export { appendOnlySql, appendOnlyEventLogSql, applyAppendOnlyEventLog } from './prisma/sql/appendOnlySql.ts'
 export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
 export { Invalid, type Changeset, type ChangesetContext, type VersionRange } from './core/changeset.ts'
@@ -21,6 +25,8 @@ export {
   SpectorConflictError,
   SpectorReplayError,
   SpectorConfigurationError,
+  SpectorHashChainError,
+  SpectorSavepointError,
   type SpectorErrorCode,
   type FieldErrors,
 } from './core/errors.ts'

@@ -39,7 +39,7 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     ' */',
     'export function spector(options: SpectorOptions = {}) {',
     '  const extension = createSpectorExtension(spectorSchema, options)',
-    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {} })',
+    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {}, client: extension.client })',
     '}',
     '',
   )

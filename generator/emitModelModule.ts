@@ -28,7 +28,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
 
   return `${header}
 import { z } from 'zod'
-import { zodModelCodec, type Changeset, type ChangesetContext, type DriftReport, type ExecuteOptions, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type Changeset, type ChangesetContext, type DriftReport, type ExecuteOptions, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -87,6 +87,8 @@ export type ${M}SpectorMethods = {
   savepoint(id: string): Promise<${M}>
   /** The record's events, oldest first. */
   events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
+  /** Replays the record from its first event and checks every savepoint against the events before it. */
+  verifySavepoints(id: string): Promise<SavepointVerification>
   /** Compares every row with the replay of its events; lists the records that drifted. */
   check(options?: { batchSize?: number }): Promise<DriftReport>
   /** One insert event and row per record, in one transaction. \`skipDuplicates\` is refused. */

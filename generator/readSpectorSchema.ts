@@ -23,7 +23,7 @@ export type Locate = (model: string, documentationLine?: number) => SchemaLocati
 
 const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
 const eventedOptions = ['version', 'actions', 'events'] as const
-const eventsOptions: readonly string[] = []
+const eventsOptions: readonly string[] = ['hashed', 'chain']
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = () => undefined): SpectorSchemaDescription {
@@ -58,8 +58,22 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
   }
 
   const eventsModels = annotated.filter((a) => a.events).map((a) => a.model)
+  const hashedLogs = new Set<string>()
   for (const { model, events } of annotated.filter((a) => a.events)) {
     checkOptions(model.name, events!, eventsOptions, fail)
+    const hashed = events!.options.get('hashed') ?? false
+    if (typeof hashed !== 'boolean') fail(model.name, `@events option "hashed" must be true or false, got ${show(hashed)}`, events!.lineIndex)
+    else if (hashed) hashedLogs.add(model.name)
+    const chain = events!.options.get('chain')
+    if (chain !== undefined && chain !== 'record') {
+      fail(
+        model.name,
+        chain === 'table'
+          ? '@events(chain=table) is not supported yet: prisma-spector keeps one hash chain per record (writers to different records never wait); use chain=record or leave it out'
+          : `@events option "chain" must be record, got ${show(chain)}`,
+        events!.lineIndex,
+      )
+    }
     for (const problem of checkEventsModel(model)) fail(model.name, problem, events!.lineIndex)
   }
 
@@ -178,7 +192,12 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       actions,
       fields,
       relations,
-      events: { model: eventsModel!.name, delegate: lowerFirst(eventsModel!.name), ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}) },
+      events: {
+        model: eventsModel!.name,
+        delegate: lowerFirst(eventsModel!.name),
+        ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}),
+        ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
+      },
     })
   }
 

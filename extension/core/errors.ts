@@ -12,6 +12,8 @@ export type SpectorErrorCode =
   | 'SPECTOR_CONFLICT'
   | 'SPECTOR_REPLAY'
   | 'SPECTOR_CONFIGURATION'
+  | 'SPECTOR_HASH_CHAIN'
+  | 'SPECTOR_SAVEPOINT'
 
 export abstract class SpectorError extends Error {
   abstract readonly code: SpectorErrorCode
@@ -158,4 +160,69 @@ export class SpectorReplayError extends SpectorError {
 /** prisma-spector was set up wrongly (missing changeset, generated code out of date, ...). */
 export class SpectorConfigurationError extends SpectorError {
   readonly code = 'SPECTOR_CONFIGURATION' as const
+}
+
+/** A hash chain did not verify: `kind` says how it broke (edited, missing, reordered, truncated, vanished). */
+export class SpectorHashChainError extends SpectorError {
+  readonly code = 'SPECTOR_HASH_CHAIN' as const
+  readonly kind: 'edited' | 'missing' | 'reordered' | 'truncated' | 'vanished'
+  readonly recordId: string
+  readonly eventId: string | null
+  readonly sequence: number | null
+  readonly expectedHash: string | null
+  readonly actualHash: string | null
+
+  constructor(failure: {
+    kind: SpectorHashChainError['kind']
+    model: string | null
+    recordId: string
+    eventId: string | null
+    sequence: number | null
+    expectedHash: string | null
+    actualHash: string | null
+    message: string
+  }) {
+    super(failure.model ?? '(log)', `Hash chain broken (${failure.kind}): ${failure.message}`)
+    this.kind = failure.kind
+    this.recordId = failure.recordId
+    this.eventId = failure.eventId
+    this.sequence = failure.sequence
+    this.expectedHash = failure.expectedHash
+    this.actualHash = failure.actualHash
+  }
+}
+
+/** A savepoint does not hold the state that replaying the events before it gives. */
+export class SpectorSavepointError extends SpectorError {
+  readonly code = 'SPECTOR_SAVEPOINT' as const
+  readonly recordId: string
+  /** The savepoint event at fault (not the record id). */
+  readonly savepointEventId: string
+  readonly sequence: number
+  /** expected: the replay of the events before the savepoint; actual: the savepoint's state. */
+  readonly differences: { field: string; expected: unknown; actual: unknown }[]
+
+  constructor(model: string, recordId: string, savepointEventId: string, sequence: number, differences: SpectorSavepointError['differences']) {
+    const lines = differences.map((d) => `  ${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`)
+    super(
+      model,
+      `Savepoint ${savepointEventId} (sequence ${sequence}) of ${model} ${recordId} differs from the replay of the events before it:\n${lines.join('\n')}\n` +
+        'Does the changeset\'s savepoint() leave out a field?',
+    )
+    this.recordId = recordId
+    this.savepointEventId = savepointEventId
+    this.sequence = sequence
+    this.differences = differences
+  }
+}
+
+function show(value: unknown): string {
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'bigint') return `${value}n`
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
 }

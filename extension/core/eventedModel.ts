@@ -65,15 +65,16 @@ export class EventedModel<S extends State = State> {
     for (const event of events) {
       sequence = event.sequence
       applied++
-      if (event.action === 'delete') {
-        state = null
-        deleted = true
-        continue
-      }
-      deleted = false
-      state = this.applyStored(recordId, event.action === 'savepoint' ? null : state, event)
+      deleted = event.action === 'delete'
+      state = this.step(recordId, state, event)
     }
     return { state, sequence, applied, deleted }
+  }
+
+  /** One event of replay: a savepoint replaces the state, a delete ends it, anything else goes through the changeset. */
+  step(recordId: string, state: S | null, event: StoredEvent): S | null {
+    if (event.action === 'delete') return null
+    return this.applyStored(recordId, event.action === 'savepoint' ? null : state, event)
   }
 
   private applyStored(recordId: string, state: S | null, event: StoredEvent): S {

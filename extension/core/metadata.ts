@@ -49,6 +49,8 @@ export interface EventLogMetadata {
   delegate: string
   /** Its table name (`@@map`), when it differs from the model name. */
   dbName?: string
+  /** `@events(hashed=true)`: every event carries a hash chained to the record's previous event. */
+  hashed?: boolean
 }
 
 export interface ModelMetadata {

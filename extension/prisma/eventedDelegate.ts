@@ -18,6 +18,7 @@ import {
   SpectorValidationError,
 } from '../core/errors.ts'
 import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+import { EventHasher } from '../core/hashChain.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
@@ -29,6 +30,11 @@ export interface SpectorOptions {
   maxRetries?: number
   /** Options for the transactions prisma-spector opens itself (not used inside a caller's transaction). */
   transactionOptions?: { maxWait?: number; timeout?: number; isolationLevel?: string }
+  /**
+   * A secret for hashed event logs (`@events(hashed=true)`): hashes become HMAC-SHA-256, so someone
+   * who can write to the database but lacks the key cannot forge a consistent chain. At least 16 bytes.
+   */
+  hashKey?: string | Uint8Array
 }
 
 /** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
@@ -65,11 +71,14 @@ export class EventedDelegate<S extends State = State> {
   private readonly relationNames: Set<string>
   private readonly jsonFields: { name: string; required: boolean }[]
   private readonly lockSql: string | null
+  /** Set when the model's event log is hashed. */
+  readonly hasher: EventHasher | null
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
     this.options = { maxRetries: 5, ...options }
     this.lockSql = lockRecordSql(provider, model.metadata)
+    this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -177,7 +186,7 @@ export class EventedDelegate<S extends State = State> {
   private async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args): Promise<unknown> {
     const eventId = uuidv7()
     const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
-    await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1))
+    await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1, null))
     return ownRowWrite(tx, this.meta.delegate, 'create', { ...rowArgs, data: this.rowData(prepared.state, false) })
   }
 
@@ -195,7 +204,7 @@ export class EventedDelegate<S extends State = State> {
     const last = await this.log(tx).last(this.meta.eventName, recordId)
     if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
     if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
-    await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1))
+    await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1, last.hash))
     return ownRowWrite(tx, this.meta.delegate, 'delete', { ...rowArgs, where: { [this.meta.idField]: recordId } })
   }
 
@@ -214,8 +223,8 @@ export class EventedDelegate<S extends State = State> {
   async savepoint(client: AnyClient, id: string): Promise<S> {
     return this.transact(client, id, async (tx) => {
       await this.lock(tx, id)
-      const { state, sequence } = await this.replayFor(tx, id)
-      await this.log(tx).append(this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1))
+      const { state, sequence, lastHash } = await this.replayFor(tx, id)
+      await this.log(tx).append(this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1, lastHash))
       return state
     })
   }
@@ -291,7 +300,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** Replays the record, runs the command, appends its event; returns the new state. */
   private async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
-    const { state, sequence } = await this.replayFor(tx, recordId)
+    const { state, sequence, lastHash } = await this.replayFor(tx, recordId)
     if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
       throw new SpectorConflictError(
         this.meta.name,
@@ -304,15 +313,15 @@ export class EventedDelegate<S extends State = State> {
     const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
-    await this.log(tx).append(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1))
+    await this.log(tx).append(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1, lastHash))
     return prepared.state
   }
 
-  private async replayFor(tx: AnyClient, recordId: string): Promise<{ state: S; sequence: number }> {
+  private async replayFor(tx: AnyClient, recordId: string): Promise<{ state: S; sequence: number; lastHash: Uint8Array | null }> {
     const events = await this.log(tx).readForReplay(this.meta.eventName, recordId)
     const result = this.model.replay(recordId, events)
     if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
-    return { state: result.state, sequence: result.sequence }
+    return { state: result.state, sequence: result.sequence, lastHash: events.at(-1)?.hash ?? null }
   }
 
   private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {
@@ -330,8 +339,11 @@ export class EventedDelegate<S extends State = State> {
     return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
   }
 
-  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number) {
-    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
+  /** The next event of a record; hashed, and linked to `prevHash`, when the log is hashed. */
+  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number, prevHash: Uint8Array | null) {
+    const event = { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
+    if (!this.hasher) return event
+    return { ...event, prevHash, hash: this.hasher.hash(event, prevHash) }
   }
 
   /**

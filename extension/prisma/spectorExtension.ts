@@ -16,6 +16,7 @@ import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
+import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
 
@@ -40,7 +41,7 @@ function parentOf(self: unknown): Record<string, any> {
 }
 
 /** Builds the model methods of one evented model. */
-export function modelComponent(delegate: EventedDelegate<any>): Delegate {
+export function modelComponent(delegate: EventedDelegate<any>, integrity: Integrity): Delegate {
   const name = delegate.model.metadata.delegate
   const model = delegate.model.metadata.name
   const component: Delegate = {}
@@ -78,6 +79,9 @@ export function modelComponent(delegate: EventedDelegate<any>): Delegate {
   }
   component.check = function (this: unknown, options?: object) {
     return delegate.check(parentOf(this), options)
+  }
+  component.verifySavepoints = function (this: unknown, id: string) {
+    return integrity.verifySavepoints(parentOf(this), delegate.model, id)
   }
   component.events = function (this: unknown, id: string, options?: object) {
     return delegate.events(parentOf(this), id, options)
@@ -121,6 +125,22 @@ function nestedWriteGuard(schema: SpectorSchema) {
   }
 }
 
+/** Client-level methods: integrity checks over the whole event log. */
+function clientComponent(integrity: Integrity) {
+  const self = (that: unknown) => Prisma.getExtensionContext(that as object) as unknown as Record<string, any>
+  return {
+    $verifyHashChain(this: unknown, options?: VerifyHashChainOptions) {
+      return integrity.verifyHashChain(self(this), options)
+    },
+    $verifyHashChainOrThrow(this: unknown, options?: VerifyHashChainOptions) {
+      return integrity.verifyHashChainOrThrow(self(this), options)
+    },
+    $checkpoint(this: unknown, options?: Pick<VerifyHashChainOptions, 'model' | 'batchSize' | 'onProgress'>) {
+      return integrity.checkpoint(self(this), options)
+    },
+  }
+}
+
 const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
 
 function lowerFirst(name: string): string {
@@ -131,8 +151,9 @@ function lowerFirst(name: string): string {
 export function createSpectorExtension(
   schema: SpectorSchema,
   options: SpectorOptions = {},
-): { name: string; model: Record<string, Delegate>; query: ReturnType<typeof nestedWriteGuard> } {
+): { name: string; model: Record<string, Delegate>; query: ReturnType<typeof nestedWriteGuard>; client: ReturnType<typeof clientComponent> } {
   const model: Record<string, Delegate> = {}
+  const integrity = new Integrity(schema.models.map((m) => m.metadata), options.hashKey)
   for (const definition of schema.models) {
     if (!definition.changeset || typeof definition.changeset.apply !== 'function') {
       throw new SpectorConfigurationError(
@@ -141,7 +162,7 @@ export function createSpectorExtension(
       )
     }
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset)
-    model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider))
+    model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider), integrity)
   }
-  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema) }
+  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity) }
 }

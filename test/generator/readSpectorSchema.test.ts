@@ -65,9 +65,16 @@ describe('readSpectorSchema: annotation problems', () => {
     oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events\)/)
   })
 
-  test('@events takes no options', () => {
+  test('an unknown @events option', () => {
     const dm = datamodel([eventsModel('Event', { doc: ['The log.', '@events(retention=30)'] }), eventedModel('Item')])
-    oneProblem(dm, 'Event', /@events has an unknown option "retention" \(it takes no options\)/, 1)
+    oneProblem(dm, 'Event', /@events has an unknown option "retention" \(known options: hashed, chain\)/, 1)
+  })
+
+  test('@events(hashed=true) marks the log hashed; bad hashed and chain values are errors', () => {
+    const result = readSpectorSchema(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=record)'] }), eventedModel('Item')]), locate)
+    assert.equal(result.models[0]!.events.hashed, true)
+    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=yes)'] }), eventedModel('Item')]), 'Event', /"hashed" must be true or false, got "yes"/)
+    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]), 'Event', /chain=table\) is not supported yet/)
   })
 
   for (const action of ['insert', 'update', 'delete', 'savepoint']) {

@@ -1,0 +1,185 @@
+/**
+ * Walks a hashed event log in (recordId, sequence) order, one event at a time, and finds the first
+ * break: an edited event (its hash no longer matches its content), a missing one (a gap in the
+ * sequence), a reordered one (its link to the previous event is wrong). Against a checkpoint it
+ * also finds what a chain alone cannot show: a record whose newest events were deleted
+ * (truncated), a record whose events all vanished, and a history rewritten consistently.
+ *
+ * It holds one record at a time, so a log of any size streams through it.
+ */
+import { createHash } from 'node:crypto'
+import { canonicalJson } from './canonicalJson.ts'
+import type { StoredEvent } from './eventLog.ts'
+import { chainFormat, sameBytes, toHex, type EventHasher, type HashAlgorithm } from './hashChain.ts'
+
+export type ChainBreakKind = 'edited' | 'missing' | 'reordered' | 'truncated' | 'vanished'
+
+export interface ChainBreak {
+  kind: ChainBreakKind
+  model: string | null
+  recordId: string
+  /** The event at fault, when there is one (none for a vanished record). */
+  eventId: string | null
+  sequence: number | null
+  /** Lowercase hex. */
+  expectedHash: string | null
+  actualHash: string | null
+  message: string
+}
+
+/** A small digest of the whole log at one moment, to keep outside the database. */
+export interface Checkpoint {
+  format: 'prisma-spector-checkpoint/1'
+  algorithm: HashAlgorithm
+  createdAt: string
+  /** How many events and records the log held. */
+  events: number
+  records: number
+  /** Merkle root (SHA-256, hex) over every record's newest (sequence, hash). */
+  root: string
+  /** Per record: [recordId, newest sequence, first 16 hex digits of its hash], sorted by recordId. */
+  heads: [string, number, string][]
+  /** Set when the checkpoint covers one evented model only. */
+  model?: string
+}
+
+export type VerifyResult =
+  | { ok: true; events: number; records: number }
+  | { ok: false; events: number; records: number; failure: ChainBreak }
+
+interface Head {
+  recordId: string
+  model: string
+  sequence: number
+  hash: Uint8Array
+}
+
+export class ChainVerifier {
+  private readonly hasher: EventHasher
+  private readonly against: Map<string, { sequence: number; prefix: string }> | undefined
+  private readonly checkpoint: Checkpoint | undefined
+  private current: Head | undefined
+  /** For a checkpoint: the hash each record had at the checkpoint's sequence. */
+  private readonly atCheckpoint = new Map<string, { sequence: number; hash: Uint8Array }>()
+  private readonly heads: Head[] = []
+  events = 0
+  records = 0
+
+  private readonly collectHeads: boolean
+
+  /** `collectHeads`: keep every record's head, to make a checkpoint afterwards (memory grows with records). */
+  constructor(hasher: EventHasher, options: { against?: Checkpoint; collectHeads?: boolean } = {}) {
+    const against = options.against
+    this.hasher = hasher
+    this.collectHeads = options.collectHeads ?? false
+    this.checkpoint = against
+    if (against) this.against = new Map(against.heads.map(([id, sequence, prefix]) => [id, { sequence, prefix }]))
+  }
+
+  /** Feeds the next event; events must come ordered by recordId, then sequence. */
+  push(event: StoredEvent): ChainBreak | null {
+    this.events++
+    const previous = this.current && this.current.recordId === event.recordId ? this.current : undefined
+    if (!previous) {
+      const closed = this.closeRecord()
+      if (closed) return closed
+      this.records++
+    }
+    const expectedSequence = previous ? previous.sequence + 1 : 1
+    if (event.sequence !== expectedSequence) {
+      return this.fail('missing', event, null, null, `events ${expectedSequence}..${event.sequence - 1} of record ${event.recordId} are missing`)
+    }
+    const expectedPrev = previous?.hash ?? null
+    if (!sameBytes(event.prevHash, expectedPrev)) {
+      return this.fail('reordered', event, toHex(expectedPrev), toHex(event.prevHash), `event ${event.id} does not link to the event before it`)
+    }
+    const recomputed = this.hasher.hash(event, event.prevHash)
+    if (!sameBytes(event.hash, recomputed)) {
+      return this.fail('edited', event, toHex(recomputed), toHex(event.hash), event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`)
+    }
+    this.current = { recordId: event.recordId, model: event.model, sequence: event.sequence, hash: recomputed }
+    const mark = this.against?.get(event.recordId)
+    if (mark && mark.sequence === event.sequence) this.atCheckpoint.set(event.recordId, { sequence: event.sequence, hash: recomputed })
+    return null
+  }
+
+  /** Call after the last event: closes the last record and checks the checkpoint, if any. */
+  finish(): ChainBreak | null {
+    const closed = this.closeRecord()
+    if (closed) return closed
+    this.current = undefined
+    if (!this.checkpoint || !this.against) return null
+    for (const [recordId, mark] of this.against) {
+      if (!this.seenAtAll.has(recordId)) {
+        return this.failRecord('vanished', recordId, null, `record ${recordId} had ${mark.sequence} events at the checkpoint and has none now`)
+      }
+    }
+    const leaves = [...this.atCheckpoint.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const root = merkleRoot(leaves.map(([recordId, head]) => leaf(recordId, head.sequence, head.hash)))
+    if (root !== this.checkpoint.root) {
+      return this.failRecord('edited', '(log)', null, 'the log no longer matches the checkpoint: history was rewritten consistently (or the checkpoint was altered)', this.checkpoint.root, root)
+    }
+    return null
+  }
+
+  /** The checkpoint of what was pushed (call after `finish`). */
+  checkpointOf(createdAt = new Date()): Checkpoint {
+    const heads = [...this.heads].sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0))
+    return {
+      format: 'prisma-spector-checkpoint/1',
+      algorithm: this.hasher.algorithm,
+      createdAt: createdAt.toISOString(),
+      events: this.events,
+      records: this.records,
+      root: merkleRoot(heads.map((h) => leaf(h.recordId, h.sequence, h.hash))),
+      heads: heads.map((h) => [h.recordId, h.sequence, toHex(h.hash)!.slice(0, 16)]),
+    }
+  }
+
+  private readonly seenAtAll = new Set<string>()
+
+  private closeRecord(): ChainBreak | null {
+    const head = this.current
+    if (!head) return null
+    if (this.against) this.seenAtAll.add(head.recordId)
+    if (this.collectHeads) this.heads.push(head)
+    const mark = this.against?.get(head.recordId)
+    if (mark) {
+      if (head.sequence < mark.sequence) {
+        return this.failRecord('truncated', head.recordId, head.model, `record ${head.recordId} ends at sequence ${head.sequence}; at the checkpoint it had ${mark.sequence} events (the newest were deleted)`)
+      }
+      const at = this.atCheckpoint.get(head.recordId)
+      if (at && toHex(at.hash)!.slice(0, 16) !== mark.prefix) {
+        return this.failRecord('edited', head.recordId, head.model, `record ${head.recordId}'s history up to sequence ${mark.sequence} differs from the checkpoint (rewritten)`, mark.prefix, toHex(at.hash)!.slice(0, 16))
+      }
+    }
+    return null
+  }
+
+  private fail(kind: ChainBreakKind, event: StoredEvent, expected: string | null, actual: string | null, message: string): ChainBreak {
+    return { kind, model: event.model, recordId: event.recordId, eventId: event.id, sequence: event.sequence, expectedHash: expected, actualHash: actual, message }
+  }
+
+  private failRecord(kind: ChainBreakKind, recordId: string, model: string | null, message: string, expected: string | null = null, actual: string | null = null): ChainBreak {
+    return { kind, model, recordId, eventId: null, sequence: null, expectedHash: expected, actualHash: actual, message }
+  }
+}
+
+function leaf(recordId: string, sequence: number, hash: Uint8Array): Buffer {
+  return createHash('sha256').update(Buffer.from([0])).update(canonicalJson([chainFormat, recordId, sequence, toHex(hash)]), 'utf8').digest()
+}
+
+/** A binary Merkle tree (an odd node is carried up as is); the empty tree's root is SHA-256 of nothing. */
+export function merkleRoot(leaves: Buffer[]): string {
+  if (!leaves.length) return createHash('sha256').digest('hex')
+  let level = leaves
+  while (level.length > 1) {
+    const next: Buffer[] = []
+    for (let i = 0; i < level.length; i += 2) {
+      const right = level[i + 1]
+      next.push(right ? createHash('sha256').update(Buffer.from([1])).update(level[i]!).update(right).digest() : level[i]!)
+    }
+    level = next
+  }
+  return level[0]!.toString('hex')
+}
