@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import { applyAppendOnlyEventLog, SpectorValidationError, type StoredEvent } from 'prisma-spector'
+import { applyAppendOnlyEventLog, EventHasher, SpectorValidationError, type StoredEvent } from 'prisma-spector'
 import { PrismaClient } from './generated/client/client.ts'
 import { spector, spectorSchema } from './generated/spector/index.ts'
 import { diffCreateScript } from './schemaEngine.ts'
@@ -88,10 +88,10 @@ state(`until 1970`, await prisma.item.replay(lamp.id, { until: new Date(0) }))
 
 heading('6', 'Schema versions: an event written by version 0, when `name` was called `title`')
 const legacyId = '0190f000-0000-7000-8000-000000000001'
-await base.event.create({
-  data: { id: legacyId, recordId: legacyId, model: 'Item', action: 'insert', version: 0, sequence: 1,
-    payload: { title: 'Old lamp', value: 7, createdAt: '2019-03-01T00:00:00.000Z', updatedAt: '2019-03-01T00:00:00.000Z' } },
-})
+const legacy = { id: legacyId, recordId: legacyId, model: 'Item', action: 'insert', version: 0, sequence: 1, metadata: null,
+  payload: { title: 'Old lamp', value: 7, createdAt: '2019-03-01T00:00:00.000Z', updatedAt: '2019-03-01T00:00:00.000Z' } }
+// The log is hashed (@events(hashed=true)), so the old event carries its hash like any other.
+await base.event.create({ data: { ...legacy, metadata: undefined, hash: new EventHasher().hash(legacy, null) } })
 log(await prisma.item.events(legacyId))
 state('replay (v0 → v1)', await prisma.item.replay(legacyId))
 console.log("  (the changeset's version guard maps `title` to `name`; the stored event is never rewritten)")
@@ -119,7 +119,20 @@ await prisma.item.execute(lamp.id, 'increment', { by: 1 })
 console.log('  after the next command on the lamp:')
 await drift()
 
-heading('9', 'The log is append-only, in the database too')
+heading('9', 'Tamper evidence: every event is hashed and chained to the one before it')
+const checkpoint = await prisma.$checkpoint()
+console.log(`  checkpoint: ${checkpoint.events} events in ${checkpoint.records} records, root ${checkpoint.root.slice(0, 16)}…  (keep it outside the database)`)
+const victim = (await prisma.item.events(lamp.id))[2]!
+sqlite.prepare(`UPDATE "Event" SET "payload" = '{"value": 1000000}' WHERE "id" = ?`).run(victim.id)
+const broken = await prisma.$verifyHashChain()
+if (!broken.ok) console.log(`  after a raw UPDATE of event #3: ${broken.failure.kind}: ${broken.failure.message}`)
+sqlite.prepare(`UPDATE "Event" SET "payload" = ? WHERE "id" = ?`).run(JSON.stringify(victim.payload), victim.id)
+sqlite.prepare(`DELETE FROM "Event" WHERE "recordId" = ?`).run(legacyId)
+const vanished = await prisma.$verifyHashChain({ against: checkpoint })
+if (!vanished.ok) console.log(`  after deleting a whole record's events: the chain alone sees nothing, the checkpoint says ${vanished.failure.kind}`)
+await base.event.create({ data: { ...legacy, metadata: undefined, hash: new EventHasher().hash(legacy, null) } })
+
+heading('10', 'The log is append-only, in the database too')
 await applyAppendOnlyEventLog(base, spectorSchema)
 for (const sql of [`UPDATE "Event" SET "action" = 'forged'`, `DELETE FROM "Event"`]) {
   try {
@@ -130,7 +143,7 @@ for (const sql of [`UPDATE "Event" SET "action" = 'forged'`, `DELETE FROM "Event
   }
 }
 
-heading('10', 'Delete: a delete event, the row removed, history kept')
+heading('11', 'Delete: a delete event, the row removed, history kept')
 await prisma.item.delete({ where: { id: lamp.id } })
 log(await prisma.item.events(lamp.id))
 state('row', await base.item.findUnique({ where: { id: lamp.id } }))
@@ -140,6 +153,10 @@ state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequenc
 heading('∑', 'The whole event log')
 const all = await base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
 table(all.map((e) => ({ record: short(e.recordId), seq: e.sequence, action: e.action, v: e.version, insertedAt: e.insertedAt })))
+
+heading('✓', 'Verify the whole log against the checkpoint taken in step 9')
+const final = await prisma.$verifyHashChain({ against: checkpoint })
+console.log(final.ok ? `  ok: ${final.events} events in ${final.records} records, nothing edited, missing, reordered, truncated or vanished` : `  BROKEN: ${final.failure.message}`)
 
 await base.$disconnect()
 sqlite.close()

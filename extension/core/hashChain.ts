@@ -62,7 +62,7 @@ export class EventHasher {
     this.algorithm = this.key ? 'hmac-sha256' : 'sha256'
   }
 
-  hash(event: HashedEvent, prevHash: Uint8Array | null): Uint8Array {
+  hash(event: HashedEvent, prevHash: Uint8Array | null): Uint8Array<ArrayBuffer> {
     const input = hashInput(event, prevHash)
     const h = this.key ? createHmac('sha256', this.key) : createHash('sha256')
     return new Uint8Array(h.update(input, 'utf8').digest())
