@@ -10,6 +10,8 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
   const lines: string[] = [header, '']
   lines.push(`import { createSpectorExtension, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
   lines.push(`import { Prisma } from '${paths.client}'`)
+  lines.push(`/** The Prisma client this module was generated with (the spector command line uses it). */`)
+  lines.push(`export { PrismaClient } from '${paths.client}'`)
   for (const m of models) {
     lines.push(`import { ${lower(m.name)}Metadata, ${lower(m.name)}Codec, type ${m.name}SpectorMethods } from './${m.name}${paths.extension}'`)
     lines.push(`import { changeset as ${lower(m.name)}Changeset } from '${paths.changeset(m.name)}'`)

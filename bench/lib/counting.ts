@@ -1,0 +1,118 @@
+/**
+ * A driver-adapter wrapper that records every round trip Prisma makes: each query or statement
+ * with its SQL text and how long the driver took. Used only by the profiling passes ("where the
+ * time goes"); the timed scenarios run on the unwrapped adapter.
+ *
+ * `BEGIN` is counted when Prisma starts a transaction (the adapters issue it inside
+ * `startTransaction`); `COMMIT`/`ROLLBACK` and nested SAVEPOINTs arrive as ordinary statements.
+ */
+
+export interface RoundTrip {
+  sql: string
+  ms: number
+}
+
+export class QueryRecorder {
+  trips: RoundTrip[] = []
+  recording = true
+
+  record(sql: string, ms: number): void {
+    if (this.recording) this.trips.push({ sql, ms })
+  }
+
+  /** Runs fn and returns the round trips it made, with its wall time. */
+  async capture(fn: () => Promise<unknown>): Promise<{ trips: RoundTrip[]; wallMs: number }> {
+    const before = this.trips.length
+    const start = performance.now()
+    await fn()
+    const wallMs = performance.now() - start
+    return { trips: this.trips.slice(before), wallMs }
+  }
+
+  clear(): void {
+    this.trips = []
+  }
+}
+
+type AnyObject = Record<string | symbol, any>
+
+const TIMED = new Set(['queryRaw', 'executeRaw'])
+const SAVEPOINTS: Record<string, (name: string) => string> = {
+  createSavepoint: (name) => `SAVEPOINT ${name}`,
+  releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
+  rollbackToSavepoint: (name) => `ROLLBACK TO SAVEPOINT ${name}`,
+}
+
+function wrapQueryable<T extends AnyObject>(target: T, recorder: QueryRecorder): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj)
+      if (typeof value !== 'function') return value
+      const name = String(prop)
+      if (TIMED.has(name)) {
+        return async (query: { sql: string }) => {
+          const start = performance.now()
+          try {
+            return await value.call(obj, query)
+          } finally {
+            recorder.record(query.sql, performance.now() - start)
+          }
+        }
+      }
+      if (name in SAVEPOINTS) {
+        return async (savepoint: string) => {
+          const start = performance.now()
+          try {
+            return await value.call(obj, savepoint)
+          } finally {
+            recorder.record(SAVEPOINTS[name]!(savepoint), performance.now() - start)
+          }
+        }
+      }
+      if (name === 'startTransaction') {
+        return async (...args: unknown[]) => {
+          const start = performance.now()
+          const tx = await value.apply(obj, args)
+          recorder.record('BEGIN', performance.now() - start)
+          return wrapQueryable(tx, recorder)
+        }
+      }
+      return value.bind(obj)
+    },
+  })
+}
+
+/** Wraps a Prisma driver-adapter factory (PrismaPg, PrismaBetterSqlite3, ...). */
+export function recordingAdapter<F extends AnyObject>(factory: F, recorder: QueryRecorder): F {
+  return new Proxy(factory, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj)
+      if (prop === 'connect' && typeof value === 'function') {
+        return async (...args: unknown[]) => wrapQueryable(await value.apply(obj, args), recorder)
+      }
+      return typeof value === 'function' ? value.bind(obj) : value
+    },
+  })
+}
+
+/** A short label for a statement: its verb and table, e.g. `INSERT Event`, `SELECT Event ... FOR UPDATE`. */
+export function statementLabel(sql: string): string {
+  const s = sql.replace(/\s+/g, ' ').trim()
+  const verb = s.split(' ', 1)[0]!.toUpperCase()
+  const table = (re: RegExp) => re.exec(s)?.[1]?.replace(/^.*\./, '').replaceAll('"', '').replaceAll('`', '') ?? '?'
+  switch (verb) {
+    case 'SELECT': {
+      const t = table(/\bFROM\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)
+      const extra = /FOR UPDATE/i.test(s) ? ' FOR UPDATE' : /LIMIT/i.test(s) ? ' LIMIT' : ''
+      return `SELECT ${t}${extra}`
+    }
+    case 'INSERT':
+      return `INSERT ${table(/INSERT INTO\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}${/RETURNING/i.test(s) ? ' RETURNING' : ''}`
+    case 'UPDATE':
+      return `UPDATE ${table(/UPDATE\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}${/RETURNING/i.test(s) ? ' RETURNING' : ''}`
+    case 'DELETE':
+      return `DELETE ${table(/FROM\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}`
+    default:
+      return s.length > 40 ? `${s.slice(0, 40)}...` : s
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * What the numbers were measured on: the machine, the database servers and their durability
+ * settings, the code under test, and signs of other load while the bench ran.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { repoRoot } from '../../test/support/testSchemas.ts'
+
+export interface MachineInfo {
+  nproc: number
+  cpuModel: string
+  memoryGiB: number
+  os: string
+  node: string
+  postgres?: { version: string; synchronous_commit: string; fsync: string; wal_sync_method: string; shared_buffers: string }
+  sqlite: { version: string; journal_mode: string; synchronous: string; note: string }
+  prisma: string
+  git: { commit: string; dirty: boolean; dirtyFiles: string[] }
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'))
+    if (line) return line.split(':').slice(1).join(':').trim()
+  } catch {}
+  return os.cpus()[0]?.model ?? 'unknown'
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return ''
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(readFileSync(`${repoRoot}/node_modules/${name}/package.json`, 'utf8')).version
+  } catch {
+    return 'unknown'
+  }
+}
+
+export const PG_SERVER = { host: '127.0.0.1', port: 5432, user: 'root', database: 'postgres' }
+
+export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
+  const status = git(['status', '--porcelain'])
+  const dirtyFiles = status ? status.split('\n').map((l) => l.slice(3)) : []
+  // The pragmas a fresh database file gets, as the Prisma adapter opens it (better-sqlite3 defaults).
+  const file = path.join(os.tmpdir(), `spector-bench-pragmas-${process.pid}.db`)
+  const sqlite = new Database(file)
+  const sqliteVersion = (sqlite.prepare('select sqlite_version() v').get() as { v: string }).v
+  const journalMode = String(sqlite.pragma('journal_mode', { simple: true }))
+  const synchronous = Number(sqlite.pragma('synchronous', { simple: true }))
+  sqlite.close()
+  rmSync(file, { force: true })
+  const info: MachineInfo = {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpuModel: cpuModel(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    sqlite: {
+      version: sqliteVersion,
+      journal_mode: journalMode,
+      synchronous: (['off', 'normal', 'full', 'extra'][synchronous] ?? String(synchronous)),
+      note: 'better-sqlite3 defaults, used by scenarios 1-3; scenario 4 runs in WAL mode (Emmett switches its file to WAL) with synchronous=FULL on both sides',
+    },
+    prisma: packageVersion('@prisma/client'),
+    git: { commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown', dirty: dirtyFiles.length > 0, dirtyFiles },
+  }
+  if (withPostgres) {
+    const client = new pg.Client(PG_SERVER)
+    await client.connect()
+    try {
+      const setting = async (name: string) => (await client.query(`SHOW ${name}`)).rows[0][name] as string
+      info.postgres = {
+        version: ((await client.query('SHOW server_version')).rows[0].server_version as string).split(' ')[0]!,
+        synchronous_commit: await setting('synchronous_commit'),
+        fsync: await setting('fsync'),
+        wal_sync_method: await setting('wal_sync_method'),
+        shared_buffers: await setting('shared_buffers'),
+      }
+    } finally {
+      await client.end()
+    }
+  }
+  return info
+}
+
+export interface LoadSample {
+  at: string
+  loadavg1: number
+  /** Databases named like the test harness's that this bench did not create (a concurrent `npm test`). */
+  otherTestDatabases: number | null
+}
+
+export async function loadSample(ownDatabases: () => Set<string>): Promise<LoadSample> {
+  let otherTestDatabases: number | null = null
+  try {
+    const client = new pg.Client(PG_SERVER)
+    await client.connect()
+    try {
+      const rows = (await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'spector_t_%'`)).rows as { datname: string }[]
+      const own = ownDatabases()
+      otherTestDatabases = rows.filter((r) => !own.has(r.datname)).length
+    } finally {
+      await client.end()
+    }
+  } catch {}
+  return { at: new Date().toISOString(), loadavg1: Math.round(os.loadavg()[0]! * 100) / 100, otherTestDatabases }
+}
