@@ -59,20 +59,26 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
 
   const eventsModels = annotated.filter((a) => a.events).map((a) => a.model)
   const hashedLogs = new Set<string>()
+  const tableChains = new Set<string>()
   for (const { model, events } of annotated.filter((a) => a.events)) {
     checkOptions(model.name, events!, eventsOptions, fail)
     const hashed = events!.options.get('hashed') ?? false
     if (typeof hashed !== 'boolean') fail(model.name, `@events option "hashed" must be true or false, got ${show(hashed)}`, events!.lineIndex)
     else if (hashed) hashedLogs.add(model.name)
-    const chain = events!.options.get('chain')
-    if (chain !== undefined && chain !== 'record') {
-      fail(
-        model.name,
-        chain === 'table'
-          ? '@events(chain=table) is not supported yet: prisma-spector keeps one hash chain per record (writers to different records never wait); use chain=record or leave it out'
-          : `@events option "chain" must be record, got ${show(chain)}`,
-        events!.lineIndex,
-      )
+    const chain = events!.options.get('chain') ?? 'record'
+    if (chain !== 'record' && chain !== 'table') {
+      fail(model.name, `@events option "chain" must be record or table, got ${show(chain)}`, events!.lineIndex)
+    } else if (chain === 'table') {
+      if (!hashed) fail(model.name, '@events(chain=table) needs hashed=true: the chain is a hash chain', events!.lineIndex)
+      const position = model.fields.find((f) => f.name === 'position')
+      const unique = position?.isUnique || model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') || model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
+      if (!position || position.type !== 'Int' || !position.isRequired || position.isList || !unique) {
+        fail(
+          model.name,
+          '@events(chain=table) needs a field "position Int @unique": the place of each event in the one chain of the whole table',
+          events!.lineIndex,
+        )
+      } else tableChains.add(model.name)
     }
     for (const problem of checkEventsModel(model)) fail(model.name, problem, events!.lineIndex)
   }
@@ -197,6 +203,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         delegate: lowerFirst(eventsModel!.name),
         ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}),
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
+        ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
       },
     })
   }

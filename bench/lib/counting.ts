@@ -46,7 +46,7 @@ const SAVEPOINTS: Record<string, (name: string) => string> = {
 function wrapQueryable<T extends AnyObject>(target: T, recorder: QueryRecorder): T {
   return new Proxy(target, {
     get(obj, prop) {
-      const value = Reflect.get(obj, prop, obj)
+      const value: any = Reflect.get(obj, prop, obj)
       if (typeof value !== 'function') return value
       const name = String(prop)
       if (TIMED.has(name)) {
@@ -86,7 +86,7 @@ function wrapQueryable<T extends AnyObject>(target: T, recorder: QueryRecorder):
 export function recordingAdapter<F extends AnyObject>(factory: F, recorder: QueryRecorder): F {
   return new Proxy(factory, {
     get(obj, prop) {
-      const value = Reflect.get(obj, prop, obj)
+      const value: any = Reflect.get(obj, prop, obj)
       if (prop === 'connect' && typeof value === 'function') {
         return async (...args: unknown[]) => wrapQueryable(await value.apply(obj, args), recorder)
       }
@@ -95,24 +95,26 @@ export function recordingAdapter<F extends AnyObject>(factory: F, recorder: Quer
   })
 }
 
-/** A short label for a statement: its verb and table, e.g. `INSERT Event`, `SELECT Event ... FOR UPDATE`. */
+/** A short label for a statement: its verb and table, e.g. `INSERT Event RETURNING`, `SELECT Item FOR UPDATE`. */
 export function statementLabel(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim()
   const verb = s.split(' ', 1)[0]!.toUpperCase()
-  const table = (re: RegExp) => re.exec(s)?.[1]?.replace(/^.*\./, '').replaceAll('"', '').replaceAll('`', '') ?? '?'
+  const ident = '(?:"[^"]+"|\\x60[^\\x60]+\\x60|\\w+)'
+  const table = (keyword: string) => {
+    const match = new RegExp('\\b' + keyword + '\\s+(' + ident + '(?:\\.' + ident + ')*)', 'i').exec(s)
+    return match ? match[1]!.split('.').pop()!.replace(/["\x60]/g, '') : '?'
+  }
+  const returning = /\bRETURNING\b/i.test(s) ? ' RETURNING' : ''
   switch (verb) {
-    case 'SELECT': {
-      const t = table(/\bFROM\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)
-      const extra = /FOR UPDATE/i.test(s) ? ' FOR UPDATE' : /LIMIT/i.test(s) ? ' LIMIT' : ''
-      return `SELECT ${t}${extra}`
-    }
+    case 'SELECT':
+      return 'SELECT ' + table('FROM') + (/FOR UPDATE/i.test(s) ? ' FOR UPDATE' : /\bLIMIT\b/i.test(s) ? ' LIMIT' : '')
     case 'INSERT':
-      return `INSERT ${table(/INSERT INTO\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}${/RETURNING/i.test(s) ? ' RETURNING' : ''}`
+      return 'INSERT ' + table('INTO') + returning
     case 'UPDATE':
-      return `UPDATE ${table(/UPDATE\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}${/RETURNING/i.test(s) ? ' RETURNING' : ''}`
+      return 'UPDATE ' + table('UPDATE') + returning
     case 'DELETE':
-      return `DELETE ${table(/FROM\s+((?:"[^"]+"\.)?"[^"]+"|`[^`]+`|\w+)/i)}`
+      return 'DELETE ' + table('FROM') + returning
     default:
-      return s.length > 40 ? `${s.slice(0, 40)}...` : s
+      return s.length > 40 ? s.slice(0, 40) + '...' : s
   }
 }

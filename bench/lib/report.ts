@@ -42,6 +42,7 @@ export function cell(value: Cell, digits?: number): string {
   if (typeof value === 'string') return value
   if (!Number.isFinite(value)) return 'n/a'
   if (digits !== undefined) return value.toFixed(digits)
+  if (Number.isInteger(value)) return value.toLocaleString('en-US')
   const a = Math.abs(value)
   if (a >= 1000) return Math.round(value).toLocaleString('en-US')
   if (a >= 100) return value.toFixed(0)

@@ -15,17 +15,19 @@ function fixed(n: number): string {
   return (Math.round(n * 10) / 10).toString()
 }
 
-/** 1234 -> "1,234"; 0.0123 -> "0.0123"; 12.345 -> "12.3". */
+/** 1234 -> "1,234"; 123456 -> "123k"; 12.345 -> "12.3"; 2 -> "2"; 0.0123 -> "0.0123". */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return 'n/a'
   const a = Math.abs(v)
   if (a >= 100_000) return `${Math.round(v / 1000).toLocaleString('en-US')}k`
   if (a >= 1000) return Math.round(v).toLocaleString('en-US')
-  if (a >= 100) return v.toFixed(0)
-  if (a >= 10) return v.toFixed(1)
-  if (a >= 1) return v.toFixed(2)
   if (a === 0) return '0'
-  return v.toPrecision(2)
+  return String(Number(v.toPrecision(3)))
+}
+
+/** Rough width in px of a text at 12px. */
+function textWidth(text: string, size = 12): number {
+  return text.length * size * 0.56
 }
 
 function niceStep(range: number, count: number): number {
@@ -85,6 +87,8 @@ export interface Bar {
   color?: string
   /** Printed after the value. */
   note?: string
+  /** Draws the bar as stacked parts (linear scale only); their sum should be `value`. */
+  segments?: { value: number; color: string }[]
 }
 
 export interface BarGroup {
@@ -94,6 +98,8 @@ export interface BarGroup {
 
 export interface BarChartOptions {
   title: string
+  /** A legend line under the subtitle: colored swatches with labels. */
+  legend?: { label: string; color: string }[]
   subtitle?: string[]
   /** Axis caption, e.g. "median latency, ms (whisker: p95)". */
   axisLabel: string
@@ -105,11 +111,11 @@ export interface BarChartOptions {
 export function barChart(options: BarChartOptions): string {
   const subtitle = options.subtitle ?? []
   const format = options.format ?? formatNumber
-  const width = 980
-  const labelWidth = 330
-  const left = 20 + labelWidth
-  const right = width - 150
-  const top = 62 + subtitle.length * 16
+  const labelWidth = Math.max(160, ...options.groups.flatMap((g) => g.bars.map((b) => textWidth(b.label))))
+  const left = 20 + labelWidth + 10
+  const width = Math.max(980, left + 600)
+  const right = width - 170
+  const top = 62 + subtitle.length * 16 + (options.legend ? 22 : 0)
   const barHeight = 18
   const gap = 6
   const groupGap = 16
@@ -121,6 +127,15 @@ export function barChart(options: BarChartOptions): string {
   const min = values.length ? Math.min(...values) : 1
   const scale = options.log ? logScale(min, max, left, right) : linearScale(0, max, left, right)
   const out = header(width, height, options.title, subtitle)
+  if (options.legend) {
+    let lx = 20
+    const ly = 50 + subtitle.length * 16 + 4
+    for (const item of options.legend) {
+      out.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${item.color}"/>`)
+      out.push(`<text x="${lx + 17}" y="${ly + 10}" font-size="12" fill="#374151">${esc(item.label)}</text>`)
+      lx += 30 + item.label.length * 6.5
+    }
+  }
   const axisY = top + plotHeight
   for (const t of scale.ticks) {
     const x = scale(t)
@@ -139,7 +154,17 @@ export function barChart(options: BarChartOptions): string {
       const x0 = options.log ? left : scale(0)
       const x1 = Number.isFinite(bar.value) && bar.value > 0 ? scale(bar.value) : x0
       out.push(`<text x="${left - 8}" y="${y + barHeight - 5}" font-size="12" fill="#374151" text-anchor="end">${esc(bar.label)}</text>`)
-      out.push(`<rect x="${fixed(x0)}" y="${y}" width="${fixed(Math.max(1, x1 - x0))}" height="${barHeight}" fill="${color}" rx="2"/>`)
+      if (bar.segments && !options.log) {
+        let from = 0
+        for (const segment of bar.segments) {
+          const a = scale(from)
+          const b = scale(from + segment.value)
+          out.push(`<rect x="${fixed(a)}" y="${y}" width="${fixed(Math.max(0.5, b - a))}" height="${barHeight}" fill="${segment.color}"/>`)
+          from += segment.value
+        }
+      } else {
+        out.push(`<rect x="${fixed(x0)}" y="${y}" width="${fixed(Math.max(1, x1 - x0))}" height="${barHeight}" fill="${color}" rx="2"/>`)
+      }
       let end = x1
       if (bar.whisker !== undefined && Number.isFinite(bar.whisker) && bar.whisker > bar.value) {
         const xw = scale(bar.whisker)
@@ -148,7 +173,7 @@ export function barChart(options: BarChartOptions): string {
         out.push(`<line x1="${fixed(xw)}" y1="${y + 4}" x2="${fixed(xw)}" y2="${y + barHeight - 4}" stroke="#111827" stroke-width="1.2"/>`)
         end = xw
       }
-      const text = `${format(bar.value)}${bar.note ? `  ${bar.note}` : ''}`
+      const text = `${format(bar.value)}${bar.note ? (/^[/ ]|^ms/.test(bar.note) ? (bar.note.startsWith('/') ? '' : ' ') + bar.note : `  ${bar.note}`) : ''}`
       out.push(`<text x="${fixed(end + 6)}" y="${y + barHeight - 5}" font-size="11" fill="#111827">${esc(text)}</text>`)
       y += barHeight + gap
     })
@@ -185,9 +210,9 @@ export interface LineChartOptions {
 export function lineChart(options: LineChartOptions): string {
   const subtitle = options.subtitle ?? []
   const format = options.format ?? formatNumber
-  const width = 980
   const left = 90
   const right = 700
+  const width = Math.max(980, right + 70 + Math.max(0, ...options.series.map((s) => textWidth(s.name))))
   const top = 70 + subtitle.length * 16
   const bottom = top + 380
   const height = bottom + 60

@@ -67,10 +67,17 @@ export class ChainVerifier {
 
   private readonly collectHeads: boolean
 
-  /** `collectHeads`: keep every record's head, to make a checkpoint afterwards (memory grows with records). */
-  constructor(hasher: EventHasher, options: { against?: Checkpoint; collectHeads?: boolean } = {}) {
+  /** Table mode: one chain through the whole log, ordered by position. */
+  private readonly table: boolean
+
+  /**
+   * `collectHeads`: keep every record's head, to make a checkpoint afterwards (memory grows with
+   * records). `chain: 'table'`: the events form one chain ordered by `position`, fed in that order.
+   */
+  constructor(hasher: EventHasher, options: { against?: Checkpoint; collectHeads?: boolean; chain?: 'record' | 'table' } = {}) {
     const against = options.against
     this.hasher = hasher
+    this.table = options.chain === 'table'
     this.collectHeads = options.collectHeads ?? false
     this.checkpoint = against
     if (against) this.against = new Map(against.heads.map(([id, sequence, prefix]) => [id, { sequence, prefix }]))
@@ -79,15 +86,26 @@ export class ChainVerifier {
   /** Feeds the next event; events must come ordered by recordId, then sequence. */
   push(event: StoredEvent): ChainBreak | null {
     this.events++
-    const previous = this.current && this.current.recordId === event.recordId ? this.current : undefined
+    // A chain is a record's events by sequence, or (table mode) the whole log by position.
+    const chain = this.table ? tableChain : event.recordId
+    const place = this.table ? (event.position ?? Number.NaN) : event.sequence
+    const previous = this.current && this.current.recordId === chain ? this.current : undefined
     if (!previous) {
       const closed = this.closeRecord()
       if (closed) return closed
       this.records++
     }
-    const expectedSequence = previous ? previous.sequence + 1 : 1
-    if (event.sequence !== expectedSequence) {
-      return this.fail('missing', event, null, null, `events ${expectedSequence}..${event.sequence - 1} of record ${event.recordId} are missing`)
+    const expectedPlace = previous ? previous.sequence + 1 : 1
+    if (place !== expectedPlace) {
+      return this.fail(
+        'missing',
+        event,
+        null,
+        null,
+        this.table
+          ? `the events at positions ${expectedPlace}..${place - 1} of the table chain are missing (found ${event.id} at ${event.position})`
+          : `events ${expectedPlace}..${place - 1} of record ${event.recordId} are missing`,
+      )
     }
     const expectedPrev = previous?.hash ?? null
     if (!sameBytes(event.prevHash, expectedPrev)) {
@@ -97,9 +115,9 @@ export class ChainVerifier {
     if (!sameBytes(event.hash, recomputed)) {
       return this.fail('edited', event, toHex(recomputed), toHex(event.hash), event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`)
     }
-    this.current = { recordId: event.recordId, model: event.model, sequence: event.sequence, hash: recomputed }
-    const mark = this.against?.get(event.recordId)
-    if (mark && mark.sequence === event.sequence) this.atCheckpoint.set(event.recordId, { sequence: event.sequence, hash: recomputed })
+    this.current = { recordId: chain, model: event.model, sequence: place, hash: recomputed }
+    const mark = this.against?.get(chain)
+    if (mark && mark.sequence === place) this.atCheckpoint.set(chain, { sequence: place, hash: recomputed })
     return null
   }
 
@@ -164,6 +182,9 @@ export class ChainVerifier {
     return { kind, model, recordId, eventId: null, sequence: null, expectedHash: expected, actualHash: actual, message }
   }
 }
+
+/** The one chain of a table-wide log, in checkpoints and heads. */
+export const tableChain = '*'
 
 function leaf(recordId: string, sequence: number, hash: Uint8Array): Buffer {
   return createHash('sha256').update(Buffer.from([0])).update(canonicalJson([chainFormat, recordId, sequence, toHex(hash)]), 'utf8').digest()

@@ -16,6 +16,8 @@ export interface StoredEvent {
   /** 1, 2, 3... per record, without gaps. */
   sequence: number
   insertedAt: Date
+  /** The place in a table-wide chain (`@events(chain=table)`); absent otherwise. */
+  position?: number | null
   hash: Uint8Array | null
   prevHash: Uint8Array | null
   metadata: JsonValue | null

@@ -9,7 +9,9 @@
  *                     payload, metadata, prevHash })
  *
  * with `prevHash` the previous event's hash as lowercase hex (null for sequence 1), `payload` and
- * `metadata` the stored JSON (metadata null when absent), and canonicalJson RFC 8785.
+ * `metadata` the stored JSON (metadata null when absent), and canonicalJson RFC 8785. With one
+ * chain for the whole table (`@events(chain=table)`), `position` is added and `prevHash` is the
+ * hash of the event at the previous position.
  */
 import { createHash, createHmac } from 'node:crypto'
 import { canonicalJson } from './canonicalJson.ts'
@@ -29,6 +31,8 @@ export interface HashedEvent {
   version: number
   payload: JsonObject
   metadata: JsonValue | null
+  /** Only in a table-wide chain. */
+  position?: number | null
 }
 
 export function toHex(bytes: Uint8Array | null | undefined): string | null {
@@ -48,6 +52,7 @@ export function hashInput(event: HashedEvent, prevHash: Uint8Array | null): stri
     payload: event.payload,
     metadata: event.metadata ?? null,
     prevHash: toHex(prevHash),
+    ...(event.position === undefined || event.position === null ? {} : { position: event.position }),
   })
 }
 

@@ -51,6 +51,8 @@ export interface EventLogMetadata {
   dbName?: string
   /** `@events(hashed=true)`: every event carries a hash chained to the record's previous event. */
   hashed?: boolean
+  /** `@events(chain=table)`: one chain through the whole table, ordered by a `position` column. Default: one chain per record. */
+  chain?: 'record' | 'table'
 }
 
 export interface ModelMetadata {

@@ -24,6 +24,7 @@ import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { lockRecordSql } from './sql/lockRecordSql.ts'
+import { tableChainHeadSql, type TableChainSql } from './sql/tableChainHeadSql.ts'
 
 export interface SpectorOptions {
   /** How often a command is retried after another writer took the record's next sequence. Default 5. */
@@ -73,12 +74,16 @@ export class EventedDelegate<S extends State = State> {
   private readonly lockSql: string | null
   /** Set when the model's event log is hashed. */
   readonly hasher: EventHasher | null
+  /** Set when the log keeps one chain for the whole table. */
+  private readonly tableChain: TableChainSql | null
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
     this.options = { maxRetries: 5, ...options }
     this.lockSql = lockRecordSql(provider, model.metadata)
     this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
+    const log = model.metadata.events
+    this.tableChain = log.hashed && log.chain === 'table' ? tableChainHeadSql(provider, log.dbName ?? log.model) : null
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -186,7 +191,7 @@ export class EventedDelegate<S extends State = State> {
   private async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args): Promise<unknown> {
     const eventId = uuidv7()
     const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
-    await this.log(tx).append(this.newEvent(eventId, eventId, 'insert', prepared.payload, 1, null))
+    await this.append(tx, this.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
     return ownRowWrite(tx, this.meta.delegate, 'create', { ...rowArgs, data: this.rowData(prepared.state, false) })
   }
 
@@ -204,7 +209,7 @@ export class EventedDelegate<S extends State = State> {
     const last = await this.log(tx).last(this.meta.eventName, recordId)
     if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
     if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
-    await this.log(tx).append(this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1, last.hash))
+    await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1), last.hash)
     return ownRowWrite(tx, this.meta.delegate, 'delete', { ...rowArgs, where: { [this.meta.idField]: recordId } })
   }
 
@@ -224,7 +229,7 @@ export class EventedDelegate<S extends State = State> {
     return this.transact(client, id, async (tx) => {
       await this.lock(tx, id)
       const { state, sequence, lastHash } = await this.replayFor(tx, id)
-      await this.log(tx).append(this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1, lastHash))
+      await this.append(tx, this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1), lastHash)
       return state
     })
   }
@@ -313,7 +318,7 @@ export class EventedDelegate<S extends State = State> {
     const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
-    await this.log(tx).append(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1, lastHash))
+    await this.append(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), lastHash)
     return prepared.state
   }
 
@@ -339,11 +344,25 @@ export class EventedDelegate<S extends State = State> {
     return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
   }
 
-  /** The next event of a record; hashed, and linked to `prevHash`, when the log is hashed. */
-  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number, prevHash: Uint8Array | null) {
-    const event = { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
-    if (!this.hasher) return event
-    return { ...event, prevHash, hash: this.hasher.hash(event, prevHash) }
+  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number) {
+    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
+  }
+
+  /**
+   * Appends an event. In a hashed log it is hashed and linked to the record's previous event
+   * (`recordPrevHash`), or, with one chain for the whole table, to the table's newest event,
+   * read under a lock that makes the table's writers take turns.
+   */
+  private async append(tx: AnyClient, event: ReturnType<EventedDelegate['newEvent']>, recordPrevHash: Uint8Array | null): Promise<void> {
+    const log = this.log(tx)
+    if (!this.hasher) return log.append(event)
+    if (!this.tableChain) return log.append({ ...event, prevHash: recordPrevHash, hash: this.hasher.hash(event, recordPrevHash) })
+    const { lock, lockKey, head } = this.tableChain
+    if (lock) await tx.$executeRawUnsafe(lock, lockKey)
+    const [top] = (await tx.$queryRawUnsafe(head)) as { position: number | bigint; hash: Uint8Array | null }[]
+    const positioned = { ...event, position: top ? Number(top.position) + 1 : 1 }
+    const prevHash = top?.hash ? new Uint8Array(top.hash) : null
+    return log.append({ ...positioned, prevHash, hash: this.hasher.hash(positioned, prevHash) })
   }
 
   /**
@@ -422,7 +441,7 @@ export class EventedDelegate<S extends State = State> {
       try {
         return await client.$transaction(work, options)
       } catch (error) {
-        if (!isSequenceConflict(error, this.meta.events.model)) throw error
+        if (!isRetryableConflict(error, this.meta.events.model)) throw error
         if (attempt >= this.options.maxRetries) {
           throw new SpectorConflictError(
             this.meta.name,
@@ -459,8 +478,14 @@ function toHistoryPoint(until: Until | undefined): HistoryPoint | undefined {
 }
 
 /** A unique violation on the event log's (recordId, sequence): another writer took the sequence. */
-function isSequenceConflict(error: unknown, eventsModel: string): boolean {
-  const e = error as { code?: string; meta?: { modelName?: string; target?: unknown } }
+/** Database codes of a deadlock or serialization failure: the database aborted this transaction, so it can run again. */
+const abortedTransactionCodes = new Set(['1213', '40001', '40P01'])
+
+function isRetryableConflict(error: unknown, eventsModel: string): boolean {
+  const e = error as { code?: string; meta?: { modelName?: string; driverAdapterError?: { cause?: { originalCode?: string } } } }
+  // P2034: a write conflict or deadlock; P2010 carries one from a raw query (the table-chain head).
+  if (e?.code === 'P2034') return true
+  if (e?.code === 'P2010') return abortedTransactionCodes.has(String(e.meta?.driverAdapterError?.cause?.originalCode))
   if (e?.code !== 'P2002') return false
   return e.meta?.modelName === eventsModel
 }

@@ -42,7 +42,7 @@ export class Integrity {
   async verifyHashChain(client: AnyClient, options: VerifyHashChainOptions = {}): Promise<VerifyResult> {
     const { log, where } = this.scope(options)
     if (options.against) this.checkCheckpoint(options.against, options)
-    const verifier = new ChainVerifier(this.hasher, { against: options.against })
+    const verifier = new ChainVerifier(this.hasher, { against: options.against, chain: log.chain })
     for await (const event of this.events(client, log, where, options)) {
       const failure = verifier.push(event)
       if (failure) return { ok: false, events: verifier.events, records: verifier.records, failure }
@@ -63,7 +63,7 @@ export class Integrity {
    */
   async checkpoint(client: AnyClient, options: Pick<VerifyHashChainOptions, 'model' | 'batchSize' | 'onProgress'> = {}): Promise<Checkpoint> {
     const { log, where } = this.scope(options)
-    const verifier = new ChainVerifier(this.hasher, { collectHeads: true })
+    const verifier = new ChainVerifier(this.hasher, { collectHeads: true, chain: log.chain })
     for await (const event of this.events(client, log, where, options)) {
       const failure = verifier.push(event)
       if (failure) throw new SpectorHashChainError(failure)
@@ -122,24 +122,31 @@ export class Integrity {
     if (hashed.length > 1) {
       throw new SpectorConfigurationError(hashed[0]!.model, `several hashed event logs (${hashed.map((l) => l.model).join(', ')}); pass model to pick one`)
     }
+    const log = hashed[0]!
+    if (log.chain === 'table' && (options.model || options.recordId)) {
+      throw new SpectorConfigurationError(options.model ?? log.model, 'a table-wide chain (@events(chain=table)) is verified whole: leave out model and recordId')
+    }
     const where: Record<string, unknown> = {}
     if (options.model) where.model = candidates[0]!.eventName
     if (options.recordId) where.recordId = options.recordId
-    return { log: hashed[0]!, where }
+    return { log, where }
   }
 
   /** The events in (recordId, sequence) order, a page at a time. */
   private async *events(client: AnyClient, log: EventLogMetadata, where: Record<string, unknown>, options: { batchSize?: number; onProgress?: (events: number) => void }) {
     const delegate = client[log.delegate] as EventDelegate
     const take = options.batchSize ?? 1000
-    let after: { recordId: string; sequence: number } | undefined
+    const table = log.chain === 'table'
+    let after: { recordId: string; sequence: number; position: number } | undefined
     let seen = 0
     for (;;) {
       const page = await delegate.findMany({
-        where: after
-          ? { ...where, OR: [{ recordId: { gt: after.recordId } }, { recordId: after.recordId, sequence: { gt: after.sequence } }] }
-          : where,
-        orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }],
+        where: !after
+          ? where
+          : table
+            ? { ...where, position: { gt: after.position } }
+            : { ...where, OR: [{ recordId: { gt: after.recordId } }, { recordId: after.recordId, sequence: { gt: after.sequence } }] },
+        orderBy: table ? { position: 'asc' } : [{ recordId: 'asc' }, { sequence: 'asc' }],
         take,
       })
       for (const row of page) yield toStoredEvent(row)
@@ -147,7 +154,7 @@ export class Integrity {
       options.onProgress?.(seen)
       if (page.length < take) return
       const last = page[page.length - 1]!
-      after = { recordId: last.recordId as string, sequence: last.sequence as number }
+      after = { recordId: last.recordId as string, sequence: last.sequence as number, position: last.position as number }
     }
   }
 }

@@ -31,24 +31,27 @@ export interface ExampleContext {
   p(n: number): string
 }
 
-const modules = new Map<Provider, Promise<{ PrismaClient: new (options: object) => BaseClient; spector: SpectorFactory; spectorSchema: typeof exampleSchema }>>()
+const modules = new Map<string, Promise<{ PrismaClient: new (options: object) => BaseClient; spector: SpectorFactory; spectorSchema: typeof exampleSchema }>>()
 
-function load(provider: Provider) {
-  let loaded = modules.get(provider)
+function load(provider: Provider, schema: string) {
+  let loaded = modules.get(`${schema}/${provider}`)
   if (!loaded) {
-    const prepared = loadPreparedSchema('example', provider)
+    const prepared = loadPreparedSchema(schema, provider)
     loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
       ([client, spector]) => ({ PrismaClient: client.PrismaClient, spector: spector.spector, spectorSchema: spector.spectorSchema }),
     )
-    modules.set(provider, loaded)
+    modules.set(`${schema}/${provider}`, loaded)
   }
   return loaded
 }
 
-/** Runs `fn` against a new database with the example schema, then drops it. */
-export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>): Promise<T> {
-  const { PrismaClient, spector, spectorSchema } = await load(provider)
-  const db = await createTestDatabase(provider, loadPreparedSchema('example', provider).createSql)
+/**
+ * Runs `fn` against a new database with the example schema, then drops it. `schema` picks a
+ * prepared variant of the example (same models), such as 'tableChain'.
+ */
+export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>, schema = 'example'): Promise<T> {
+  const { PrismaClient, spector, spectorSchema } = await load(provider, schema)
+  const db = await createTestDatabase(provider, loadPreparedSchema(schema, provider).createSql)
   const base = new PrismaClient({ adapter: db.adapter })
   try {
     const prisma = base.$extends(spector())

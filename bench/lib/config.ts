@@ -1,0 +1,96 @@
+/**
+ * Sizes and repetitions of a full run and of `--quick`, and the command line.
+ *
+ *   npm run bench                       every scenario, full sizes (~10 minutes on 2 cores)
+ *   npm run bench -- --quick            every scenario at tiny sizes (CI smoke run, well under a minute)
+ *   npm run bench -- --only=1,4         some scenarios (written to bench/results/partial/)
+ *   npm run bench -- --providers=sqlite only SQLite (scenario 5 is PostgreSQL-only and is skipped)
+ *   npm run bench -- --savepoint-every=50   the emulated savepoint policy (default 100; quick 10)
+ *   npm run bench -- --out=DIR          where JSON and charts go
+ */
+import path from 'node:path'
+import { repoRoot } from '../../test/support/testSchemas.ts'
+import type { BenchProvider } from './harness.ts'
+
+export const SCENARIO_IDS = ['1', '2', '3', '4', '5', '6', 'profile'] as const
+export type ScenarioId = (typeof SCENARIO_IDS)[number]
+
+export interface BenchConfig {
+  quick: boolean
+  providers: BenchProvider[]
+  scenarios: ScenarioId[]
+  outDir: string
+  /** Whether this run writes latest.json (full runs of every scenario on both providers). */
+  partial: boolean
+  create: { warmup: number; rounds: number; perRound: number }
+  update: { sizes: number[]; records: (size: number) => number; savepointEvery: number; warmup: number; plainOps: number }
+  replay: { sizes: number[]; reps: (size: number) => number }
+  appends: { warmup: number; rounds: number; perRound: number; savepointEvery: number }
+  concurrency: { writers: number[]; totalOps: number; updatesPerRecord: number }
+  profile: { ops: number; history: number; microIterations: number }
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const prefix = `--${name}=`
+  const inline = args.find((a) => a.startsWith(prefix))
+  if (inline) return inline.slice(prefix.length)
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+
+export function parseConfig(args: string[]): BenchConfig {
+  const known = ['--quick', '--only', '--providers', '--savepoint-every', '--out', '--help']
+  for (const a of args) {
+    if (a.startsWith('--') && !known.some((k) => a === k || a.startsWith(`${k}=`))) throw new Error(`bench: unknown option ${a} (known: ${known.join(' ')})`)
+  }
+  const quick = args.includes('--quick')
+  const providers = (argValue(args, 'providers') ?? 'sqlite,postgresql').split(',').map((p) => {
+    const v = p.trim().toLowerCase()
+    if (v === 'sqlite') return 'sqlite'
+    if (v === 'postgresql' || v === 'postgres' || v === 'pg') return 'postgresql'
+    throw new Error(`bench: unknown provider ${p} (sqlite, postgresql)`)
+  }) as BenchProvider[]
+  const onlyArg = argValue(args, 'only')
+  const scenarios = onlyArg ? (onlyArg.split(',').map((s) => s.trim()) as ScenarioId[]) : [...SCENARIO_IDS]
+  for (const s of scenarios) if (!SCENARIO_IDS.includes(s)) throw new Error(`bench: unknown scenario ${s} (${SCENARIO_IDS.join(', ')})`)
+  const partial = Boolean(onlyArg) || providers.length < 2
+  const outDir = path.resolve(argValue(args, 'out') ?? path.join(repoRoot, 'bench/results', quick ? 'quick' : partial ? 'partial' : ''))
+  const savepointEveryArg = argValue(args, 'savepoint-every')
+  const savepointEvery = savepointEveryArg ? Number(savepointEveryArg) : quick ? 10 : 100
+  if (!Number.isInteger(savepointEvery) || savepointEvery < 1) throw new Error('bench: --savepoint-every takes a positive integer')
+
+  if (quick) {
+    return {
+      quick,
+      providers,
+      scenarios,
+      outDir,
+      partial,
+      create: { warmup: 3, rounds: 2, perRound: 5 },
+      update: { sizes: [1, 10, 100], records: () => 3, savepointEvery, warmup: 2, plainOps: 5 },
+      replay: { sizes: [100, 1000], reps: () => 2 },
+      appends: { warmup: 2, rounds: 2, perRound: 5, savepointEvery },
+      concurrency: { writers: [1, 4, 16], totalOps: 32, updatesPerRecord: 2 },
+      profile: { ops: 5, history: 50, microIterations: 200 },
+    }
+  }
+  return {
+    quick,
+    providers,
+    scenarios,
+    outDir,
+    partial,
+    create: { warmup: 50, rounds: 10, perRound: 100 },
+    update: {
+      sizes: [1, 100, 1000, 10_000],
+      records: (size) => (size >= 10_000 ? 16 : size >= 1000 ? 30 : 60),
+      savepointEvery,
+      warmup: 10,
+      plainOps: 100,
+    },
+    replay: { sizes: [1000, 10_000, 100_000], reps: (size) => (size >= 100_000 ? 5 : size >= 10_000 ? 7 : 15) },
+    appends: { warmup: 20, rounds: 8, perRound: 100, savepointEvery },
+    concurrency: { writers: [1, 4, 16], totalOps: 480, updatesPerRecord: 5 },
+    profile: { ops: 60, history: 1000, microIterations: 20_000 },
+  }
+}
