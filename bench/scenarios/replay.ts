@@ -26,12 +26,16 @@ export interface ReplayPoint {
   rawParsed?: { medianMs: number; eventsPerSec: number }
   vsRaw: number
   memory: {
-    replayHeapPeakMB: number
-    replayMaxRssDeltaMB: number
-    rawHeapPeakMB: number
-    rawMaxRssDeltaMB: number
-    /** replay heap peak / events */
+    /** What replay holds at once (findMany rows + StoredEvents), reachable after a full GC. */
+    replayLiveMB: number
+    /** live bytes per event */
     replayBytesPerEvent: number
+    /** Heap growth sampled during one replay, garbage included (V8 collects lazily). */
+    replayHeapGrowthMB: number
+    replayMaxRssDeltaMB: number
+    /** The rows a raw read returns, reachable after a full GC. */
+    rawLiveMB: number
+    rawMaxRssDeltaMB: number
   }
   breakdown: { findManyMs: number; findManySelectMs: number; foldMs: number; decodeMs: number; validateMs: number } | { unavailable: string }
   /** Design alternatives, measured (not the library). */
@@ -39,7 +43,7 @@ export interface ReplayPoint {
     /** Raw driver reading only id, action, payload, version, sequence (SQLite: + JSON.parse). */
     rawMinimalMs: number
     /** Streaming replay: pages of `pageSize` events, only the needed columns, folded page by page. */
-    paged: { pageSize: number; medianMs: number; eventsPerSec: number; heapPeakMB: number; maxRssDeltaMB: number } | { unavailable: string }
+    paged: { pageSize: number; medianMs: number; eventsPerSec: number; liveMB: number; heapGrowthMB: number; maxRssDeltaMB: number } | { unavailable: string }
   }
 }
 
@@ -99,11 +103,12 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
         ...(rr.parsedTimesMs ? { rawParsed: { medianMs: median(rr.parsedTimesMs), eventsPerSec: (r.size * 1000) / median(rr.parsedTimesMs) } } : {}),
         vsRaw: ratio(s.medianMs, rawMedian),
         memory: {
-          replayHeapPeakMB: r.memory.heapPeakDeltaMB,
+          replayLiveMB: b && 'liveMB' in b ? b.liveMB : NaN,
+          replayBytesPerEvent: b && 'liveMB' in b ? (b.liveMB * 1024 * 1024) / r.size : NaN,
+          replayHeapGrowthMB: r.memory.heapPeakDeltaMB,
           replayMaxRssDeltaMB: r.memory.maxRssDeltaMB,
-          rawHeapPeakMB: rr.memory.heapPeakDeltaMB,
+          rawLiveMB: rr.memory.liveMB,
           rawMaxRssDeltaMB: rr.memory.maxRssDeltaMB,
-          replayBytesPerEvent: (r.memory.heapPeakDeltaMB * 1024 * 1024) / r.size,
         },
         breakdown:
           b && 'findManyMs' in b
@@ -113,7 +118,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
           rawMinimalMs: median(rr.minimalTimesMs ?? []),
           paged: pg.unavailable
             ? { unavailable: pg.unavailable }
-            : { pageSize: PAGE_SIZE, medianMs: median(pg.timesMs), eventsPerSec: (r.size * 1000) / median(pg.timesMs), heapPeakMB: pg.memory.heapPeakDeltaMB, maxRssDeltaMB: pg.memory.maxRssDeltaMB },
+            : { pageSize: PAGE_SIZE, medianMs: median(pg.timesMs), eventsPerSec: (r.size * 1000) / median(pg.timesMs), liveMB: pg.memory.liveMB, heapGrowthMB: pg.memory.heapPeakDeltaMB, maxRssDeltaMB: pg.memory.maxRssDeltaMB },
         },
       }
     })
@@ -132,7 +137,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
     const seeded = config.replay.sizes.reduce((a, b) => a + b, 0)
     tables.push({
       title: `3. Replay of one record - ${provider} (no savepoints; ${seeded.toLocaleString('en-US')} events seeded in ${(result.seedMs / 1000).toFixed(1)} s)`,
-      columns: ['events', 'replay ms', 'replay events/s', 'raw read ms', 'raw events/s', 'x raw read', 'heap peak MB', 'bytes/event', 'raw heap MB', 'findMany ms', 'fold ms', 'zod decode ms', 'zod state ms'],
+      columns: ['events', 'replay ms', 'replay events/s', 'raw read ms', 'raw events/s', 'x raw read', 'live MB', 'live B/event', 'heap growth MB', 'max RSS +MB', 'raw live MB', 'findMany ms', 'fold ms', 'zod decode ms', 'zod state ms'],
       rows: result.points.map((p) => {
         const b = 'findManyMs' in p.breakdown ? p.breakdown : undefined
         return [
@@ -142,9 +147,11 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
           p.raw.medianMs,
           p.raw.eventsPerSec,
           times(p.vsRaw),
-          p.memory.replayHeapPeakMB,
+          p.memory.replayLiveMB,
           p.memory.replayBytesPerEvent,
-          p.memory.rawHeapPeakMB,
+          p.memory.replayHeapGrowthMB,
+          p.memory.replayMaxRssDeltaMB,
+          p.memory.rawLiveMB,
           b?.findManyMs,
           b?.foldMs,
           b?.decodeMs,
@@ -152,18 +159,18 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
         ]
       }),
       notes: [
-        'replay does not stream: it loads every event after the newest savepoint with one findMany, then folds the array; heap grows with the history (bytes/event).',
+        'replay does not stream: it loads every event after the newest savepoint with one findMany, then folds the array. live MB = what it holds at once (the rows and their StoredEvent copies, after a full GC), growing with the history; heap growth = sampled during one replay, garbage included; max RSS +MB = growth of the worker process peak (sizes run in ascending order).',
         'findMany/fold/zod columns time the parts of a replay separately (fold = EventedModel.replay over rows already in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
         ...(provider === 'sqlite' ? [`raw read + JSON.parse of the payloads: ${result.points.map((p) => `${p.events.toLocaleString('en-US')}: ${p.rawParsed?.medianMs.toFixed(1)} ms`).join(', ')} (pg parses jsonb while reading)`] : []),
       ],
     })
     tables.push({
       title: `3. Replay what-ifs - ${provider} (design alternatives measured, not the library)`,
-      columns: ['events', 'replay ms', 'findMany ms', 'findMany, 5 columns ms', 'raw read ms', 'raw, 5 columns ms', `paged replay ms (${PAGE_SIZE}/page)`, 'paged events/s', 'paged heap MB', 'replay heap MB'],
+      columns: ['events', 'replay ms', 'findMany ms', 'findMany, 5 columns ms', 'raw read ms', 'raw, 5 columns ms', `paged replay ms (${PAGE_SIZE}/page)`, 'paged events/s', 'paged live MB', 'replay live MB'],
       rows: result.points.map((p) => {
         const b = 'findManyMs' in p.breakdown ? p.breakdown : undefined
         const pg = 'medianMs' in p.whatIf.paged ? p.whatIf.paged : undefined
-        return [p.events, p.replay.medianMs, b?.findManyMs, b?.findManySelectMs, p.raw.medianMs, p.whatIf.rawMinimalMs, pg?.medianMs, pg?.eventsPerSec, pg?.heapPeakMB, p.memory.replayHeapPeakMB]
+        return [p.events, p.replay.medianMs, b?.findManyMs, b?.findManySelectMs, p.raw.medianMs, p.whatIf.rawMinimalMs, pg?.medianMs, pg?.eventsPerSec, pg?.liveMB, p.memory.replayLiveMB]
       }),
       notes: [
         '5 columns = id, action, payload, version, sequence (what replay uses; SQLite raw includes JSON.parse).',

@@ -30,6 +30,8 @@ export interface ReplayJob {
 
 export interface MemoryResult {
   heapBeforeMB: number
+  /** Reachable after a full GC: the rows a raw read returns, a page of the paged replay. */
+  liveMB: number
   /** Highest heapUsed seen during and right after the operation, minus heapUsed before. */
   heapPeakDeltaMB: number
   /** Peak RSS growth of the process (getrusage maxRSS) during the operation. */
@@ -59,30 +61,51 @@ export interface WorkerSizeResult {
     decodeMs: number[]
     /** Only the state validation (the zod state schema), once per event, as cast() does. */
     validateMs: number[]
+    /** What the library holds at once: the findMany rows and their StoredEvent copies, after a full GC. */
+    liveMB: number
   } | { unavailable: string }
 }
 
 const MB = 1024 * 1024
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
-async function measureMemory(op: () => Promise<unknown>): Promise<MemoryResult> {
+/** Keeps values reachable while the live heap is measured (a local could be optimised away). */
+const holder: { value: unknown } = { value: null }
+
+/** Live-heap probe: a full GC, then heapUsed. Used where the held data is what matters. */
+function liveHeap(): number {
   gc()
-  gc()
-  const before = process.memoryUsage().heapUsed
+  return process.memoryUsage().heapUsed
+}
+
+/**
+ * Runs op once and reports its memory: heap growth sampled while it runs (garbage included, as
+ * V8 collects lazily), maxRSS growth, and `liveMB`: what is still reachable after a full GC,
+ * either the result held by op (raw reads) or the largest value op reported through `probe`
+ * (paged replay: after each page).
+ */
+async function measureMemory(op: (probe: () => void) => Promise<unknown>): Promise<MemoryResult> {
+  const before = liveHeap()
   const rssBefore = process.resourceUsage().maxRSS
   let peak = before
+  let livePeak = 0
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().heapUsed)
   }, 1)
-  let result: unknown = await op()
+  const probe = () => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed)
+    livePeak = Math.max(livePeak, liveHeap() - before)
+  }
+  holder.value = await op(probe)
   peak = Math.max(peak, process.memoryUsage().heapUsed)
   clearInterval(timer)
   const rssAfter = process.resourceUsage().maxRSS
-  result = null
-  void result
+  livePeak = Math.max(livePeak, liveHeap() - before) // the result, if op returned data
+  holder.value = null
   return {
     heapBeforeMB: before / MB,
     heapPeakDeltaMB: (peak - before) / MB,
+    liveMB: livePeak / MB,
     maxRssDeltaMB: (rssAfter - rssBefore) / 1024,
     maxRssMB: rssAfter / 1024,
   }
@@ -183,7 +206,12 @@ async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
           decodeMs.push(await timeIt(() => events.forEach((e: { payload: object }) => definition.codec.decodeAttrs(e.payload))))
           validateMs.push(await timeIt(() => events.forEach(() => definition.codec.validateState(state))))
         }
-        breakdown = { findManyMs, findManySelectMs, foldMs, decodeMs, validateMs }
+        const before = liveHeap()
+        const rows: Record<string, unknown>[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } })
+        holder.value = [rows, rows.map(internals.toStoredEvent)]
+        const liveMB = (liveHeap() - before) / MB
+        holder.value = null
+        breakdown = { findManyMs, findManySelectMs, foldMs, decodeMs, validateMs, liveMB }
       }
       results.push({ size, timesMs, memory, ...(breakdown ? { breakdown } : {}) })
     }
@@ -207,14 +235,14 @@ async function pagedMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
     EventedModel = (await import(pathToFileURL(path.join(repoRoot, 'dist/extension/core/eventedModel.js')).href)).EventedModel
     if (typeof EventedModel !== 'function') throw new Error('EventedModel is not exported')
   } catch (error) {
-    return job.records.map(({ size }) => ({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, unavailable: `dist internals: ${(error as Error).message}` }))
+    return job.records.map(({ size }) => ({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, unavailable: `dist internals: ${(error as Error).message}` })) as WorkerSizeResult[]
   }
   const definition = modules.spectorSchema.models.find((m) => m.metadata.name === 'Item')!
   const model = new EventedModel(definition.metadata, definition.codec, definition.changeset)
   const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
   const base = new modules.PrismaClient({ adapter })
   const version = definition.metadata.version
-  const pagedReplay = async (id: string) => {
+  const pagedReplay = async (id: string, probe?: () => void) => {
     let state: any = null
     let last = 0
     let carry: object | null = null
@@ -222,6 +250,11 @@ async function pagedMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
       const rows: any[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gt: last } }, orderBy: { sequence: 'asc' }, take: job.pageSize, select: MINIMAL })
       if (rows.length === 0) break
       const events = rows.map((r) => ({ ...r, recordId: id, model: 'Item', insertedAt: null, hash: null, prevHash: null, metadata: null }))
+      if (probe) {
+        holder.value = [rows, events]
+        probe()
+        holder.value = null
+      }
       state = model.replay(id, carry ? [carry, ...events] : events).state
       last = rows[rows.length - 1].sequence
       carry = { id: 'carry', recordId: id, model: 'Item', action: 'savepoint', payload: model.savepointPayload(state), version, sequence: last, insertedAt: null, hash: null, prevHash: null, metadata: null }
@@ -233,7 +266,7 @@ async function pagedMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   try {
     await pagedReplay(job.records[0]!.id)
     for (const { size, id } of job.records) {
-      const memory = await measureMemory(() => pagedReplay(id))
+      const memory = await measureMemory((probe) => pagedReplay(id, probe))
       const timesMs: number[] = []
       let state: any
       for (let i = 0; i < job.reps[size]!; i++) timesMs.push(await timeIt(async () => (state = await pagedReplay(id))))

@@ -74,7 +74,8 @@ describe('readSpectorSchema: annotation problems', () => {
     const result = readSpectorSchema(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=record)'] }), eventedModel('Item')]), locate)
     assert.equal(result.models[0]!.events.hashed, true)
     oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=yes)'] }), eventedModel('Item')]), 'Event', /"hashed" must be true or false, got "yes"/)
-    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]), 'Event', /chain=table\) is not supported yet/)
+    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]), 'Event', /chain=table\) needs a field "position Int @unique"/)
+    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(chain=block)'] }), eventedModel('Item')]), 'Event', /"chain" must be record or table, got "block"/)
   })
 
   for (const action of ['insert', 'update', 'delete', 'savepoint']) {
