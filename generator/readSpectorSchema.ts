@@ -22,7 +22,7 @@ export interface SpectorSchemaDescription {
 export type Locate = (model: string, documentationLine?: number) => SchemaLocation | undefined
 
 const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
-const eventedOptions = ['version', 'actions', 'events'] as const
+const eventedOptions = ['version', 'actions', 'events', 'savepointEvery'] as const
 const eventsOptions: readonly string[] = ['hashed', 'chain']
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -104,6 +104,11 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     const version = evented!.options.get('version') ?? 0
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
       fault(`@evented option "version" must be a whole number >= 0, got ${show(version)}`)
+    }
+
+    const savepointEvery = evented!.options.get('savepointEvery')
+    if (savepointEvery !== undefined && (typeof savepointEvery !== 'number' || !Number.isInteger(savepointEvery) || savepointEvery < 2)) {
+      fault(`@evented option "savepointEvery" must be a whole number >= 2, got ${show(savepointEvery)}`)
     }
 
     const actionsValue = evented!.options.get('actions') ?? []
@@ -195,6 +200,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       ...(model.schema ? { dbSchema: model.schema } : {}),
       idField: ids[0]!.name,
       version: version as number,
+      ...(typeof savepointEvery === 'number' ? { savepointEvery } : {}),
       actions,
       fields,
       relations,

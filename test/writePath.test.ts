@@ -231,6 +231,23 @@ for (const provider of providers) {
           e instanceof SpectorReplayError && e.eventId === events[1]!.id && e.sequence === 2 && e.fields.includes('value'))
       }))
 
+    test('savepointEvery appends a savepoint after every N events, so replay stays short', () =>
+      withExample(provider, async (ctx) => {
+        const prisma = ctx.base.$extends(ctx.spector({ savepointEvery: 4 }))
+        const item = await prisma.item.create({ data: { name: 'Counter', value: 0 } })
+        for (let i = 0; i < 9; i++) await prisma.item.execute(item.id, 'increment', {})
+        const events = await prisma.item.events(item.id)
+        assert.deepEqual(
+          events.filter((e) => e.action === 'savepoint').map((e) => e.sequence),
+          [5, 10],
+          events.map((e) => `${e.sequence}:${e.action}`).join(' '),
+        )
+        assert.equal(events.length, 12)
+        assert.equal((await prisma.item.replay(item.id))!.value, 9)
+        assert.deepEqual(await prisma.item.verifySavepoints(item.id), { ok: true, savepoints: 2 })
+        assert.throws(() => ctx.base.$extends(ctx.spector({ savepointEvery: 1 })), /savepointEvery must be a whole number >= 2/)
+      }))
+
     test('timestamps in the payload are restored exactly on replay', () =>
       withExample(provider, async (ctx) => {
         const createdAt = new Date('2020-05-06T07:08:09.123Z')

@@ -75,6 +75,8 @@ const holder: { value: unknown } = { value: null }
 /** Live-heap probe: a full GC, then heapUsed. Used where the held data is what matters. */
 function liveHeap(): number {
   gc()
+  gc()
+  gc()
   return process.memoryUsage().heapUsed
 }
 
@@ -161,6 +163,16 @@ async function rawMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   return results
 }
 
+/** What the library's read holds at once: the findMany rows and their StoredEvent copies. */
+async function heldByRead(base: any, id: string, toStoredEvent: (row: Record<string, unknown>) => unknown): Promise<number> {
+  const before = liveHeap()
+  const rows: Record<string, unknown>[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } })
+  holder.value = [rows, rows.map(toStoredEvent)]
+  const held = liveHeap() - before
+  holder.value = null
+  return held / MB
+}
+
 async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   const modules = await loadBenchModules(job.provider)
   const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
@@ -190,6 +202,7 @@ async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
       if (typeof internals === 'string') breakdown = { unavailable: internals }
       else {
         const model = new internals.EventedModel(definition.metadata, definition.codec, definition.changeset)
+        const liveMB = await heldByRead(base, id, internals.toStoredEvent)
         const findManyMs: number[] = []
         const findManySelectMs: number[] = []
         const foldMs: number[] = []
@@ -206,11 +219,6 @@ async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
           decodeMs.push(await timeIt(() => events.forEach((e: { payload: object }) => definition.codec.decodeAttrs(e.payload))))
           validateMs.push(await timeIt(() => events.forEach(() => definition.codec.validateState(state))))
         }
-        const before = liveHeap()
-        const rows: Record<string, unknown>[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } })
-        holder.value = [rows, rows.map(internals.toStoredEvent)]
-        const liveMB = (liveHeap() - before) / MB
-        holder.value = null
         breakdown = { findManyMs, findManySelectMs, foldMs, decodeMs, validateMs, liveMB }
       }
       results.push({ size, timesMs, memory, ...(breakdown ? { breakdown } : {}) })

@@ -69,6 +69,8 @@ export interface ModelMetadata {
   idField: string
   /** The schema version stamped on every new event. */
   version: number
+  /** `@evented(savepointEvery=N)`: a savepoint after every N events of a record. */
+  savepointEvery?: number
   /** Custom actions, besides insert, update, delete and savepoint. */
   actions: readonly string[]
   /** Scalar and enum fields: the state that events build. */

@@ -11,6 +11,7 @@ import { uuidv7 } from 'uuidv7'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import {
+  SpectorConfigurationError,
   SpectorConflictError,
   SpectorIdNotAllowedError,
   SpectorNotFoundError,
@@ -36,6 +37,11 @@ export interface SpectorOptions {
    * who can write to the database but lacks the key cannot forge a consistent chain. At least 16 bytes.
    */
   hashKey?: string | Uint8Array
+  /**
+   * The savepoint policy: after every N events of a record, append a savepoint, so that replay
+   * (and so every command) reads at most about N events. `@evented(savepointEvery=N)` sets it per model.
+   */
+  savepointEvery?: number
 }
 
 /** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
@@ -76,12 +82,18 @@ export class EventedDelegate<S extends State = State> {
   readonly hasher: EventHasher | null
   /** Set when the log keeps one chain for the whole table. */
   private readonly tableChain: TableChainSql | null
+  /** Append a savepoint after every this many events of a record (0: never). */
+  private readonly savepointEvery: number
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
     this.options = { maxRetries: 5, ...options }
     this.lockSql = lockRecordSql(provider, model.metadata)
     this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
+    this.savepointEvery = model.metadata.savepointEvery ?? options.savepointEvery ?? 0
+    if (!Number.isInteger(this.savepointEvery) || this.savepointEvery === 1 || this.savepointEvery < 0) {
+      throw new SpectorConfigurationError(model.metadata.name, `savepointEvery must be a whole number >= 2 (or 0 for none), got ${this.savepointEvery}`)
+    }
     const log = model.metadata.events
     this.tableChain = log.hashed && log.chain === 'table' ? tableChainHeadSql(provider, log.dbName ?? log.model) : null
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
@@ -305,7 +317,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** Replays the record, runs the command, appends its event; returns the new state. */
   private async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
-    const { state, sequence, lastHash } = await this.replayFor(tx, recordId)
+    const { state, sequence, lastHash, sinceSavepoint } = await this.replayFor(tx, recordId)
     if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
       throw new SpectorConflictError(
         this.meta.name,
@@ -318,15 +330,22 @@ export class EventedDelegate<S extends State = State> {
     const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
-    await this.append(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), lastHash)
+    const hash = await this.append(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), lastHash)
+    // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
+    const every = this.savepointEvery
+    if (every && sinceSavepoint + 1 >= every) {
+      await this.append(tx, this.newEvent(uuidv7(), recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2), hash)
+    }
     return prepared.state
   }
 
-  private async replayFor(tx: AnyClient, recordId: string): Promise<{ state: S; sequence: number; lastHash: Uint8Array | null }> {
+  /** The record's state, last sequence and hash, and how many events came after its newest savepoint. */
+  private async replayFor(tx: AnyClient, recordId: string) {
     const events = await this.log(tx).readForReplay(this.meta.eventName, recordId)
     const result = this.model.replay(recordId, events)
     if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
-    return { state: result.state, sequence: result.sequence, lastHash: events.at(-1)?.hash ?? null }
+    const sinceSavepoint = events[0]?.action === 'savepoint' ? events.length - 1 : events.length
+    return { state: result.state, sequence: result.sequence, lastHash: events.at(-1)?.hash ?? null, sinceSavepoint }
   }
 
   private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {
@@ -353,16 +372,26 @@ export class EventedDelegate<S extends State = State> {
    * (`recordPrevHash`), or, with one chain for the whole table, to the table's newest event,
    * read under a lock that makes the table's writers take turns.
    */
-  private async append(tx: AnyClient, event: ReturnType<EventedDelegate['newEvent']>, recordPrevHash: Uint8Array | null): Promise<void> {
+  /** Returns the appended event's hash (null in an unhashed log). */
+  private async append(tx: AnyClient, event: ReturnType<EventedDelegate['newEvent']>, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
     const log = this.log(tx)
-    if (!this.hasher) return log.append(event)
-    if (!this.tableChain) return log.append({ ...event, prevHash: recordPrevHash, hash: this.hasher.hash(event, recordPrevHash) })
+    if (!this.hasher) {
+      await log.append(event)
+      return null
+    }
+    if (!this.tableChain) {
+      const hash = this.hasher.hash(event, recordPrevHash)
+      await log.append({ ...event, prevHash: recordPrevHash, hash })
+      return hash
+    }
     const { lock, lockKey, head } = this.tableChain
     if (lock) await tx.$executeRawUnsafe(lock, lockKey)
     const [top] = (await tx.$queryRawUnsafe(head)) as { position: number | bigint; hash: Uint8Array | null }[]
     const positioned = { ...event, position: top ? Number(top.position) + 1 : 1 }
     const prevHash = top?.hash ? new Uint8Array(top.hash) : null
-    return log.append({ ...positioned, prevHash, hash: this.hasher.hash(positioned, prevHash) })
+    const hash = this.hasher.hash(positioned, prevHash)
+    await log.append({ ...positioned, prevHash, hash })
+    return hash
   }
 
   /**

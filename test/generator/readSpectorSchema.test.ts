@@ -62,7 +62,13 @@ describe('readSpectorSchema: annotation problems', () => {
   })
 
   test('an unknown @evented option', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events\)/)
+    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery\)/)
+  })
+
+  test('@evented(savepointEvery=N) sets the savepoint policy; it must be a whole number >= 2', () => {
+    const ok = readSpectorSchema(datamodel([eventsModel('Event'), eventedModel('Item', '@evented(savepointEvery=100)')]), locate)
+    assert.equal(ok.models[0]!.savepointEvery, 100)
+    oneProblem(datamodel([eventsModel('Event'), eventedModel('Item', '@evented(savepointEvery=1)')]), 'Item', /"savepointEvery" must be a whole number >= 2, got 1/)
   })
 
   test('an unknown @events option', () => {
