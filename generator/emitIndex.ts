@@ -5,6 +5,7 @@
 import type { ModelMetadata, RelationGraph } from '../extension/core/metadata.ts'
 import { header } from './emitModelModule.ts'
 import type { ImportPaths } from './importPaths.ts'
+import { lowerFirst } from './names.ts'
 
 export function emitIndex(models: readonly ModelMetadata[], relations: RelationGraph, provider: string, paths: ImportPaths): string {
   const lines: string[] = [header, '']
@@ -13,8 +14,8 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
   lines.push(`/** The Prisma client this module was generated with (the spector command line uses it). */`)
   lines.push(`export { PrismaClient } from '${paths.client}'`)
   for (const m of models) {
-    lines.push(`import { ${lower(m.name)}Metadata, ${lower(m.name)}Codec, type ${m.name}SpectorMethods } from './${m.name}${paths.extension}'`)
-    lines.push(`import { changeset as ${lower(m.name)}Changeset } from '${paths.changeset(m.name)}'`)
+    lines.push(`import { ${lowerFirst(m.name)}Metadata, ${lowerFirst(m.name)}Codec, type ${m.name}SpectorMethods } from './${m.name}${paths.extension}'`)
+    lines.push(`import { changeset as ${lowerFirst(m.name)}Changeset } from '${paths.changeset(m.name)}'`)
   }
   lines.push('')
   for (const m of models) lines.push(`export * from './${m.name}${paths.extension}'`)
@@ -24,7 +25,7 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     'export const spectorSchema: SpectorSchema = {',
     `  provider: ${JSON.stringify(provider)},`,
     '  models: [',
-    ...models.map((m) => `    { metadata: ${lower(m.name)}Metadata, codec: ${lower(m.name)}Codec, changeset: ${lower(m.name)}Changeset },`),
+    ...models.map((m) => `    { metadata: ${lowerFirst(m.name)}Metadata, codec: ${lowerFirst(m.name)}Codec, changeset: ${lowerFirst(m.name)}Changeset },`),
     '  ],',
     `  relations: ${JSON.stringify(relations)},`,
     '}',
@@ -48,6 +49,3 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
   return lines.join('\n')
 }
 
-function lower(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1)
-}

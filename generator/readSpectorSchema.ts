@@ -8,6 +8,7 @@ import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
 import { checkEventsModel, eventsModelBlock } from './eventsModel.ts'
+import { lowerFirst } from './names.ts'
 
 export interface SpectorSchemaDescription {
   eventsModels: string[]
@@ -260,9 +261,6 @@ function fieldDefault(field: DMMF.Field): FieldDefault | string {
   return `@default(${fn.name}()) is computed by the database or engine, so events could not replay it; use a literal, now() or uuid(), or set the value in your changeset`
 }
 
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1)
-}
 
 function show(value: AnnotationValue | undefined): string {
   return JSON.stringify(value)

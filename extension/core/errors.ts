@@ -2,6 +2,7 @@
  * Typed errors with stable codes. Every message names the model (and field or action) at fault.
  * Catch `SpectorError` for all of them, or a subclass for one kind; `code` never changes meaning.
  */
+import type { ChainBreak } from './chainVerifier.ts'
 
 export type SpectorErrorCode =
   | 'SPECTOR_VALIDATION'
@@ -30,6 +31,13 @@ export abstract class SpectorError extends Error {
 /** Field name -> what is wrong with it. `_` holds errors that belong to no single field. */
 export type FieldErrors = Record<string, string[]>
 
+/** `name: is required; value: expected a number`. */
+function describe(errors: FieldErrors): string {
+  return Object.entries(errors)
+    .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
+    .join('; ')
+}
+
 /** A command's attrs were rejected by the payload schema or by the changeset. Nothing was written. */
 export class SpectorValidationError extends SpectorError {
   readonly code = 'SPECTOR_VALIDATION' as const
@@ -37,10 +45,7 @@ export class SpectorValidationError extends SpectorError {
   readonly errors: FieldErrors
 
   constructor(model: string, action: string, errors: FieldErrors) {
-    const list = Object.entries(errors)
-      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
-      .join('; ')
-    super(model, `${model}.${action} rejected: ${list}`)
+    super(model, `${model}.${action} rejected: ${describe(errors)}`)
     this.action = action
     this.errors = errors
   }
@@ -137,12 +142,9 @@ export class SpectorReplayError extends SpectorError {
   readonly errors: FieldErrors
 
   constructor(model: string, recordId: string, eventId: string, sequence: number, errors: FieldErrors) {
-    const list = Object.entries(errors)
-      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
-      .join('; ')
     super(
       model,
-      `${model} ${recordId}: event ${eventId} (sequence ${sequence}) cannot be replayed: ${list}` +
+      `${model} ${recordId}: event ${eventId} (sequence ${sequence}) cannot be replayed: ${describe(errors)}` +
         ' (an old event needs a version guard in the changeset?)',
     )
     this.recordId = recordId
@@ -165,23 +167,14 @@ export class SpectorConfigurationError extends SpectorError {
 /** A hash chain did not verify: `kind` says how it broke (edited, missing, reordered, truncated, vanished). */
 export class SpectorHashChainError extends SpectorError {
   readonly code = 'SPECTOR_HASH_CHAIN' as const
-  readonly kind: 'edited' | 'missing' | 'reordered' | 'truncated' | 'vanished'
+  readonly kind: ChainBreak['kind']
   readonly recordId: string
   readonly eventId: string | null
   readonly sequence: number | null
   readonly expectedHash: string | null
   readonly actualHash: string | null
 
-  constructor(failure: {
-    kind: SpectorHashChainError['kind']
-    model: string | null
-    recordId: string
-    eventId: string | null
-    sequence: number | null
-    expectedHash: string | null
-    actualHash: string | null
-    message: string
-  }) {
+  constructor(failure: ChainBreak) {
     super(failure.model ?? '(log)', `Hash chain broken (${failure.kind}): ${failure.message}`)
     this.kind = failure.kind
     this.recordId = failure.recordId
