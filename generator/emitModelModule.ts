@@ -88,6 +88,8 @@ export type ${M}SpectorMethods = {
   savepoint(id: string): Promise<${M}>
   /** The record's events, oldest first. */
   events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
+  /** Writes the row from the log: re-creates a row deleted behind the library's back, or corrects an edited one. */
+  materialize(id: string): Promise<${M}>
   /** Replays the record from its first event and checks every savepoint against the events before it. */
   verifySavepoints(id: string): Promise<SavepointVerification>
   /** Compares every row with the replay of its events; lists the records that drifted. */

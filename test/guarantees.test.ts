@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { SpectorNotFoundError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 
@@ -46,6 +47,26 @@ for (const provider of providersUnderTest()) {
         assert.equal(byId[vanished.id]!.kind, 'missing-row')
         assert.equal(byId['legacy-row']!.kind, 'no-events')
         assert.equal(byId[fine.id], undefined)
+      }))
+
+    test('materialize() writes a row back from the log, and refuses unknown and deleted records', () =>
+      withExample(provider, async (ctx) => {
+        const lost = await ctx.prisma.item.create({ data: { name: 'Lost', value: 1 } })
+        await ctx.prisma.item.execute(lost.id, 'increment', { by: 4 })
+        const edited = await ctx.prisma.item.create({ data: { name: 'Edited' } })
+        await ctx.db.exec(`DELETE FROM ${ctx.q('Item')} WHERE ${ctx.q('id')} = '${lost.id}'`)
+        await ctx.db.exec(`UPDATE ${ctx.q('Item')} SET ${ctx.q('name')} = 'Hacked' WHERE ${ctx.q('id')} = '${edited.id}'`)
+        assert.equal((await ctx.prisma.item.check()).drifted.length, 2)
+        const restored = await ctx.prisma.item.materialize(lost.id)
+        assert.deepEqual(restored, await ctx.prisma.item.replay(lost.id))
+        assert.equal(restored.value, 5)
+        assert.equal((await ctx.prisma.item.materialize(edited.id)).name, 'Edited')
+        assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+        assert.equal((await ctx.prisma.item.events(lost.id)).length, 2, 'materialize appends no event')
+        await assert.rejects(ctx.prisma.item.materialize('0190a0a0-0000-7000-8000-0000000000ff'), (e: unknown) =>
+          e instanceof SpectorNotFoundError && e.reason === 'no-events')
+        await ctx.prisma.item.delete({ where: { id: edited.id } })
+        await assert.rejects(ctx.prisma.item.materialize(edited.id), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted')
       }))
 
     if (provider !== 'sqlite') {

@@ -246,6 +246,22 @@ export class EventedDelegate<S extends State = State> {
     })
   }
 
+  /**
+   * Writes the record's row from its log: re-creates a row deleted behind the library's back, or
+   * overwrites one edited there. No event is appended (the log already says what the row is).
+   */
+  async materialize(client: AnyClient, id: string): Promise<unknown> {
+    return this.transact(client, id, async (tx) => {
+      await this.lock(tx, id)
+      const { state } = await this.replayFor(tx, id)
+      return ownRowWrite(tx, this.meta.delegate, 'upsert', {
+        where: { [this.meta.idField]: id },
+        create: this.rowData(state, false),
+        update: this.rowData(state, true),
+      })
+    })
+  }
+
   // ---- queries --------------------------------------------------------------------------------
 
   /** The record's state rebuilt from its events alone (null when deleted or unknown). */

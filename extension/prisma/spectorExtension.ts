@@ -80,6 +80,10 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   component.check = function (this: unknown, options?: object) {
     return delegate.check(parentOf(this), options)
   }
+  component.materialize = function (this: unknown, id: string) {
+    const parent = parentOf(this)
+    return new LazyCommand(model, 'materialize', () => delegate.materialize(parent, id))
+  }
   component.verifySavepoints = function (this: unknown, id: string) {
     return integrity.verifySavepoints(parentOf(this), delegate.model, id)
   }
