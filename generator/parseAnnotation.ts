@@ -4,7 +4,8 @@
  * Grammar (whitespace allowed between tokens):
  *   annotation := '@' name [ '(' [ option { ',' option } [ ',' ] ] ')' ]
  *   option     := key '=' value
- *   value      := integer | identifier | "string" | true | false | '[' [ value { ',' value } [ ',' ] ] ']'
+ *   value      := integer | identifier | "string" | true | false | '[' [ item { ',' item } [ ',' ] ] ']'
+ *   item       := value | identifier '=' identifier      (a pair such as publish=release, kept as "publish=release")
  */
 
 export type AnnotationValue = number | string | boolean | AnnotationValue[]
@@ -90,8 +91,13 @@ class Parser {
       const items: AnnotationValue[] = []
       this.skipSpace()
       while (this.peek() !== ']') {
-        items.push(this.value())
+        const item = this.value()
         this.skipSpace()
+        if (this.peek() === '=' && typeof item === 'string') {
+          this.pos++
+          items.push(`${item}=${this.identifier('a name after "="')}`)
+          this.skipSpace()
+        } else items.push(item)
         if (this.peek() === ',') {
           this.pos++
           this.skipSpace()

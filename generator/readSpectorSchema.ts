@@ -23,7 +23,7 @@ export interface SpectorSchemaDescription {
 export type Locate = (model: string, documentationLine?: number) => SchemaLocation | undefined
 
 const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
-const eventedOptions = ['version', 'actions', 'events', 'savepointEvery'] as const
+const eventedOptions = ['version', 'actions', 'events', 'savepointEvery', 'aliases', 'name'] as const
 const eventsOptions: readonly string[] = ['hashed', 'chain']
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -127,6 +127,28 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       }
     }
 
+    // aliases=[publish=release]: events stored as "release" are read as "publish" (an action renamed).
+    const aliases: Record<string, string> = {}
+    const aliasesValue = evented!.options.get('aliases') ?? []
+    if (!Array.isArray(aliasesValue)) fault(`@evented option "aliases" must be a list such as [publish=release], got ${show(aliasesValue)}`)
+    else {
+      for (const pair of aliasesValue) {
+        const [now, old] = typeof pair === 'string' ? pair.split('=') : []
+        if (!now || !old) {
+          fault(`@evented alias ${show(pair)} must be current=old, such as publish=release`)
+        } else if (!actions.includes(now) && now !== 'update' && now !== 'insert') {
+          fault(`@evented alias "${pair}": "${now}" is not an action of the model (actions: ${actions.join(', ') || 'none'})`)
+        } else if (actions.includes(old) || (builtInActions as readonly string[]).includes(old)) {
+          fault(`@evented alias "${pair}": "${old}" is still an action; an alias names an action that no longer exists`)
+        } else if (aliases[old]) {
+          fault(`@evented alias "${pair}": "${old}" is already an alias of "${aliases[old]}"`)
+        } else aliases[old] = now
+      }
+    }
+    // name=OldName: the model was renamed; its events keep (and new events get) the old, stable name.
+    const eventName = evented!.options.get('name') ?? model.name
+    if (typeof eventName !== 'string' || !identifier.test(eventName)) fault(`@evented option "name" must be a model name, got ${show(eventName)}`)
+
     let eventsModel = eventsModels[0]
     const eventsOption = evented!.options.get('events')
     if (eventsOption !== undefined) {
@@ -195,7 +217,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     if (errors.length > before || !eventsModel) continue
     models.push({
       name: model.name,
-      eventName: model.name,
+      eventName: eventName as string,
       delegate: lowerFirst(model.name),
       ...(model.dbName ? { dbName: model.dbName } : {}),
       ...(model.schema ? { dbSchema: model.schema } : {}),
@@ -203,6 +225,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
       version: version as number,
       ...(typeof savepointEvery === 'number' ? { savepointEvery } : {}),
       actions,
+      ...(Object.keys(aliases).length ? { aliases } : {}),
       fields,
       relations,
       events: {

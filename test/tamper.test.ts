@@ -141,6 +141,22 @@ for (const provider of providersUnderTest()) {
         assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.recordId === ids.a)
       }))
 
+    test('renaming an action keeps old events readable and verifiable', () =>
+      withExample(provider, async (ctx) => {
+        const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        const [insert] = await eventsOf(ctx, item.id)
+        // An event written when `archive` was still called `shelve` (aliases=[archive=shelve]).
+        const old = { id: '0190a0a0-0000-7000-8000-0000000000aa', recordId: item.id, model: 'Item', action: 'shelve', sequence: 2, version: 1, metadata: null,
+          payload: { archivedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' } }
+        await ctx.base.event.create({ data: { ...old, metadata: undefined, prevHash: insert!.hash, hash: new EventHasher().hash(old, insert!.hash) } })
+        assert.deepEqual((await ctx.prisma.item.replay(item.id))!.archivedAt, new Date('2025-01-01T00:00:00.000Z'))
+        assert.equal((await ctx.prisma.$verifyHashChain()).ok, true)
+        // The changeset saw "archive": a second archive is refused as the archive handler refuses it.
+        await assert.rejects(ctx.prisma.item.execute(item.id, 'archive', {}), /already set/)
+        await ctx.prisma.item.execute(item.id, 'restore', {})
+        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert', 'shelve', 'restore'])
+      }))
+
     test('verifySavepoints replays from the start and names the savepoint event and each differing field', () =>
       withExample(provider, async (ctx) => {
         const ids = await history(ctx)

@@ -82,7 +82,9 @@ export class EventedModel<S extends State = State> {
       new SpectorReplayError(this.name, recordId, event.id, event.sequence, errors)
     const decoded = this.codec.decodeAttrs(event.payload)
     if (!decoded.ok) throw fail(decoded.errors)
-    const ctx = this.context(event.action, recordId, event.id, event.version, true)
+    // A renamed action reaches the changeset under its current name; the stored event is unchanged.
+    const action = this.metadata.aliases?.[event.action] ?? event.action
+    const ctx = this.context(action, recordId, event.id, event.version, true)
     const next = this.changeset.apply(state, decoded.value, ctx)
     if (next instanceof Invalid) throw fail(next.errors)
     return next

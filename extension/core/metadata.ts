@@ -58,7 +58,7 @@ export interface EventLogMetadata {
 export interface ModelMetadata {
   /** The Prisma model name, e.g. `Item`. */
   name: string
-  /** The stable name written into each event's `model` column. */
+  /** The stable name written into each event's `model` column (`@evented(name=...)` after a rename). */
   eventName: string
   /** The client property, e.g. `item`. */
   delegate: string
@@ -73,6 +73,8 @@ export interface ModelMetadata {
   savepointEvery?: number
   /** Custom actions, besides insert, update, delete and savepoint. */
   actions: readonly string[]
+  /** Renamed actions: stored (old) name -> current name, applied when events are replayed. */
+  aliases?: Readonly<Record<string, string>>
   /** Scalar and enum fields: the state that events build. */
   fields: readonly FieldMetadata[]
   relations: readonly RelationMetadata[]

@@ -142,6 +142,20 @@ describe('EventedModel.replay', () => {
   })
 })
 
+describe('renamed actions', () => {
+  test('an event stored under an alias reaches the changeset under the current name', () => {
+    const renamed = new EventedModel<Note>({ ...metadata, aliases: { revise: 'edit' } }, codec, changeset)
+    seen.length = 0
+    const result = renamed.replay(recordId, [
+      event(1, 'insert', { title: 'T', createdAt: t0, updatedAt: t0, edits: 0 }),
+      event(2, 'revise', { body: 'old name', updatedAt: t1 }),
+    ])
+    assert.deepEqual(seen.map((s) => s.action), ['insert', 'edit'])
+    assert.equal(result.state!.body, 'old name')
+    assert.equal(result.state!.edits, 1)
+  })
+})
+
 describe('EventedModel.prepare', () => {
   const now = new Date('2026-03-04T05:06:07.089Z')
   test('an insert is stamped with @default and @updatedAt values, which land in the payload', () => {

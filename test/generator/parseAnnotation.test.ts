@@ -185,3 +185,9 @@ describe('parseAnnotation: malformed annotations', () => {
     rejects('@(version=1)', /expected an annotation name at "\(version=1\)"/)
   })
 })
+
+test('pairs in a list: aliases=[publish=release]', () => {
+  const a = parseAnnotation('@evented(actions=[publish], aliases=[publish=release, hide = conceal])')
+  assert.deepEqual(a.options.get('aliases'), ['publish=release', 'hide=conceal'])
+  assert.throws(() => parseAnnotation('@evented(aliases=[publish=])'), /expected a name after "="/)
+})

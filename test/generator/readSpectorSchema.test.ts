@@ -62,7 +62,7 @@ describe('readSpectorSchema: annotation problems', () => {
   })
 
   test('an unknown @evented option', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery\)/)
+    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery, aliases, name\)/)
   })
 
   test('@evented(savepointEvery=N) sets the savepoint policy; it must be a whole number >= 2', () => {
@@ -471,5 +471,25 @@ describe('readSpectorSchema: metadata of a valid schema', () => {
       result.models.map((m) => m.name),
       ['Zeta', 'Alpha'],
     )
+  })
+})
+
+describe('readSpectorSchema: renames', () => {
+  test('aliases map an old action name to a current action; name keeps a renamed model\'s events', () => {
+    const result = readSpectorSchema(
+      datamodel([eventsModel('Event'), eventedModel('Post', '@evented(actions=[publish, hide], aliases=[publish=release, hide=conceal], name=Article)')]),
+      locate,
+    )
+    assert.deepEqual(result.models[0]!.aliases, { release: 'publish', conceal: 'hide' })
+    assert.equal(result.models[0]!.eventName, 'Article')
+    assert.equal(result.models[0]!.name, 'Post')
+  })
+
+  test('bad aliases name the alias and what is wrong', () => {
+    const dm = (annotation: string) => datamodel([eventsModel('Event'), eventedModel('Post', annotation)])
+    oneProblem(dm('@evented(actions=[publish], aliases=[launch=release])'), 'Post', /alias "launch=release": "launch" is not an action of the model \(actions: publish\)/)
+    oneProblem(dm('@evented(actions=[publish, release], aliases=[publish=release])'), 'Post', /"release" is still an action/)
+    oneProblem(dm('@evented(actions=[publish], aliases=[publish])'), 'Post', /alias "publish" must be current=old/)
+    oneProblem(dm('@evented(actions=[publish], aliases=[publish=a, publish=a])'), 'Post', /"a" is already an alias of "publish"/)
   })
 })
