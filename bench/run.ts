@@ -10,7 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseConfig, type BenchConfig, type ScenarioId } from './lib/config.ts'
 import { closeAll, openDatabaseNames, prepareBenchSchemas } from './lib/harness.ts'
-import { loadSample, machineInfo, type LoadSample, type MachineInfo } from './lib/machine.ts'
+import { repoRoot } from '../test/support/testSchemas.ts'
+import { loadSample, machineInfo, startLoadMonitor, type LoadSample, type MachineInfo } from './lib/machine.ts'
 import { renderTable, renderTargets, type ScenarioResult } from './lib/report.ts'
 import { runCreateScenario } from './scenarios/create.ts'
 import { runUpdateScenario } from './scenarios/update.ts'
@@ -65,11 +66,12 @@ async function main(): Promise<number> {
   const subtitle = describeMachine(machine)
   if (config.quick) subtitle.push('QUICK RUN (tiny sizes): proves the benchmarks work; the numbers are not meaningful.')
 
-  const results: (ScenarioResult & { load: { before: LoadSample; after: LoadSample } })[] = []
+  const results: (ScenarioResult & { load: { before: LoadSample; after: LoadSample; maxLoadavg1: number; maxTestProcesses: number; maxOtherTestDatabases: number } })[] = []
   for (const id of config.scenarios) {
     const { title, run } = RUNNERS[id]
     progress(`scenario ${id}: ${title}`)
     const before = await loadSample(openDatabaseNames)
+    const monitor = startLoadMonitor(openDatabaseNames)
     const t0 = Date.now()
     let result: ScenarioResult
     try {
@@ -81,8 +83,18 @@ async function main(): Promise<number> {
     }
     result.durationMs = Date.now() - t0
     const after = await loadSample(openDatabaseNames)
-    results.push({ ...result, load: { before, after } })
-    progress(`scenario ${id} ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s (load ${before.loadavg1} -> ${after.loadavg1}; other test databases ${before.otherTestDatabases ?? '?'} -> ${after.otherTestDatabases ?? '?'})`)
+    const samples = [before, ...(await monitor.stop()), after]
+    const load = {
+      before,
+      after,
+      maxLoadavg1: Math.max(...samples.map((s) => s.loadavg1)),
+      maxTestProcesses: Math.max(...samples.map((s) => s.testProcesses)),
+      maxOtherTestDatabases: Math.max(...samples.map((s) => s.otherTestDatabases ?? 0)),
+    }
+    results.push({ ...result, load })
+    progress(
+      `scenario ${id} ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s (max load ${load.maxLoadavg1}; concurrent test processes ${load.maxTestProcesses}, other test databases ${load.maxOtherTestDatabases})`,
+    )
     for (const table of result.tables) process.stdout.write(`\n${renderTable(table)}\n`)
     for (const note of result.notes) process.stdout.write(`  note: ${note}\n`)
     if (result.status !== 'ok') process.stdout.write(`\n${id}. ${title}: ${result.status.toUpperCase()}${result.error ? `\n${result.error}` : ''}\n`)
@@ -92,7 +104,7 @@ async function main(): Promise<number> {
   if (targets.length) process.stdout.write(`\n${renderTable(renderTargets(targets))}\n`)
 
   const stamp = new Date(started).toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')
-  const noisy = results.some((r) => (r.load.before.otherTestDatabases ?? 0) > 0 || (r.load.after.otherTestDatabases ?? 0) > 0)
+  const noisy = results.some((r) => r.load.maxTestProcesses > 0 || r.load.maxOtherTestDatabases > 0)
   const output = {
     bench: 'prisma-spector',
     startedAt: new Date(started).toISOString(),
@@ -101,7 +113,7 @@ async function main(): Promise<number> {
     args: process.argv.slice(2),
     machine,
     concurrentLoadSeen: noisy,
-    config: { ...config, update: { ...config.update, records: config.update.sizes.map((s) => [s, config.update.records(s)]) }, replay: { ...config.replay, reps: config.replay.sizes.map((s) => [s, config.replay.reps(s)]) } },
+    config: { ...config, outDir: path.relative(repoRoot, config.outDir) || '.', update: { ...config.update, records: config.update.sizes.map((s) => [s, config.update.records(s)]) }, replay: { ...config.replay, reps: config.replay.sizes.map((s) => [s, config.replay.reps(s)]) } },
     targets,
     scenarios: results.map(({ chart, ...rest }) => ({ ...rest, chart: chart ? chart.file : null })),
   }
@@ -113,7 +125,10 @@ async function main(): Promise<number> {
   for (const r of results) if (r.chart) writeFileSync(path.join(config.outDir, r.chart.file), r.chart.svg)
   const rel = (f: string) => path.relative(process.cwd(), path.join(config.outDir, f))
   process.stdout.write(`\nResults: ${config.quick ? '' : `${rel(`${stamp}.json`)} and `}${rel('latest.json')}; charts: ${results.filter((r) => r.chart).map((r) => rel(r.chart!.file)).join(', ')}\n`)
-  if (noisy) process.stdout.write('Warning: other test databases existed during the run (a concurrent `npm test`?): the numbers are noisy.\n')
+  if (noisy) {
+    const which = results.filter((r) => r.load.maxTestProcesses > 0 || r.load.maxOtherTestDatabases > 0).map((r) => r.id)
+    process.stdout.write(`Warning: a concurrent \`npm test\` (node --test processes or other test databases) ran during scenario(s) ${which.join(', ')}: those numbers are noisy.\n`)
+  }
   progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return results.some((r) => r.status === 'failed') ? 1 : 0
 }

@@ -5,7 +5,7 @@
  *   npm run bench -- --quick            every scenario at tiny sizes (CI smoke run, well under a minute)
  *   npm run bench -- --only=1,4         some scenarios (written to bench/results/partial/)
  *   npm run bench -- --providers=sqlite only SQLite (scenario 5 is PostgreSQL-only and is skipped)
- *   npm run bench -- --savepoint-every=50   the emulated savepoint policy (default 100; quick 10)
+ *   npm run bench -- --savepoint-every=50   the savepoint policy of scenarios 2 and 4 (default 100; quick 10)
  *   npm run bench -- --out=DIR          where JSON and charts go
  */
 import path from 'node:path'

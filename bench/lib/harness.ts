@@ -204,6 +204,22 @@ export async function openBench(provider: BenchProvider, options: OpenOptions = 
   }
 }
 
+/**
+ * Whether the library under test has the `savepointEvery` option (it landed while the bench was
+ * written): a client with savepointEvery 2 must append a savepoint within two updates.
+ */
+export async function supportsSavepointEvery(ctx: BenchContext): Promise<boolean> {
+  try {
+    const client = ctx.base.$extends(ctx.modules.spector({ savepointEvery: 2 }))
+    const { id } = await client.item.create({ data: { name: 'probe', value: 0 } })
+    for (let i = 0; i < 2; i++) await client.item.update({ where: { id }, data: { value: { increment: 1 } } })
+    const rows = await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event" WHERE "recordId" = ${ctx.p(1)} AND "action" = 'savepoint'`, [id])
+    return Number(rows[0]?.n ?? 0) > 0
+  } catch {
+    return false
+  }
+}
+
 /** Runs fn on a fresh bench database and drops it afterwards. */
 export async function withBench<T>(provider: BenchProvider, options: OpenOptions, fn: (ctx: BenchContext) => Promise<T>): Promise<T> {
   const ctx = await openBench(provider, options)

@@ -3,7 +3,7 @@
  * settings, the code under test, and signs of other load while the bench ran.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -32,7 +32,7 @@ function cpuModel(): string {
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd()
   } catch {
     return ''
   }
@@ -50,7 +50,7 @@ export const PG_SERVER = { host: '127.0.0.1', port: 5432, user: 'root', database
 
 export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
   const status = git(['status', '--porcelain'])
-  const dirtyFiles = status ? status.split('\n').map((l) => l.slice(3)) : []
+  const dirtyFiles = status ? status.split('\n').map((l) => l.slice(3)).filter((f) => !f.startsWith('bench/results/')) : []
   // The pragmas a fresh database file gets, as the Prisma adapter opens it (better-sqlite3 defaults).
   const file = path.join(os.tmpdir(), `spector-bench-pragmas-${process.pid}.db`)
   const sqlite = new Database(file)
@@ -96,6 +96,8 @@ export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
 export interface LoadSample {
   at: string
   loadavg1: number
+  /** Processes running node's test runner (`--test`): a concurrent `npm test`. */
+  testProcesses: number
   /** Databases named like the test harness's that this bench did not create (a concurrent `npm test`). */
   otherTestDatabases: number | null
 }
@@ -113,5 +115,32 @@ export async function loadSample(ownDatabases: () => Set<string>): Promise<LoadS
       await client.end()
     }
   } catch {}
-  return { at: new Date().toISOString(), loadavg1: Math.round(os.loadavg()[0]! * 100) / 100, otherTestDatabases }
+  return { at: new Date().toISOString(), loadavg1: Math.round(os.loadavg()[0]! * 100) / 100, testProcesses: testProcesses(), otherTestDatabases }
+}
+
+function testProcesses(): number {
+  let count = 0
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+        if (/node$/.test(args[0] ?? '') && args.some((a) => a === '--test' || a.startsWith('--test-'))) count++
+      } catch {}
+    }
+  } catch {}
+  return count
+}
+
+/** Samples the load every `everyMs` until stopped; returns the samples. */
+export function startLoadMonitor(ownDatabases: () => Set<string>, everyMs = 2000): { stop(): Promise<LoadSample[]> } {
+  const samples: Promise<LoadSample>[] = []
+  const timer = setInterval(() => samples.push(loadSample(ownDatabases)), everyMs)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      return Promise.all(samples)
+    },
+  }
 }

@@ -19,6 +19,7 @@ function fixed(n: number): string {
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return 'n/a'
   const a = Math.abs(v)
+  if (a >= 1_000_000) return `${Number((v / 1_000_000).toPrecision(3))}M`
   if (a >= 100_000) return `${Math.round(v / 1000).toLocaleString('en-US')}k`
   if (a >= 1000) return Math.round(v).toLocaleString('en-US')
   if (a === 0) return '0'
@@ -52,16 +53,17 @@ function linearScale(min: number, max: number, from: number, to: number, tickCou
   return scale
 }
 
-function logScale(min: number, max: number, from: number, to: number): Scale {
-  const lo = Math.floor(Math.log10(Math.max(min, 1e-9)))
-  let hi = Math.ceil(Math.log10(Math.max(max, 1e-9)))
+/** Log axis over whole decades, or exactly [min, max] when `exact` (e.g. the measured sizes). */
+function logScale(min: number, max: number, from: number, to: number, exact = false): Scale {
+  const lo = exact ? Math.log10(Math.max(min, 1e-9)) : Math.floor(Math.log10(Math.max(min, 1e-9)))
+  let hi = exact ? Math.log10(Math.max(max, 1e-9)) : Math.ceil(Math.log10(Math.max(max, 1e-9)))
   if (hi === lo) hi = lo + 1
   const scale = ((v: number) => from + ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * (to - from)) as Scale
   scale.ticks = []
   const decades = hi - lo
-  for (let e = lo; e <= hi; e++) {
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     scale.ticks.push(10 ** e)
-    if (decades <= 2 && e < hi) scale.ticks.push(2 * 10 ** e, 5 * 10 ** e)
+    if (decades <= 2 && e < hi) scale.ticks.push(...[2 * 10 ** e, 5 * 10 ** e].filter((t) => Math.log10(t) <= hi))
   }
   scale.ticks.sort((a, b) => a - b)
   return scale
@@ -173,7 +175,7 @@ export function barChart(options: BarChartOptions): string {
         out.push(`<line x1="${fixed(xw)}" y1="${y + 4}" x2="${fixed(xw)}" y2="${y + barHeight - 4}" stroke="#111827" stroke-width="1.2"/>`)
         end = xw
       }
-      const text = `${format(bar.value)}${bar.note ? (/^[/ ]|^ms/.test(bar.note) ? (bar.note.startsWith('/') ? '' : ' ') + bar.note : `  ${bar.note}`) : ''}`
+      const text = `${format(bar.value)}${bar.note ? (bar.note.startsWith("/") ? bar.note : ` ${bar.note}`) : ''}`
       out.push(`<text x="${fixed(end + 6)}" y="${y + barHeight - 5}" font-size="11" fill="#111827">${esc(text)}</text>`)
       y += barHeight + gap
     })
@@ -189,6 +191,8 @@ export interface Series {
   name: string
   color?: string
   dashed?: boolean
+  /** A stroke-dasharray of its own (e.g. '2 3' for dotted); overrides `dashed`. */
+  dash?: string
   points: { x: number; y: number }[]
 }
 
@@ -207,6 +211,11 @@ export interface LineChartOptions {
   xTicks?: number[]
 }
 
+function dashAttr(s: Series): string {
+  const dash = s.dash ?? (s.dashed ? '6 4' : undefined)
+  return dash ? ` stroke-dasharray="${dash}"` : ''
+}
+
 export function lineChart(options: LineChartOptions): string {
   const subtitle = options.subtitle ?? []
   const format = options.format ?? formatNumber
@@ -219,7 +228,7 @@ export function lineChart(options: LineChartOptions): string {
   const points = options.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
   const ys = [...points.map((p) => p.y), ...(options.references ?? []).map((r) => r.y)].filter((v) => !options.yLog || v > 0)
   const xs = points.map((p) => p.x).filter((v) => !options.xLog || v > 0)
-  const x = options.xLog ? logScale(Math.min(...xs), Math.max(...xs), left, right) : linearScale(Math.min(0, ...xs), Math.max(...xs), left, right)
+  const x = options.xLog ? logScale(Math.min(...xs), Math.max(...xs), left, right, Boolean(options.xTicks)) : linearScale(Math.min(0, ...xs), Math.max(...xs), left, right)
   const y = options.yLog ? logScale(Math.min(...ys), Math.max(...ys), bottom, top) : linearScale(0, Math.max(...ys), bottom, top)
   const out = header(width, height, options.title, subtitle)
   for (const t of y.ticks) {
@@ -251,11 +260,11 @@ export function lineChart(options: LineChartOptions): string {
     const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!options.yLog || p.y > 0))
     if (pts.length > 1) {
       const d = pts.map((p, k) => `${k ? 'L' : 'M'}${fixed(x(p.x))},${fixed(y(p.y))}`).join(' ')
-      out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`)
+      out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dashAttr(s)}/>`)
     }
     for (const p of pts) out.push(`<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}"><title>${esc(`${s.name}: ${format(p.x)} -> ${format(p.y)}`)}</title></circle>`)
     const ly = top + 10 + i * 20
-    out.push(`<line x1="${right + 20}" y1="${ly}" x2="${right + 44}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`)
+    out.push(`<line x1="${right + 20}" y1="${ly}" x2="${right + 44}" y2="${ly}" stroke="${color}" stroke-width="2"${dashAttr(s)}/>`)
     out.push(`<circle cx="${right + 32}" cy="${ly}" r="3.5" fill="${color}"/>`)
     out.push(`<text x="${right + 52}" y="${ly + 4}" font-size="12" fill="#111827">${esc(s.name)}</text>`)
   })

@@ -14,7 +14,7 @@ import { uuidv7 } from 'uuidv7'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import type { BenchConfig } from '../lib/config.ts'
-import { withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
+import { supportsSavepointEvery, withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
 import { interleave, ratio, summarize, type Summary, type Variant } from '../lib/stats.ts'
 import { times, type ScenarioResult, type TableSpec, type TargetResult } from '../lib/report.ts'
 import { barChart } from '../lib/svg.ts'
@@ -36,6 +36,7 @@ const DESCRIPTIONS: Record<string, string> = {
   spectorExecute: 'prisma-spector execute (one record, history grows)',
   spectorUpdate: 'prisma-spector update (one record, history grows)',
   spectorExecuteSavepoints: 'prisma-spector execute (one record, savepoint every N, emulated)',
+  spectorExecuteOption: 'prisma-spector execute (one record, savepointEvery: N option)',
   emmettNewStream: 'Emmett appendToStream (new stream each)',
   emmettAppend: 'Emmett appendToStream (one stream, blind)',
   emmettCommand: 'Emmett CommandHandler (one stream: read, evolve, append)',
@@ -53,6 +54,9 @@ async function openEmmett(ctx: BenchContext): Promise<EmmettSide> {
     const store = getPostgreSQLEventStore(ctx.db.url, { schema: { autoMigration: 'CreateOrUpdate' } } as any)
     return { store, close: () => store.close() }
   }
+  // The native sqlite3 module emmett-sqlite needs: a plain require fails cleanly when it was not
+  // built (importing emmett-sqlite without it crashes the process instead of rejecting).
+  require('sqlite3')
   const { getSQLiteEventStore, sqliteConnection } = await import('@event-driven-io/emmett-sqlite')
   // Same file, WAL mode (Emmett sets it on every connection), synchronous=FULL on both sides.
   await ctx.raw.query('PRAGMA journal_mode = WAL')
@@ -75,15 +79,15 @@ async function openEmmett(ctx: BenchContext): Promise<EmmettSide> {
 
 /** Counts driver calls (one per statement / round trip) made while fn runs. */
 async function countDriverCalls(provider: BenchProvider, fn: () => Promise<unknown>): Promise<number> {
-  const patches: [any, string][] =
-    provider === 'postgresql'
-      ? [[pg.Client.prototype, 'query']]
-      : [
-          [Database.prototype, 'prepare'],
-          [require('sqlite3').Database.prototype, 'run'],
-          [require('sqlite3').Database.prototype, 'all'],
-          [require('sqlite3').Database.prototype, 'get'],
-        ]
+  const patches: [any, string][] = provider === 'postgresql' ? [[pg.Client.prototype, 'query']] : [[Database.prototype, 'prepare']]
+  if (provider === 'sqlite') {
+    try {
+      const sqlite3 = require('sqlite3')
+      for (const name of ['run', 'all', 'get']) patches.push([sqlite3.Database.prototype, name])
+    } catch {
+      // no native sqlite3: Emmett did not run either
+    }
+  }
   let calls = 0
   const originals = patches.map(([proto, name]) => proto[name])
   patches.forEach(([proto, name], i) => {
@@ -101,9 +105,18 @@ async function countDriverCalls(provider: BenchProvider, fn: () => Promise<unkno
   return calls
 }
 
-async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<{ results: AppendVariantResult[]; pragmas?: Record<string, unknown> }> {
+async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<{ results: AppendVariantResult[]; pragmas?: Record<string, unknown>; emmettUnavailable?: string }> {
   return withBench(provider, {}, async (ctx) => {
-    const emmett = await openEmmett(ctx)
+    // emmett-sqlite needs the native sqlite3 module (compiled at install); without it the
+    // prisma-spector side still runs and the Emmett rows say why they are missing.
+    let emmett: EmmettSide | null = null
+    let emmettUnavailable: string | undefined
+    try {
+      emmett = await openEmmett(ctx)
+    } catch (error) {
+      if (provider !== 'sqlite') throw error
+      emmettUnavailable = `Emmett on SQLite unavailable: ${(error as Error).message.split('\n')[0]}`
+    }
     try {
       const { CommandHandler } = await import('@event-driven-io/emmett')
       const handle = CommandHandler<{ value: number }, { type: 'ValueIncremented'; data: { value: number } }>({
@@ -111,9 +124,11 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
         initialState: () => ({ value: 0 }),
       })
       const every = config.appends.savepointEvery
-      const [executeId, updateId, savepointId] = await Promise.all(
-        ['execute', 'update', 'savepoints'].map(async (name) => (await ctx.prisma.item.create({ data: { name, value: 0 } })).id as string),
+      const [executeId, updateId, savepointId, optionId] = await Promise.all(
+        ['execute', 'update', 'savepoints', 'option'].map(async (name) => (await ctx.prisma.item.create({ data: { name, value: 0 } })).id as string),
       )
+      // The library's own savepoint policy, when it has one (it landed while the bench was written).
+      const optionClient = (await supportsSavepointEvery(ctx)) ? ctx.base.$extends(ctx.modules.spector({ savepointEvery: every })) : null
       let sinceSavepoint = 0
       const variants: Variant[] = [
         { name: 'spectorCreate', run: (i) => ctx.prisma.item.create({ data: { name: `c-${i}`, value: i } }) },
@@ -129,19 +144,25 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
             }
           },
         },
-        {
-          name: 'emmettNewStream',
-          run: (i) => {
-            const at = new Date().toISOString()
-            return emmett.store.appendToStream(`item-${uuidv7()}`, [{ type: 'ItemCreated', data: { name: `c-${i}`, value: i, createdAt: at, updatedAt: at } }])
-          },
-        },
-        { name: 'emmettAppend', run: () => emmett.store.appendToStream('item-one', [{ type: 'ItemArchived', data: { archivedAt: new Date().toISOString() } }]) },
-        { name: 'emmettCommand', run: () => handle(emmett.store, 'item-two', (state) => ({ type: 'ValueIncremented' as const, data: { value: state.value + 1 } })) },
       ]
+      if (optionClient) variants.push({ name: 'spectorExecuteOption', run: () => optionClient.item.execute(optionId, 'archive', { archivedAt: new Date() }) })
+      if (emmett) {
+        const store = emmett.store
+        variants.push(
+          {
+            name: 'emmettNewStream',
+            run: (i) => {
+              const at = new Date().toISOString()
+              return store.appendToStream(`item-${uuidv7()}`, [{ type: 'ItemCreated', data: { name: `c-${i}`, value: i, createdAt: at, updatedAt: at } }])
+            },
+          },
+          { name: 'emmettAppend', run: () => store.appendToStream('item-one', [{ type: 'ItemArchived', data: { archivedAt: new Date().toISOString() } }]) },
+          { name: 'emmettCommand', run: () => handle(store, 'item-two', (state) => ({ type: 'ValueIncremented' as const, data: { value: state.value + 1 } })) },
+        )
+      }
       const latencies = await interleave(variants, config.appends)
       const summaries = new Map([...latencies].map(([name, values]) => [name, summarize(values)]))
-      const emmettAppend = summaries.get('emmettAppend')!.opsPerSec
+      const emmettAppend = summaries.get('emmettAppend')?.opsPerSec ?? NaN
       // Statements per append, counted at the driver, outside the timed rounds (histories are long by now).
       const roundTrips = new Map<string, number | null>()
       for (const v of variants) {
@@ -156,22 +177,22 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
         const s = summaries.get(v.name)!
         return {
           variant: v.name,
-          description: DESCRIPTIONS[v.name]!.replace('every N', `every ${every}`),
+          description: DESCRIPTIONS[v.name]!.replace('every N', `every ${every}`).replace('savepointEvery: N', `savepointEvery: ${every}`),
           side: v.name.startsWith('emmett') ? 'Emmett' : 'prisma-spector',
           ...s,
           roundTrips: roundTrips.get(v.name) ?? null,
           vsEmmettAppend: ratio(s.opsPerSec, emmettAppend),
         }
       })
-      return { results, ...(emmett.pragmas ? { pragmas: emmett.pragmas } : {}) }
+      return { results, ...(emmett?.pragmas ? { pragmas: emmett.pragmas } : {}), ...(emmettUnavailable ? { emmettUnavailable } : {}) }
     } finally {
-      await emmett.close()
+      await emmett?.close()
     }
   })
 }
 
 export async function runAppendsScenario(config: BenchConfig, subtitle: string[]): Promise<ScenarioResult> {
-  const data: Record<string, { results: AppendVariantResult[]; pragmas?: Record<string, unknown> }> = {}
+  const data: Record<string, { results: AppendVariantResult[]; pragmas?: Record<string, unknown>; emmettUnavailable?: string }> = {}
   const tables: TableSpec[] = []
   const targets: TargetResult[] = []
   const n = config.appends.rounds * config.appends.perRound
@@ -179,10 +200,11 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
     const result = await runProvider(config, provider)
     data[provider] = result
     tables.push({
-      title: `4. Single-event appends vs Emmett - ${provider} (${n} appends per variant after ${config.appends.warmup} warm-up, interleaved rounds${provider === 'sqlite' ? '; WAL, synchronous=FULL on both sides' : ''})`,
+      title: `4. Single-event appends vs Emmett - ${provider} (${n} appends per variant after ${config.appends.warmup} warm-up, interleaved rounds${provider === 'sqlite' && !result.emmettUnavailable ? '; WAL, synchronous=FULL on both sides' : ''})`,
       columns: ['variant', 'appends/s', 'median ms', 'p95 ms', 'statements/append', 'x Emmett append'],
       rows: result.results.map((r) => [r.description, r.opsPerSec, r.medianMs, r.p95Ms, r.roundTrips ?? '-', times(r.vsEmmettAppend)]),
       notes: [
+        ...(result.emmettUnavailable ? [result.emmettUnavailable] : []),
         'one-record variants: the record/stream grows by one event per append (to about the number of appends above); evented writes and Emmett CommandHandler re-read it every time.',
         'statements/append counted at the driver (pg Client.query; better-sqlite3 prepare / sqlite3 run, all, get) over 5 extra appends.',
       ],
@@ -213,7 +235,7 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
     axisLabel: 'appends per second (sequential, one caller)',
     groups: Object.entries(data).map(([provider, r]) => ({
       label: provider,
-      bars: r.results.map((v) => ({ label: v.description.replace(/ \(.*\)$/, '') + (/\((.*)\)$/.exec(v.description) ? ` (${/\((.*)\)$/.exec(v.description)![1]!.replace(', history grows', '')})` : ''), value: v.opsPerSec, color: v.side === 'Emmett' ? '#9333ea' : '#2563eb', note: `/s (${times(v.vsEmmettAppend)} Emmett blind append)` })),
+      bars: r.results.map((v) => ({ label: v.description.replace(/ \(.*\)$/, '') + (/\((.*)\)$/.exec(v.description) ? ` (${/\((.*)\)$/.exec(v.description)![1]!.replace(', history grows', '')})` : ''), value: v.opsPerSec, color: v.side === 'Emmett' ? '#9333ea' : '#2563eb', note: `/s, ${times(v.vsEmmettAppend)} Emmett blind append` })),
     })),
   })
   return { id: '4', title: 'Appends against Emmett', status: 'ok', data, tables, chart: { file: '4-appends-vs-emmett.svg', svg: chart }, targets, notes: [] }

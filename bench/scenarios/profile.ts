@@ -16,6 +16,7 @@ import { summarize } from '../lib/stats.ts'
 import { type ScenarioResult, type TableSpec } from '../lib/report.ts'
 import { barChart } from '../lib/svg.ts'
 import { repoRoot } from '../../test/support/testSchemas.ts'
+import { uuidv7 } from 'uuidv7'
 
 export interface OpProfile {
   op: string
@@ -116,6 +117,107 @@ async function coreCosts(ctx: BenchContext, iterations: number): Promise<CoreCos
   ]
 }
 
+export interface UpdateWhatIf {
+  variant: string
+  roundTrips: number
+  medianMs: number
+  p95Ms: number
+}
+
+/**
+ * What an evented update could cost with fewer round trips and without Prisma: the same work
+ * (lock, find the newest savepoint, read the events after it, fold, append, rewrite the row)
+ * through the raw driver, first with the library's statements, then with the reads merged into
+ * one statement and (PostgreSQL) the append and row write in one; and the merged statements
+ * through Prisma's interactive transaction ($queryRawUnsafe). Each op updates its own 2-event record.
+ */
+async function updateWhatIfs(ctx: BenchContext, config: BenchConfig): Promise<UpdateWhatIf[]> {
+  const pgsql = ctx.provider === 'postgresql'
+  const p = ctx.p
+  const ts = (d: Date) => (pgsql ? d.toISOString() : d.toISOString().replace('Z', '+00:00'))
+  const fold = (rows: { action: string; payload: unknown; sequence: number }[]) => {
+    let state: Record<string, unknown> = {}
+    for (const row of rows) {
+      const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, unknown>
+      state = row.action === 'savepoint' ? { ...payload } : { ...state, ...payload }
+    }
+    return { state, sequence: rows[rows.length - 1]!.sequence }
+  }
+  const lockSql = `SELECT 1 FROM "Item" WHERE "id" = ${p(1)} FOR UPDATE`
+  const savepointSql = `SELECT "sequence" FROM "Event" WHERE "recordId" = ${p(1)} AND "model" = 'Item' AND "action" = 'savepoint' ORDER BY "sequence" DESC LIMIT 1`
+  const eventsSql = `SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = ${p(1)} AND "model" = 'Item' AND "sequence" >= ${p(2)} ORDER BY "sequence"`
+  const mergedReadSql = pgsql
+    ? `WITH locked AS (SELECT "id" FROM "Item" WHERE "id" = $1 FOR UPDATE), sp AS (SELECT COALESCE(MAX("sequence"), 1) AS s FROM "Event" WHERE "recordId" = $1 AND "action" = 'savepoint') ` +
+      `SELECT e."id", e."action", e."payload", e."version", e."sequence" FROM "Event" e, sp, locked WHERE e."recordId" = $1 AND e."model" = 'Item' AND e."sequence" >= sp.s ORDER BY e."sequence"`
+    : `SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = ? AND "model" = 'Item' AND "sequence" >= (SELECT COALESCE(MAX("sequence"), 1) FROM "Event" WHERE "recordId" = ? AND "action" = 'savepoint') ORDER BY "sequence"`
+  const insertSql = `INSERT INTO "Event" ("id", "recordId", "model", "action", "payload", "version", "sequence", "insertedAt") VALUES (${p(1)}, ${p(2)}, 'Item', 'update', ${p(3)}, 1, ${p(4)}, ${p(5)})`
+  const updateSql = `UPDATE "Item" SET "value" = ${p(1)}, "updatedAt" = ${p(2)} WHERE "id" = ${p(3)} RETURNING *`
+  const cteWriteSql =
+    `WITH e AS (INSERT INTO "Event" ("id", "recordId", "model", "action", "payload", "version", "sequence", "insertedAt") VALUES ($1, $2, 'Item', 'update', $3::jsonb, 1, $4, $5::timestamp) RETURNING 1) ` +
+    `UPDATE "Item" SET "value" = $6, "updatedAt" = $5::timestamp WHERE "id" = $2 AND EXISTS (SELECT 1 FROM e) RETURNING *`
+  const readArgs = (id: string) => (pgsql ? [id] : [id, id])
+  const newEvent = (id: string, folded: { state: Record<string, unknown>; sequence: number }) => {
+    const at = new Date()
+    const value = Number(folded.state.value ?? 0) + 1
+    return { eventId: uuidv7(), id, at, value, payload: JSON.stringify({ value, updatedAt: at.toISOString() }), sequence: folded.sequence + 1 }
+  }
+  type Row = { action: string; payload: unknown; sequence: number }
+  const variants: { variant: string; roundTrips: number; run: (id: string) => Promise<unknown> }[] = [
+    {
+      variant: "raw driver, the library's statements",
+      roundTrips: 7,
+      run: (id) =>
+        ctx.raw.transaction(async () => {
+          if (pgsql) await ctx.raw.query(lockSql, [id])
+          else await ctx.raw.query(`SELECT "id" FROM "Item" WHERE "id" = ? LIMIT 1`, [id])
+          const sp = await ctx.raw.query<{ sequence: number }>(savepointSql, [id])
+          const e = newEvent(id, fold(await ctx.raw.query<Row>(eventsSql, [id, sp[0]?.sequence ?? 1])))
+          await ctx.raw.run(insertSql, [e.eventId, id, e.payload, e.sequence, ts(e.at)])
+          return ctx.raw.query(updateSql, [e.value, ts(e.at), id])
+        }),
+    },
+    {
+      variant: pgsql ? 'raw driver, reads merged (lock + savepoint + events), append + row in one' : 'raw driver, savepoint lookup merged into the events read',
+      roundTrips: pgsql ? 4 : 5,
+      run: (id) =>
+        ctx.raw.transaction(async () => {
+          const e = newEvent(id, fold(await ctx.raw.query<Row>(mergedReadSql, readArgs(id))))
+          if (pgsql) return ctx.raw.query(cteWriteSql, [e.eventId, id, e.payload, e.sequence, ts(e.at), e.value])
+          await ctx.raw.run(insertSql, [e.eventId, id, e.payload, e.sequence, ts(e.at)])
+          return ctx.raw.query(updateSql, [e.value, ts(e.at), id])
+        }),
+    },
+    {
+      variant: pgsql ? 'Prisma $transaction + $queryRawUnsafe, the merged statements' : 'Prisma $transaction + $queryRawUnsafe, the merged statements',
+      roundTrips: pgsql ? 4 : 5,
+      run: (id) =>
+        ctx.base.$transaction(async (tx: any) => {
+          const e = newEvent(id, fold(await tx.$queryRawUnsafe(mergedReadSql, ...readArgs(id))))
+          if (pgsql) return tx.$queryRawUnsafe(cteWriteSql, e.eventId, id, e.payload, e.sequence, ts(e.at), e.value)
+          await tx.$executeRawUnsafe(insertSql, e.eventId, id, e.payload, e.sequence, ts(e.at))
+          return tx.$queryRawUnsafe(updateSql, e.value, ts(e.at), id)
+        }),
+    },
+    { variant: 'prisma-spector update (for comparison)', roundTrips: 7, run: (id) => ctx.prisma.item.update({ where: { id }, data: { value: { increment: 1 } } }) },
+  ]
+  const n = config.profile.ops
+  const ids = (await seedRecords(ctx.raw, variants.length * (n + 3), 2, 'whatif')).map((s) => s.id)
+  if (pgsql) await ctx.raw.run('ANALYZE "Event"')
+  const latencies = variants.map(() => [] as number[])
+  let next = 0
+  for (let i = 0; i < n + 3; i++) {
+    for (const [k, v] of variants.entries()) {
+      const t0 = performance.now()
+      await v.run(ids[next++]!)
+      if (i >= 3) latencies[k]!.push(performance.now() - t0)
+    }
+  }
+  return variants.map((v, k) => {
+    const sum = summarize(latencies[k]!)
+    return { variant: v.variant, roundTrips: v.roundTrips, medianMs: sum.medianMs, p95Ms: sum.p95Ms }
+  })
+}
+
 export interface StaleStatistics {
   seededEvents: number
   beforeAnalyze: { medianMs: number; savepointLookupMs: number; eventsReadMs: number }
@@ -150,10 +252,14 @@ async function staleStatistics(config: BenchConfig): Promise<StaleStatistics> {
 }
 
 export async function runProfile(config: BenchConfig, subtitle: string[]): Promise<ScenarioResult> {
-  const data: Record<string, { ops: OpProfile[]; core: CoreCost[] | { unavailable: string } }> = {}
+  const data: Record<string, { ops: OpProfile[]; core: CoreCost[] | { unavailable: string }; updateWhatIfs: UpdateWhatIf[] }> = {}
   const tables: TableSpec[] = []
   for (const provider of config.providers as BenchProvider[]) {
-    const result = await withBench(provider, { record: true }, async (ctx) => ({ ops: await opProfiles(ctx, config), core: await coreCosts(ctx, config.profile.microIterations) }))
+    const result = await withBench(provider, { record: true }, async (ctx) => ({
+      ops: await opProfiles(ctx, config),
+      core: await coreCosts(ctx, config.profile.microIterations),
+      updateWhatIfs: await updateWhatIfs(ctx, config),
+    }))
     data[provider] = result
     tables.push({
       title: `Where the time goes - ${provider}: round trips per operation (median of ${config.profile.ops} ops, counted at the driver adapter)`,
@@ -166,6 +272,12 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
       title: `Where the time goes - ${provider}: per-statement median ms of an update, short vs long history`,
       columns: ['statement', ...updates.map((u) => u.op.replace('prisma-spector update ', ''))],
       rows: updates[0]!.perStatementMs.map((s, i) => [s.statement, ...updates.map((u) => u.perStatementMs[i]?.ms)]),
+    })
+    tables.push({
+      title: `Where the time goes - ${provider}: what-if, an evented update (2 prior events) with fewer round trips and without Prisma (not the library)`,
+      columns: ['variant', 'round trips', 'median ms', 'p95 ms'],
+      rows: result.updateWhatIfs.map((w) => [w.variant, w.roundTrips, w.medianMs, w.p95Ms]),
+      notes: ['same work as an update: lock (PostgreSQL), newest savepoint, events after it, fold in JS, append, rewrite the row; interleaved, each op on its own record.'],
     })
     if (Array.isArray(result.core)) {
       tables.push({
@@ -201,7 +313,7 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
       bars: r.ops.map((o) => ({
         label: o.op.replace('prisma-spector', 'spector'),
         value: o.wallMs,
-        note: `${o.roundTrips} round trips`,
+        note: `ms, ${o.roundTrips} round trip${o.roundTrips === 1 ? '' : 's'}`,
         segments: [
           { value: Math.max(0, o.driverMs), color: '#2563eb' },
           { value: Math.max(0, o.wallMs - o.driverMs), color: '#f59e0b' },

@@ -257,7 +257,8 @@ async function pagedMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
     for (;;) {
       const rows: any[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gt: last } }, orderBy: { sequence: 'asc' }, take: job.pageSize, select: MINIMAL })
       if (rows.length === 0) break
-      const events = rows.map((r) => ({ ...r, recordId: id, model: 'Item', insertedAt: null, hash: null, prevHash: null, metadata: null }))
+      // Fixed-shape objects, as the library's toStoredEvent builds them (a spread copy makes the fold ~3x slower).
+      const events = rows.map((r) => ({ id: r.id, recordId: id, model: 'Item', action: r.action, payload: r.payload, version: r.version, sequence: r.sequence, insertedAt: null, hash: null, prevHash: null, metadata: null }))
       if (probe) {
         holder.value = [rows, events]
         probe()
