@@ -23,6 +23,9 @@ export interface StoredEvent {
   metadata: JsonValue | null
 }
 
+/** What replay reads of an event: its content, not its bookkeeping (time, links, metadata). */
+export type ReplayEvent = Pick<StoredEvent, 'id' | 'recordId' | 'model' | 'action' | 'payload' | 'version' | 'sequence' | 'hash'>
+
 export type NewEvent = Omit<StoredEvent, 'insertedAt' | 'hash' | 'prevHash'> & {
   hash?: Uint8Array | null
   prevHash?: Uint8Array | null
@@ -36,7 +39,7 @@ export interface EventLog {
    * The events replay needs: from the newest savepoint (at or before `until`) onwards, ordered by
    * sequence. All of them when there is no savepoint.
    */
-  readForReplay(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]>
+  readForReplay(model: string, recordId: string, until?: HistoryPoint): Promise<ReplayEvent[]>
   /** Every event of the record, ordered by sequence. */
   readAll(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]>
   /** Appends one event. Fails with a unique violation when its sequence is taken. */

@@ -4,7 +4,7 @@
  */
 import { uuidv4, uuidv7 } from 'uuidv7'
 import { Invalid, toFieldErrors, versionInRange, type Changeset, type ChangesetContext } from './changeset.ts'
-import type { StoredEvent } from './eventLog.ts'
+import type { ReplayEvent } from './eventLog.ts'
 import { SpectorReplayError, SpectorUnknownActionError, SpectorValidationError } from './errors.ts'
 import type { FieldMetadata, ModelMetadata } from './metadata.ts'
 import { encodePayload, type JsonObject, type ModelCodec } from './payloadCodec.ts'
@@ -57,7 +57,7 @@ export class EventedModel<S extends State = State> {
   }
 
   /** Folds events (ordered by sequence) into state. A savepoint resets state; a delete ends it. */
-  replay(recordId: string, events: Iterable<StoredEvent>): ReplayResult<S> {
+  replay(recordId: string, events: Iterable<ReplayEvent>): ReplayResult<S> {
     let state: S | null = null
     let sequence = 0
     let applied = 0
@@ -72,12 +72,12 @@ export class EventedModel<S extends State = State> {
   }
 
   /** One event of replay: a savepoint replaces the state, a delete ends it, anything else goes through the changeset. */
-  step(recordId: string, state: S | null, event: StoredEvent): S | null {
+  step(recordId: string, state: S | null, event: ReplayEvent): S | null {
     if (event.action === 'delete') return null
     return this.applyStored(recordId, event.action === 'savepoint' ? null : state, event)
   }
 
-  private applyStored(recordId: string, state: S | null, event: StoredEvent): S {
+  private applyStored(recordId: string, state: S | null, event: ReplayEvent): S {
     const fail = (errors: Record<string, string[]>) =>
       new SpectorReplayError(this.name, recordId, event.id, event.sequence, errors)
     const decoded = this.codec.decodeAttrs(event.payload)
