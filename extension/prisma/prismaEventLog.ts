@@ -100,6 +100,7 @@ function ofModel<E extends { model: string }>(model: string, events: E[]): E[] {
   return events.length && events[0]!.model !== model ? [] : events
 }
 
+/** Written out field by field (not spread from toStoredEvent): objects of one fixed shape keep the fold fast. */
 function toReplayEvent(row: Record<string, unknown>): ReplayEvent {
   return {
     id: row.id as string,
