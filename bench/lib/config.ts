@@ -28,6 +28,7 @@ export interface BenchConfig {
   appends: { warmup: number; rounds: number; perRound: number; savepointEvery: number }
   concurrency: { writers: number[]; totalOps: number; updatesPerRecord: number }
   profile: { ops: number; history: number; microIterations: number }
+  hashChain: { warmup: number; rounds: number; perRound: number; records: number; eventsPerRecord: number }
 }
 
 function argValue(args: string[], name: string): string | undefined {
@@ -72,6 +73,7 @@ export function parseConfig(args: string[]): BenchConfig {
       appends: { warmup: 2, rounds: 2, perRound: 5, savepointEvery },
       concurrency: { writers: [1, 4, 16], totalOps: 32, updatesPerRecord: 2 },
       profile: { ops: 5, history: 50, microIterations: 200 },
+      hashChain: { warmup: 2, rounds: 2, perRound: 5, records: 10, eventsPerRecord: 3 },
     }
   }
   return {
@@ -92,5 +94,6 @@ export function parseConfig(args: string[]): BenchConfig {
     appends: { warmup: 20, rounds: 8, perRound: 100, savepointEvery },
     concurrency: { writers: [1, 4, 16], totalOps: 480, updatesPerRecord: 5 },
     profile: { ops: 60, history: 1000, microIterations: 20_000 },
+    hashChain: { warmup: 20, rounds: 8, perRound: 50, records: 500, eventsPerRecord: 10 },
   }
 }

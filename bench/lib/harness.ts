@@ -4,12 +4,13 @@
  * per benchmark (test/support/databases.ts), the plain and the extended Prisma client, and a raw
  * driver connection (pg / better-sqlite3) on the same database.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts'
-import { loadPreparedSchema, prepareSchema, repoRoot } from '../../test/support/testSchemas.ts'
+import { generatedRoot, loadPreparedSchema, prepareSchema, repoRoot } from '../../test/support/testSchemas.ts'
 import { QueryRecorder, recordingAdapter } from './counting.ts'
 
 export type BenchProvider = 'sqlite' | 'postgresql'
@@ -17,9 +18,18 @@ export type BenchProvider = 'sqlite' | 'postgresql'
 export const BENCH_SCHEMA = path.join(repoRoot, 'bench/schema.prisma')
 export const BENCH_CHANGESETS = path.join(repoRoot, 'bench/changesets')
 
-/** Generates the bench schema's Prisma client and prisma-spector module for each provider. */
+/** The bench schemas: `bench`, and `benchHashed`, the same with `@events(hashed=true)` (scenario 6). */
+export type BenchSchema = 'bench' | 'benchHashed'
+
+/** Generates the bench schemas' Prisma clients and prisma-spector modules for each provider. */
 export async function prepareBenchSchemas(providers: BenchProvider[]): Promise<void> {
-  for (const provider of providers) await prepareSchema('bench', BENCH_SCHEMA, BENCH_CHANGESETS, provider)
+  const hashed = path.join(generatedRoot, 'benchHashed.prisma')
+  fs.mkdirSync(generatedRoot, { recursive: true })
+  fs.writeFileSync(hashed, fs.readFileSync(BENCH_SCHEMA, 'utf8').replace(/^\/\/\/ @events$/m, '/// @events(hashed=true)'))
+  for (const provider of providers) {
+    await prepareSchema('bench', BENCH_SCHEMA, BENCH_CHANGESETS, provider)
+    await prepareSchema('benchHashed', hashed, BENCH_CHANGESETS, provider)
+  }
 }
 
 export interface BenchModules {
@@ -29,12 +39,12 @@ export interface BenchModules {
   createSql: string
 }
 
-const modules = new Map<BenchProvider, Promise<BenchModules>>()
+const modules = new Map<string, Promise<BenchModules>>()
 
-export function loadBenchModules(provider: BenchProvider): Promise<BenchModules> {
-  let loaded = modules.get(provider)
+export function loadBenchModules(provider: BenchProvider, schema: BenchSchema = 'bench'): Promise<BenchModules> {
+  let loaded = modules.get(`${schema}/${provider}`)
   if (!loaded) {
-    const prepared = loadPreparedSchema('bench', provider)
+    const prepared = loadPreparedSchema(schema, provider)
     loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
       ([client, spector]) => ({
         PrismaClient: client.PrismaClient,
@@ -43,7 +53,7 @@ export function loadBenchModules(provider: BenchProvider): Promise<BenchModules>
         createSql: prepared.createSql,
       }),
     )
-    modules.set(provider, loaded)
+    modules.set(`${schema}/${provider}`, loaded)
   }
   return loaded
 }
@@ -146,6 +156,8 @@ export interface OpenOptions {
   record?: boolean
   /** Options passed to `spector()`. */
   spectorOptions?: object
+  /** Which bench schema (default `bench`). */
+  schema?: BenchSchema
 }
 
 const open = new Set<() => Promise<void>>()
@@ -163,7 +175,7 @@ export async function closeAll(): Promise<void> {
 
 /** A fresh database with the bench schema; `close()` disconnects and drops it. */
 export async function openBench(provider: BenchProvider, options: OpenOptions = {}): Promise<BenchContext & { close(): Promise<void> }> {
-  const modules = await loadBenchModules(provider)
+  const modules = await loadBenchModules(provider, options.schema)
   const db = await createTestDatabase(provider, modules.createSql, { adapterPoolSize: options.poolSize ?? 4 })
   openNames.add(db.name)
   const recorder = options.record ? new QueryRecorder() : undefined
