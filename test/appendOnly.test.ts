@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, test } from 'node:test'
-import { appendOnlyEventLogSql, applyAppendOnlyEventLog, SpectorUnsupportedWriteError } from 'prisma-spector'
+import { applyAppendOnlyEventLog, SpectorUnsupportedWriteError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 import { repoRoot } from './support/testSchemas.ts'
@@ -43,14 +43,6 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert', 'increment', 'savepoint'])
         await ctx.prisma.item.delete({ where: { id: item.id } })
         assert.equal((await ctx.prisma.item.events(item.id)).length, 4)
-      }))
-
-    test('the SQL names the table and is ready for a migration file', () =>
-      withExample(provider, async (ctx) => {
-        const sql = appendOnlyEventLogSql(ctx.spectorSchema)
-        assert.ok(sql.length >= 2)
-        for (const statement of sql) assert.match(statement, /Event/)
-        assert.ok(sql.every((s) => !s.trim().endsWith(';')))
       }))
   })
 }

@@ -179,8 +179,8 @@ function progressReporter(io: Output, quiet: boolean | undefined) {
 type AnyClient = Record<string, any>
 
 function delegateOf(prisma: AnyClient, model: string) {
-  const delegate = prisma[model.charAt(0).toLowerCase() + model.slice(1)]
-  if (!delegate || !prisma.$spectorModels.includes(model)) {
+  const delegate = prisma[prisma.$spectorDelegates.get(model) ?? '']
+  if (!delegate) {
     throw new UsageError(`${model} is not an evented model (have: ${prisma.$spectorModels.join(', ')})`)
   }
   return {
@@ -204,11 +204,13 @@ async function connect(values: { url?: string; generated?: string; 'hash-key'?: 
   const adapter = await adapterFor(url, path.dirname(generated))
   const base = new mod.PrismaClient({ adapter })
   const models: string[] = mod.spectorSchema.models.map((m: { metadata: { name: string } }) => m.metadata.name)
+  const delegates = new Map<string, string>(mod.spectorSchema.models.map((m: { metadata: { name: string; delegate: string } }) => [m.metadata.name, m.metadata.delegate]))
   const extended = base.$extends(mod.spector({ hashKey: values['hash-key'] ?? process.env.SPECTOR_HASH_KEY }))
   const byName = new Map(mod.spectorSchema.models.map((m: { metadata: { name: string } }) => [m.metadata.name, m]))
   return new Proxy(extended, {
     get(target, property) {
       if (property === '$spectorModels') return models
+      if (property === '$spectorDelegates') return delegates
       if (property === '$spectorStates') {
         return (model: string, id: string, events: never[]) => {
           const d = byName.get(model) as { metadata: never; codec: never; changeset: never }

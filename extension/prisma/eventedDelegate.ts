@@ -122,11 +122,18 @@ export class EventedDelegate<S extends State = State> {
     })
   }
 
+  /** `update` when `where` finds the record, else `create`: one lookup, one transaction. */
   async upsert(client: AnyClient, args: Args): Promise<unknown> {
-    const { where, create, update, ...rest } = args ?? {}
-    const existing = await client[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
-    if (existing) return this.update(client, { ...rest, where, data: update })
-    return this.create(client, { ...rest, data: create })
+    const { where, create, update, ...rowArgs } = args ?? {}
+    const createData = this.writableData('upsert', create)
+    const updateData = this.writableData('upsert', update)
+    return this.transact(client, undefined, async (tx) => {
+      const existing = await tx[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
+      if (!existing) return this.insertIn(tx, createData, rowArgs)
+      const recordId = existing[this.meta.idField] as string
+      await this.lock(tx, recordId)
+      return this.updateIn(tx, recordId, 'update', updateData, rowArgs)
+    })
   }
 
   async delete(client: AnyClient, args: Args): Promise<unknown> {

@@ -100,6 +100,7 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
 function nestedWriteGuard(schema: SpectorSchema) {
   const graph = schema.relations ?? {}
   const evented = new Set(schema.models.map((m) => m.metadata.name))
+  const delegates = new Map(schema.models.map((m) => [m.metadata.name, m.metadata.delegate]))
   const eventLogs = new Set(schema.models.map((m) => m.metadata.events.model))
   return {
     $allModels: {
@@ -118,7 +119,7 @@ function nestedWriteGuard(schema: SpectorSchema) {
               nested.model,
               `${model}.${operation}`,
               `the nested "${nested.operation}" at ${nested.path} would write ${nested.model} without an event; ` +
-                `write the ${nested.model} records with prisma.${lowerFirst(nested.model)} (create, update, execute) instead`,
+                `write the ${nested.model} records with prisma.${delegates.get(nested.model)} (create, update, execute) instead`,
               nested.path,
             )
           }
@@ -146,10 +147,6 @@ function clientComponent(integrity: Integrity) {
 }
 
 const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
-
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1)
-}
 
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
 export function createSpectorExtension(
