@@ -2,17 +2,29 @@
  * prisma-spector runtime: what the generated code and users import from `prisma-spector`.
  */
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
-export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord } from './prisma/eventedDelegate.ts'
+export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord, BringupOptions, BringupResult } from './prisma/eventedDelegate.ts'
+export type { EventLink, LinksQuery } from './prisma/prismaEventLinks.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
 export type { VerifyHashChainOptions, SavepointVerification } from './prisma/integrity.ts'
 export type { Checkpoint, ChainBreak, ChainBreakKind, VerifyResult } from './core/chainVerifier.ts'
 export { canonicalJson } from './core/canonicalJson.ts'
 export { EventHasher, hashInput, type HashAlgorithm, type HashedEvent } from './core/hashChain.ts'
 export { appendOnlySql, appendOnlyEventLogSql, applyAppendOnlyEventLog } from './prisma/sql/appendOnlySql.ts'
+export { sameRecordLinkSql, eventLinkConstraintsSql, applyEventLinkConstraints } from './prisma/sql/sameRecordLinkSql.ts'
 export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
-export { Invalid, type Changeset, type ChangesetContext, type VersionRange } from './core/changeset.ts'
+export {
+  Invalid,
+  type Changeset,
+  type ChangesetContext,
+  type VersionRange,
+  type EventLinks,
+  type PendingEvent,
+  type LinkedEvent,
+  type PrepareEventContext,
+  type MaterializationContext,
+} from './core/changeset.ts'
 export type { StoredEvent, HistoryPoint } from './core/eventLog.ts'
-export type { ModelMetadata, FieldMetadata, RelationMetadata, EventLogMetadata, FieldDefault, ScalarType } from './core/metadata.ts'
+export type { ModelMetadata, FieldMetadata, RelationMetadata, EventLogMetadata, EventLinkMetadata, FieldDefault, ScalarType } from './core/metadata.ts'
 export type { JsonValue, JsonObject, ModelCodec } from './core/payloadCodec.ts'
 export { getAttr, fetchAttr } from './core/attrs.ts'
 export {

@@ -12,7 +12,7 @@ const returningProviders = new Set(['postgresql', 'cockroachdb', 'sqlite'])
 
 export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths, provider = 'postgresql'): string {
   const M = model.name
-  const andReturn = returningProviders.has(provider)
+  const andReturn = returningProviders.has(provider) && !model.logOnly
     ? [
         `  /** As createMany, returning the rows. */`,
         `  createManyAndReturn<A extends Omit<Prisma.${M}CreateManyAndReturnArgs, 'data' | 'skipDuplicates'> & { data: ${M}CreateData | ${M}CreateData[] }>(args: A): Promise<Prisma.${M}GetPayload<A>[]>`,
@@ -26,10 +26,14 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
   const omitCreate = [`'${model.idField}'`, ...relationKeys].join(' | ')
   const payloadFields = model.fields.map((f) => `  ${f.name}: ${fieldSchema(f, enums, 'payload')}.optional(),`).join('\n')
   const stateFields = model.fields.map((f) => `  ${f.name}: ${fieldSchema(f, enums, 'state')},`).join('\n')
+  const linkTables = model.events.links ?? []
+  const linksType = linkTables.length
+    ? `{\n${linkTables.map((l) => `  ${l.name}?: ${linkValueType(l)}[]`).join('\n')}\n}`
+    : 'Record<string, never>'
 
   return `${header}
 import { z } from 'zod'
-import { zodModelCodec, type Changeset, type ChangesetContext, type DriftReport, type ExecuteOptions, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -44,8 +48,10 @@ export type ${M}Action = 'insert' | 'update' | 'savepoint'${custom.length ? ' | 
 export type ${M}Attrs = Partial<${M}> & { [extra: string]: unknown }
 
 export type ${M}ChangesetContext = ChangesetContext<${M}, ${M}Action>
+/** The links a ${M} event can make (\`prepareEvent\` sets them), per link table of its event log. */
+export type ${M}Links = ${linksType}
 /** The type of the changeset in your changesets folder. */
-export type ${M}Changeset = Changeset<${M}, ${M}Attrs, ${M}Action>
+export type ${M}Changeset = Changeset<${M}, ${M}Attrs, ${M}Action, ${M}Links, Prisma.TransactionClient>
 
 /** Payload JSON -> Prisma values. Keys that are not fields of ${M} are kept as stored. */
 export const ${M}PayloadSchema = z.looseObject({
@@ -73,35 +79,69 @@ export type ${M}UpsertArgs = Omit<Prisma.${M}UpsertArgs, 'create' | 'update'> & 
 
 /** The methods prisma-spector gives \`prisma.${model.delegate}\`. */
 export type ${M}SpectorMethods = {
-  /** Appends an insert event and writes the row, in one transaction. */
+${model.logOnly ? logOnlyWrites(model) : rowWrites(model)}
+  /** Runs a custom action: \`execute(id, 'archive', { ... })\`. */
+  execute(id: string, action: ${M}CustomAction, attrs?: ${M}Attrs, options?: ExecuteOptions): Promise<${M}>
+  /**
+   * The state rebuilt from the log alone; null when deleted or unknown. \`until\`: an event id, a Date or
+   * { sequence }. \`only\`: replay just these events (say, one branch of a conversation), in order.
+   */
+  replay(id: string, options?: { until?: Until; only?: readonly string[] }): Promise<${M} | null>
+  /** Appends a savepoint event with the full state; replay starts from the newest one. */
+  savepoint(id: string): Promise<${M}>
+  /** The record's events, oldest first; with \`links: true\`, each with the links it made. */
+  events(id: string, options: { until?: Until; links: true }): Promise<LinkedEvent<${M}Links>[]>
+  events(id: string, options?: { until?: Until; links?: false }): Promise<StoredEvent[]>
+  /** The links of one of its events, outgoing and incoming (or as the options narrow), each with the event at the other end. */
+  links(eventId: string, options?: { direction?: 'outgoing' | 'incoming' | 'both'; name?: keyof ${M}Links & string; type?: string | number }): Promise<EventLink[]>
+  /** Replays the record from its first event and checks every savepoint against the events before it. */
+  verifySavepoints(id: string): Promise<SavepointVerification>
+  /** One insert event${model.logOnly ? '' : ' and row'} per record, in one transaction. \`skipDuplicates\` is refused. */
+  createMany(args: { data: ${model.logOnly ? `${M}Attrs | ${M}Attrs[]` : `${M}CreateData | ${M}CreateData[]`}; skipDuplicates?: false }): Promise<Prisma.BatchPayload>
+${andReturn}}
+`
+}
+
+/** Writes of a model with rows: Prisma's signatures, the row returned. */
+function rowWrites(model: ModelMetadata): string {
+  const M = model.name
+  return `  /** Appends an insert event and writes the row, in one transaction. */
   create<A extends ${M}CreateArgs>(args: Prisma.SelectSubset<A, ${M}CreateArgs>): Promise<Prisma.${M}GetPayload<A>>
   /** Replays the record, applies the update through the changeset, appends the event, rewrites the row. */
   update<A extends ${M}UpdateArgs>(args: Prisma.SelectSubset<A, ${M}UpdateArgs>): Promise<Prisma.${M}GetPayload<A>>
   upsert<A extends ${M}UpsertArgs>(args: Prisma.SelectSubset<A, ${M}UpsertArgs>): Promise<Prisma.${M}GetPayload<A>>
   /** Appends a delete event and removes the row. */
   delete<A extends Prisma.${M}DeleteArgs>(args: Prisma.SelectSubset<A, Prisma.${M}DeleteArgs>): Promise<Prisma.${M}GetPayload<A>>
-  /** Runs a custom action: \`execute(id, 'archive', { ... })\`. */
-  execute(id: string, action: ${M}CustomAction, attrs?: ${M}Attrs, options?: ExecuteOptions): Promise<${M}>
-  /** The state rebuilt from the log alone; null when deleted or unknown. \`until\`: an event id, a Date or { sequence }. */
-  replay(id: string, options?: { until?: Until }): Promise<${M} | null>
-  /** Appends a savepoint event with the full state; replay starts from the newest one. */
-  savepoint(id: string): Promise<${M}>
-  /** The record's events, oldest first. */
-  events(id: string, options?: { until?: Until }): Promise<StoredEvent[]>
   /** Writes the row from the log: re-creates a row deleted behind the library's back, or corrects an edited one. */
   materialize(id: string): Promise<${M}>
-  /** Replays the record from its first event and checks every savepoint against the events before it. */
-  verifySavepoints(id: string): Promise<SavepointVerification>
   /** Compares every row with the replay of its events; lists the records that drifted. */
   check(options?: { batchSize?: number }): Promise<DriftReport>
-  /** One insert event and row per record, in one transaction. \`skipDuplicates\` is refused. */
-  createMany(args: { data: ${M}CreateData | ${M}CreateData[]; skipDuplicates?: false }): Promise<Prisma.BatchPayload>
+  /** Imports rows written before ${M} was evented (rows without events), in one transaction. */
+  bringup(options?: BringupOptions & { attrs?: (row: ${M}) => ${M}CreateData | Promise<${M}CreateData>; transfer?: (tx: Prisma.TransactionClient, oldRow: ${M}, newRecord: ${M}) => unknown }): Promise<BringupResult>
   /** One update event per matching record (each replayed, operators resolved per record), in one transaction. */
   updateMany(args: { where?: Prisma.${M}WhereInput; data: ${M}UpdateData; limit?: number }): Promise<Prisma.BatchPayload>
   /** One delete event per matching record, in one transaction. */
-  deleteMany(args?: { where?: Prisma.${M}WhereInput; limit?: number }): Promise<Prisma.BatchPayload>
-${andReturn}}
-`
+  deleteMany(args?: { where?: Prisma.${M}WhereInput; limit?: number }): Promise<Prisma.BatchPayload>`
+}
+
+/** Writes of a log-only model (\`@evented(table=false)\`): no row, so each returns the state its events build. */
+function logOnlyWrites(model: ModelMetadata): string {
+  const M = model.name
+  const where = `{ ${model.idField}: string }`
+  return `  /** Appends an insert event; returns the new state (a log-only model writes no row). */
+  create(args: { data: ${M}Attrs }): Promise<${M}>
+  /** Replays the record, applies the update through the changeset, appends the event; returns the new state. */
+  update(args: { where: ${where}; data: ${M}Attrs; expectedSequence?: number }): Promise<${M}>
+  upsert(args: { where: ${where}; create: ${M}Attrs; update: ${M}Attrs }): Promise<${M}>
+  /** Appends a delete event; returns the state the record had. */
+  delete(args: { where: ${where} }): Promise<${M}>`
+}
+
+/** The element type of one link table in \`Links\`: an event id, or \`{ to, type }\` for typed links. */
+function linkValueType(link: NonNullable<ModelMetadata['events']['links']>[number]): string {
+  if (!link.type) return 'string'
+  const type = link.type.values ? link.type.values.map((v) => `'${v}'`).join(' | ') : link.type.scalar === 'Int' ? 'number' : 'string'
+  return `{ to: string; type: ${type} }`
 }
 
 export const header = `/* Generated by prisma-spector. Do not edit: \`prisma generate\` rewrites this file. */

@@ -1,5 +1,5 @@
 /**
- * Parses the `@evented(...)` and `@events(...)` annotations of a model's `///` documentation.
+ * Parses the `@evented(...)`, `@events(...)` and `@eventLinks(...)` annotations of a model's `///` documentation.
  *
  * Grammar (whitespace allowed between tokens):
  *   annotation := '@' name [ '(' [ option { ',' option } [ ',' ] ] ')' ]
@@ -25,10 +25,10 @@ export class AnnotationSyntaxError extends Error {
   }
 }
 
-const names = ['evented', 'events'] as const
+const names = ['evented', 'events', 'eventLinks'] as const
 export type AnnotationName = (typeof names)[number]
 
-/** Finds the `@evented` / `@events` annotations in a documentation string. */
+/** Finds the `@evented` / `@events` / `@eventLinks` annotations in a documentation string. */
 export function parseAnnotations(documentation: string | undefined): Annotation[] {
   if (!documentation) return []
   const found: Annotation[] = []

@@ -3,7 +3,7 @@
  * the metadata the runtime needs. Pure: DMMF in, metadata (or every problem found) out.
  */
 import type { DMMF } from '@prisma/generator-helper'
-import type { FieldDefault, FieldMetadata, ModelMetadata, RelationGraph, RelationMetadata } from '../extension/core/metadata.ts'
+import type { EventLinkMetadata, FieldDefault, FieldMetadata, ModelMetadata, RelationGraph, RelationMetadata } from '../extension/core/metadata.ts'
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
@@ -23,7 +23,8 @@ export interface SpectorSchemaDescription {
 export type Locate = (model: string, documentationLine?: number) => SchemaLocation | undefined
 
 const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
-const eventedOptions = ['version', 'actions', 'events', 'savepointEvery', 'aliases', 'name'] as const
+const eventedOptions = ['version', 'actions', 'events', 'savepointEvery', 'aliases', 'name', 'table'] as const
+const eventLinksOptions: readonly string[] = ['name', 'events', 'to']
 const eventsOptions: readonly string[] = ['hashed', 'chain']
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -32,7 +33,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
   const fail = (model: string, message: string, line?: number) =>
     errors.push(new SpectorGeneratorError(model, message, locate(model, line)))
 
-  const annotated: { model: DMMF.Model; evented?: Annotation; events?: Annotation }[] = []
+  const annotated: { model: DMMF.Model; evented?: Annotation; events?: Annotation; eventLinks?: Annotation }[] = []
   let brokenEventsAnnotation = false
   for (const model of datamodel.models) {
     let annotations: Annotation[]
@@ -47,15 +48,16 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     }
     const entry: (typeof annotated)[number] = { model }
     for (const a of annotations) {
-      const slot = a.name as 'evented' | 'events'
+      const slot = a.name as 'evented' | 'events' | 'eventLinks'
       if (entry[slot]) fail(model.name, `@${slot} is given twice`, a.lineIndex)
       entry[slot] = a
     }
-    if (entry.evented && entry.events) {
-      fail(model.name, 'a model cannot be both @evented and @events', entry.evented.lineIndex)
+    const kinds = (['evented', 'events', 'eventLinks'] as const).filter((k) => entry[k])
+    if (kinds.length > 1) {
+      fail(model.name, `a model cannot be both ${kinds.map((k) => `@${k}`).join(' and ')}`, entry[kinds[1]!]!.lineIndex)
       continue
     }
-    if (entry.evented || entry.events) annotated.push(entry)
+    if (kinds.length) annotated.push(entry)
   }
 
   const eventsModels = annotated.filter((a) => a.events).map((a) => a.model)
@@ -83,6 +85,13 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     }
     for (const problem of checkEventsModel(model)) fail(model.name, problem, events!.lineIndex)
   }
+
+  const linkTables = readLinkTables(
+    annotated.filter((a) => a.eventLinks).map((a) => ({ model: a.model, annotation: a.eventLinks! })),
+    eventsModels,
+    datamodel,
+    fail,
+  )
 
   const models: ModelMetadata[] = []
   const enums: Record<string, string[]> = {}
@@ -148,6 +157,9 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     // name=OldName: the model was renamed; its events keep (and new events get) the old, stable name.
     const eventName = evented!.options.get('name') ?? model.name
     if (typeof eventName !== 'string' || !identifier.test(eventName)) fault(`@evented option "name" must be a model name, got ${show(eventName)}`)
+    // table=false: a log-only model (Spector's embedded schemas); commands return the state, no row is written.
+    const table = evented!.options.get('table') ?? true
+    if (typeof table !== 'boolean') fault(`@evented option "table" must be true or false, got ${show(table)}`)
 
     let eventsModel = eventsModels[0]
     const eventsOption = evented!.options.get('events')
@@ -173,6 +185,10 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     const relations: RelationMetadata[] = []
     for (const field of model.fields) {
       if (field.kind === 'object') {
+        if (table === false) {
+          fault(`relation "${field.name}": a log-only model (@evented(table=false)) keeps no row, so it cannot hold relations; keep the related id in a String field`)
+          continue
+        }
         relations.push({ name: field.name, model: field.type as string })
         const onDelete = field.relationOnDelete ?? (field.relationFromFields?.length && !field.isRequired ? 'SetNull' : undefined)
         if (field.relationFromFields?.length && (onDelete === 'Cascade' || onDelete === 'SetNull' || onDelete === 'SetDefault')) {
@@ -215,10 +231,12 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
 
     // No events model: already reported (no @events model, or an unknown events= name).
     if (errors.length > before || !eventsModel) continue
+    const links = linkTables.filter((l) => l.events === eventsModel!.name).map((l) => l.link)
     models.push({
       name: model.name,
       eventName: eventName as string,
       delegate: lowerFirst(model.name),
+      ...(table === false ? { logOnly: true } : {}),
       ...(model.dbName ? { dbName: model.dbName } : {}),
       ...(model.schema ? { dbSchema: model.schema } : {}),
       idField: ids[0]!.name,
@@ -234,12 +252,105 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}),
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
+        ...(links.length ? { links } : {}),
       },
     })
   }
 
   if (errors.length) throw new SpectorGeneratorErrors(errors)
   return { eventsModels: eventsModels.map((m) => m.name), models, enums, relations: relationGraph(datamodel) }
+}
+
+/**
+ * The `@eventLinks` models: each holds `eventId` (the linking event), one String column naming the
+ * event it links to, and optionally `type` (String, Int or an enum) for typed links; its @id or
+ * @@unique covers those columns. Relation fields (to the @events model) are allowed, never required.
+ */
+function readLinkTables(
+  entries: { model: DMMF.Model; annotation: Annotation }[],
+  eventsModels: DMMF.Model[],
+  datamodel: DMMF.Datamodel,
+  fail: (model: string, message: string, line?: number) => void,
+): { events: string; link: EventLinkMetadata }[] {
+  const out: { events: string; link: EventLinkMetadata }[] = []
+  for (const { model, annotation } of entries) {
+    const fault = (message: string) => fail(model.name, message, annotation.lineIndex)
+    checkOptions(model.name, annotation, eventLinksOptions, fail)
+    const before = out.length
+    let problems = 0
+    const problem = (message: string) => {
+      problems++
+      fault(message)
+    }
+    const name = annotation.options.get('name') ?? lowerFirst(model.name)
+    if (typeof name !== 'string' || !identifier.test(name)) problem(`@eventLinks option "name" must be a name (letters, digits and _), got ${show(name)}`)
+
+    let events = eventsModels.length === 1 ? eventsModels[0] : undefined
+    const eventsOption = annotation.options.get('events')
+    if (eventsOption !== undefined) {
+      events = eventsModels.find((m) => m.name === eventsOption)
+      if (!events) problem(`@eventLinks option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`)
+    } else if (eventsModels.length > 1) {
+      problem(`the schema has several @events models (${eventsModels.map((m) => m.name).join(', ')}); say which this link table joins with @eventLinks(events=Name)`)
+    } else if (!events) problem('@eventLinks needs an @events model in the schema: links join its events')
+
+    const scalars = model.fields.filter((f) => f.kind !== 'object')
+    const from = scalars.find((f) => f.name === 'eventId')
+    if (!from || from.type !== 'String' || !from.isRequired || from.isList) {
+      problem('an @eventLinks model needs a field "eventId String": the event that makes the link')
+    }
+    const type = scalars.find((f) => f.name === 'type')
+    const toOption = annotation.options.get('to')
+    const candidates = scalars.filter((f) => f.name !== 'eventId' && f.name !== 'type')
+    const to = toOption !== undefined ? candidates.find((f) => f.name === toOption) : candidates.length === 1 ? candidates[0] : undefined
+    if (toOption !== undefined && !to) problem(`@eventLinks option "to" names ${show(toOption)}, which is not a field of ${model.name}`)
+    else if (!to) {
+      problem(`an @eventLinks model needs exactly one more String field, the event linked to (such as "ancestorId String"), besides eventId and an optional type; found ${candidates.map((f) => f.name).join(', ') || 'none'}`)
+    } else if (to.type !== 'String' || !to.isRequired || to.isList) problem(`@eventLinks field "${to.name}" must be String (the id of the event linked to)`)
+    const extra = candidates.filter((f) => f !== to)
+    if (to && extra.length) problem(`@eventLinks models hold only eventId, ${to.name} and an optional type; remove ${extra.map((f) => f.name).join(', ')}`)
+    let typeMeta: EventLinkMetadata['type']
+    if (type) {
+      const enumDef = type.kind === 'enum' ? datamodel.enums.find((e) => e.name === type.type) : undefined
+      if (!type.isRequired || type.isList || (!enumDef && type.type !== 'String' && type.type !== 'Int')) {
+        problem(`@eventLinks field "type" must be a required String, Int or enum, got ${String(type.type)}${type.isList ? '[]' : type.isRequired ? '' : '?'}`)
+      } else {
+        typeMeta = {
+          name: type.name,
+          ...(type.dbName && type.dbName !== type.name ? { dbName: type.dbName } : {}),
+          scalar: enumDef ? 'enum' : (type.type as 'String' | 'Int'),
+          ...(enumDef ? { values: enumDef.values.map((v) => v.name) } : {}),
+        }
+      }
+    }
+    if (from && to) {
+      const key = [from.name, to.name, ...(type ? [type.name] : [])].sort().join(',')
+      const identities = [model.primaryKey?.fields ?? [], ...model.uniqueFields, ...model.uniqueIndexes.map((u) => u.fields)].map((f) => [...f].sort().join(','))
+      if (!identities.includes(key)) {
+        const list = [from.name, to.name, ...(type ? [type.name] : [])].join(', ')
+        problem(`an @eventLinks model needs @@id([${list}]) (or @@unique): a link is written once, and Prisma needs an identity for the row`)
+      }
+    }
+    if (problems || !events || !from || !to) continue
+    const duplicate = out.slice(0, before).concat(out).find((l) => l.events === events!.name && l.link.name === name)
+    if (duplicate) {
+      fault(`@eventLinks name "${name}" is taken by ${duplicate.link.model}; give one of them another name=`)
+      continue
+    }
+    out.push({
+      events: events.name,
+      link: {
+        name: name as string,
+        model: model.name,
+        delegate: lowerFirst(model.name),
+        ...(model.dbName ? { dbName: model.dbName } : {}),
+        from: { name: from.name, ...(from.dbName && from.dbName !== from.name ? { dbName: from.dbName } : {}) },
+        to: { name: to.name, ...(to.dbName && to.dbName !== to.name ? { dbName: to.dbName } : {}) },
+        ...(typeMeta ? { type: typeMeta } : {}),
+      },
+    })
+  }
+  return out
 }
 
 function relationGraph(datamodel: DMMF.Datamodel): RelationGraph {

@@ -6,6 +6,8 @@
  * Live commands and replayed events reach it in exactly the same shape.
  */
 import type { FieldErrors } from './errors.ts'
+import type { StoredEvent } from './eventLog.ts'
+import type { JsonObject, JsonValue } from './payloadCodec.ts'
 
 /** Returned by a changeset to reject an event's attrs. */
 export class Invalid {
@@ -45,7 +47,56 @@ export interface ChangesetContext<State, Action extends string = string> {
   invalid(errors: Record<string, string | string[]>): Invalid
 }
 
-export interface Changeset<State, Attrs = Record<string, unknown>, Action extends string = string> {
+/**
+ * The links an event makes, per link table (`@eventLinks(name=...)`): event ids for a plain link
+ * table, `{ to, type }` for a typed one.
+ */
+export type EventLinks = Record<string, readonly (string | { to: string; type: string | number })[]>
+
+/** The event about to be written, as `prepareEvent` sees it. Only `links` and `metadata` may change. */
+export interface PendingEvent<Links extends object = EventLinks, Action extends string = string> {
+  readonly id: string
+  readonly recordId: string
+  /** The model's stable event name. */
+  readonly model: string
+  readonly action: Action
+  readonly payload: JsonObject
+  readonly version: number
+  readonly sequence: number
+  /** Who and why: stored in the event's `metadata` column. */
+  metadata: JsonValue | null
+  /** The links to write with the event, to earlier events of the same record. */
+  links: Partial<Links>
+}
+
+/** A stored event with the links it made (every link table, empty when none). */
+export type LinkedEvent<Links extends object = EventLinks> = StoredEvent & { links: { [K in keyof Links]-?: NonNullable<Links[K]> } }
+
+export interface PrepareEventContext<State> {
+  /** The state before the command (null for an insert) and after it. */
+  readonly previous: State | null
+  readonly state: State
+}
+
+export interface MaterializationContext<State, Client = unknown> {
+  /** `create` for a new row (insert, materialize of a missing row), `update` otherwise. */
+  readonly operation: 'create' | 'update'
+  /** The action that produced the state (`materialize` when the row is rebuilt from the log). */
+  readonly action: string
+  readonly recordId: string
+  /** The whole state the events built, including any keys the changeset keeps beyond the model's fields. */
+  readonly state: State
+  /** The transaction the row is written in. */
+  readonly client: Client
+}
+
+export interface Changeset<
+  State,
+  Attrs = Record<string, unknown>,
+  Action extends string = string,
+  Links extends object = EventLinks,
+  Client = unknown,
+> {
   /** Applies one event's attrs to the state. */
   apply(state: State | null, attrs: Attrs, ctx: ChangesetContext<State, Action>): State | Invalid
   /**
@@ -53,6 +104,27 @@ export interface Changeset<State, Attrs = Record<string, unknown>, Action extend
    * null) must rebuild the same state. Default: every model field of the record.
    */
   savepoint?(record: State, version: number): Record<string, unknown>
+  /**
+   * The last chance to adjust an event before it is written, inside the transaction: typically to
+   * add links to earlier events of the record. Runs for inserts (no existing events), updates and
+   * custom actions; not for deletes and savepoints. `existingEvents` is the record's whole history,
+   * oldest first, each with the links it made. Return the event (or change it in place).
+   */
+  prepareEvent?(
+    event: PendingEvent<Links, Action>,
+    existingEvents: readonly LinkedEvent<Links>[],
+    attrs: Attrs,
+    ctx: PrepareEventContext<State>,
+  ): PendingEvent<Links, Action> | void | Promise<PendingEvent<Links, Action> | void>
+  /**
+   * Adjusts the row write, inside the transaction, for what lives outside the model's scalar
+   * fields: typically nested relation writes (`tags: { set: [...] }`) derived from the state.
+   * Gets Prisma's `data` for the create or update of the row; returns the data to write.
+   */
+  prepareMaterialization?(
+    data: Record<string, unknown>,
+    ctx: MaterializationContext<State, Client>,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
 export function versionInRange(version: number, versions: VersionRange): boolean {

@@ -35,7 +35,7 @@ export interface CommandInput {
 export class EventedModel<S extends State = State> {
   readonly metadata: ModelMetadata
   private readonly codec: ModelCodec<S>
-  private readonly changeset: Changeset<S, Record<string, unknown>, string>
+  readonly changeset: Changeset<S, Record<string, unknown>, string>
   private readonly fieldNames: ReadonlySet<string>
 
   constructor(metadata: ModelMetadata, codec: ModelCodec<S>, changeset: Changeset<S, any, any>) {

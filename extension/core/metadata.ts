@@ -42,6 +42,29 @@ export interface RelationMetadata {
   model: string
 }
 
+/** A column of a link table: the field, and its column name when `@map` changes it. */
+export interface LinkColumn {
+  name: string
+  dbName?: string
+}
+
+/**
+ * A link table (`@eventLinks`): edges between two events of the same record. `from` is the event
+ * that links (written with the link), `to` the earlier event it points at.
+ */
+export interface EventLinkMetadata {
+  /** The name changesets and queries use: `links: { ancestors: [...] }`. */
+  name: string
+  /** The Prisma model of the link table, and its client property. */
+  model: string
+  delegate: string
+  dbName?: string
+  from: LinkColumn
+  to: LinkColumn
+  /** Typed links: the column saying what the link means, and its values when it is an enum. */
+  type?: LinkColumn & { scalar: 'String' | 'Int' | 'enum'; values?: readonly string[] }
+}
+
 export interface EventLogMetadata {
   /** The Prisma model name of the event table, e.g. `Event`. */
   model: string
@@ -53,6 +76,8 @@ export interface EventLogMetadata {
   hashed?: boolean
   /** `@events(chain=table)`: one chain through the whole table, ordered by a `position` column. Default: one chain per record. */
   chain?: 'record' | 'table'
+  /** The link tables between this log's events. */
+  links?: readonly EventLinkMetadata[]
 }
 
 export interface ModelMetadata {
@@ -65,6 +90,8 @@ export interface ModelMetadata {
   /** The table name (`@@map`), when it differs from the model name; and its schema, if any. */
   dbName?: string
   dbSchema?: string
+  /** `@evented(table=false)`: the model keeps no row; its state lives in the log alone. */
+  logOnly?: boolean
   /** The single string primary-key field. */
   idField: string
   /** The schema version stamped on every new event. */

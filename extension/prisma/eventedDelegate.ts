@@ -8,6 +8,8 @@
  */
 import { DbNull, JsonNull, isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
 import { uuidv7 } from 'uuidv7'
+import type { LinkedEvent, PendingEvent } from '../core/changeset.ts'
+import { linkRowsOf } from '../core/eventLinks.ts'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import {
@@ -23,6 +25,7 @@ import { EventHasher } from '../core/hashChain.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
+import { PrismaEventLinks, type EventLink, type LinksQuery } from './prismaEventLinks.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { lockRecordSql } from './sql/lockRecordSql.ts'
 import { tableChainHeadSql, type TableChainSql } from './sql/tableChainHeadSql.ts'
@@ -84,6 +87,10 @@ export class EventedDelegate<S extends State = State> {
   private readonly tableChain: TableChainSql | null
   /** Append a savepoint after every this many events of a record (0: never). */
   private readonly savepointEvery: number
+  /** The link tables of the model's event log. */
+  private readonly links: PrismaEventLinks
+  /** `@evented(table=false)`: no row; commands return the state. */
+  private readonly logOnly: boolean
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
@@ -96,6 +103,8 @@ export class EventedDelegate<S extends State = State> {
     }
     const log = model.metadata.events
     this.tableChain = log.hashed && log.chain === 'table' ? tableChainHeadSql(provider, log.dbName ?? log.model) : null
+    this.links = new PrismaEventLinks(log, provider)
+    this.logOnly = model.metadata.logOnly === true
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -128,9 +137,8 @@ export class EventedDelegate<S extends State = State> {
     const createData = this.writableData('upsert', create)
     const updateData = this.writableData('upsert', update)
     return this.transact(client, undefined, async (tx) => {
-      const existing = await tx[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
-      if (!existing) return this.insertIn(tx, createData, rowArgs)
-      const recordId = existing[this.meta.idField] as string
+      const recordId = this.logOnly ? await this.liveLogOnlyRecord(tx, where, 'upsert') : await this.findRowId(tx, where)
+      if (!recordId) return this.insertIn(tx, createData, rowArgs)
       await this.lock(tx, recordId)
       return this.updateIn(tx, recordId, 'update', updateData, rowArgs)
     })
@@ -164,6 +172,7 @@ export class EventedDelegate<S extends State = State> {
   /** `updateMany`: replays, updates and appends an event for every matching record; `{ count }`. */
   async updateMany(client: AnyClient, args: Args, returning = false): Promise<unknown> {
     const operation = returning ? 'updateManyAndReturn' : 'updateMany'
+    this.refuseWithoutRows(operation)
     const data = this.writableData(operation, args?.data)
     const { where, data: _data, limit, ...rowArgs } = args ?? {}
     return this.transact(client, undefined, async (tx) => {
@@ -178,6 +187,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** `deleteMany`: a delete event per matching record, rows removed; `{ count }`. */
   async deleteMany(client: AnyClient, args: Args = {}): Promise<unknown> {
+    this.refuseWithoutRows('deleteMany')
     const { where, limit } = args ?? {}
     return this.transact(client, undefined, async (tx) => {
       let count = 0
@@ -207,29 +217,80 @@ export class EventedDelegate<S extends State = State> {
 
   // ---- one record, inside a transaction -------------------------------------------------------
 
-  private async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args): Promise<unknown> {
+  /** A new record: its first event (`insert`, or the action `bringup` names) and its row. */
+  private async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args, action = 'insert'): Promise<unknown> {
     const eventId = uuidv7()
-    const prepared = this.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
-    await this.append(tx, this.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
-    return ownRowWrite(tx, this.meta.delegate, 'create', { ...rowArgs, data: this.rowData(prepared.state, false) })
+    const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
+    const event = await this.prepareEvent(tx, this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
+    await this.append(tx, event, null)
+    await this.writeLinks(tx, event)
+    return this.writeRow(tx, 'create', eventId, action, prepared.state, rowArgs)
   }
 
   /** Runs a command on a locked record and rewrites its row from the new state. */
   private async updateIn(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, rowArgs: Args, options: ExecuteOptions = {}): Promise<unknown> {
     const state = await this.commandOnRecord(tx, recordId, action, data, options)
-    return ownRowWrite(tx, this.meta.delegate, 'update', {
-      ...rowArgs,
-      where: { [this.meta.idField]: recordId },
-      data: this.rowData(state, true),
-    })
+    return this.writeRow(tx, 'update', recordId, action, state, rowArgs)
   }
 
   private async deleteIn(tx: AnyClient, recordId: string, rowArgs: Args): Promise<unknown> {
+    if (this.logOnly) {
+      // No row to return: the state the record had, as Prisma's delete returns the deleted row.
+      const { state, sequence, lastHash } = await this.replayFor(tx, recordId)
+      await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, sequence + 1), lastHash)
+      return state
+    }
     const last = await this.log(tx).last(this.meta.eventName, recordId)
     if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
     if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
     await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1), last.hash)
     return ownRowWrite(tx, this.meta.delegate, 'delete', { ...rowArgs, where: { [this.meta.idField]: recordId } })
+  }
+
+  /**
+   * Writes the record's row from its state (`prepareMaterialization` may adjust the data); a
+   * log-only model has no row, so the command returns the state itself.
+   */
+  private async writeRow(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S, rowArgs: Args): Promise<unknown> {
+    if (this.logOnly) return state
+    const data = await this.materializationData(tx, operation, recordId, action, state)
+    return ownRowWrite(tx, this.meta.delegate, operation, operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data })
+  }
+
+  private async materializationData(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S): Promise<Record<string, unknown>> {
+    const data = this.rowData(state, operation === 'update')
+    const prepare = this.model.changeset.prepareMaterialization
+    if (!prepare) return data
+    const adjusted = await prepare.call(this.model.changeset, data, { operation, action, recordId, state, client: tx })
+    if (!adjusted || typeof adjusted !== 'object') {
+      throw new SpectorConfigurationError(this.meta.name, `${this.meta.name} changeset: prepareMaterialization must return the row data, got ${String(adjusted)}`)
+    }
+    return adjusted
+  }
+
+  /**
+   * The changeset's `prepareEvent`, when it has one: the last chance to add links (or metadata)
+   * to the event. Gets the record's whole history, each event with the links it made.
+   */
+  private async prepareEvent(
+    tx: AnyClient,
+    event: PendingEventRow,
+    existing: readonly LinkedEvent[] | (() => Promise<readonly LinkedEvent[]>),
+    attrs: Record<string, unknown>,
+    previous: S | null,
+    state: S,
+  ): Promise<PendingEventRow> {
+    const prepare = this.model.changeset.prepareEvent
+    if (!prepare) return event
+    const history = typeof existing === 'function' ? await existing() : existing
+    const pending: PendingEvent = { ...event, links: {} }
+    const result = (await prepare.call(this.model.changeset, pending, history, attrs, { previous, state })) ?? pending
+    const links = linkRowsOf(this.meta.name, event.action, this.links.tables, event.id, result.links, new Set(history.map((e) => e.id)))
+    return { ...event, metadata: result.metadata ?? null, linkRows: links }
+  }
+
+  private async writeLinks(tx: AnyClient, event: PendingEventRow): Promise<void> {
+    if (event.linkRows?.length) await this.links.write(tx, event.linkRows)
   }
 
   async execute(client: AnyClient, id: string, action: string, attrs: Record<string, unknown>, options: ExecuteOptions = {}): Promise<unknown> {
@@ -241,6 +302,71 @@ export class EventedDelegate<S extends State = State> {
       await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
       return this.updateIn(tx, id, action, attrs ?? {}, {}, options)
     })
+  }
+
+  /**
+   * Imports rows that have no events (written before the model was evented): for each, in one
+   * transaction, an insert event (or `action`) from `attrs(row)` (default: every field but the
+   * id, timestamps included, so they survive) and a row under the new record id; `transfer`
+   * re-points whatever referenced the old id, then the old row is deleted. With `keepIds`, the
+   * record keeps its row and id instead (nothing to transfer).
+   */
+  async bringup(client: AnyClient, options: BringupOptions = {}): Promise<BringupResult> {
+    this.refuseWithoutRows('bringup')
+    const action = options.action ?? 'insert'
+    if (action !== 'insert') this.model.assertCustomAction(action)
+    const { idField, delegate, eventName, events } = this.meta
+    const batchSize = options.batchSize ?? 500
+    return this.transact(client, undefined, async (tx) => {
+      // Which rows have no events: rows in id order, batch by batch, against the log's first events.
+      const legacy: string[] = []
+      for (let cursor: string | undefined; ; ) {
+        const rows: Record<string, unknown>[] = await tx[delegate].findMany({
+          select: { [idField]: true },
+          orderBy: { [idField]: 'asc' },
+          take: batchSize,
+          ...(cursor === undefined ? {} : { cursor: { [idField]: cursor }, skip: 1 }),
+        })
+        const ids = rows.map((r) => r[idField] as string)
+        const logged = new Set(
+          ((await tx[events.delegate].findMany({ where: { recordId: { in: ids }, sequence: 1, model: eventName }, select: { recordId: true } })) as { recordId: string }[]).map((e) => e.recordId),
+        )
+        legacy.push(...ids.filter((id) => !logged.has(id)))
+        if (rows.length < batchSize) break
+        cursor = ids[ids.length - 1]
+      }
+      const records: { previousId: string; id: string }[] = []
+      options.onProgress?.({ done: 0, total: legacy.length })
+      for (const oldId of legacy) {
+        const row = (await tx[delegate].findUnique({ where: { [idField]: oldId } })) as Record<string, unknown>
+        const data = options.attrs ? await options.attrs(row) : this.legacyAttrs(row)
+        const clean = this.writableData('bringup', data)
+        if (options.keepIds) {
+          const eventId = uuidv7()
+          const prepared = this.model.prepare(null, action, clean, { recordId: oldId, eventId, now: new Date() })
+          const event = await this.prepareEvent(tx, this.newEvent(eventId, oldId, action, prepared.payload, 1), [], clean, null, prepared.state)
+          await this.append(tx, event, null)
+          await this.writeLinks(tx, event)
+          await this.writeRow(tx, 'update', oldId, action, prepared.state, {})
+          records.push({ previousId: oldId, id: oldId })
+        } else {
+          const created = (await this.insertIn(tx, clean, {}, action)) as Record<string, unknown>
+          const id = created[idField] as string
+          await options.transfer?.(tx, row, created)
+          await ownRowWrite(tx, delegate, 'delete', { where: { [idField]: oldId }, select: { [idField]: true } })
+          records.push({ previousId: oldId, id })
+        }
+        options.onProgress?.({ done: records.length, total: legacy.length })
+      }
+      return { count: records.length, records }
+    })
+  }
+
+  /** bringup's default attrs: every field of the row but the id. */
+  private legacyAttrs(row: Record<string, unknown>): Record<string, unknown> {
+    const attrs = this.model.pickFields(row)
+    delete attrs[this.meta.idField]
+    return attrs
   }
 
   /** Appends a savepoint event holding the record's full state; later replays start there. */
@@ -258,15 +384,39 @@ export class EventedDelegate<S extends State = State> {
    * overwrites one edited there. No event is appended (the log already says what the row is).
    */
   async materialize(client: AnyClient, id: string): Promise<unknown> {
+    this.refuseWithoutRows('materialize')
     return this.transact(client, id, async (tx) => {
       await this.lock(tx, id)
       const { state } = await this.replayFor(tx, id)
       return ownRowWrite(tx, this.meta.delegate, 'upsert', {
         where: { [this.meta.idField]: id },
-        create: this.rowData(state, false),
-        update: this.rowData(state, true),
+        create: await this.materializationData(tx, 'create', id, 'materialize', state),
+        update: await this.materializationData(tx, 'update', id, 'materialize', state),
       })
     })
+  }
+
+  /**
+   * The state built by a chosen set of the record's events, folded in their order: one branch of a
+   * conversation, say (an event and its ancestors). Savepoints among them reset the state as usual.
+   */
+  async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], until?: Until): Promise<S | null> {
+    const wanted = new Set(eventIds)
+    const point = toHistoryPoint(until)
+    const events = await this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, point), id)
+    return this.model.replay(id, events.filter((e) => wanted.has(e.id))).state
+  }
+
+  /** The links of one of this model's events, both ways (or as `options` narrows), with the event at the other end. */
+  async eventLinks(client: AnyClient, eventId: string, options: LinksQuery = {}): Promise<EventLink[]> {
+    if (!this.links.tables.length) {
+      throw new SpectorConfigurationError(this.meta.name, `${this.meta.name}'s event log ${this.meta.events.model} has no link tables (declare one with /// @eventLinks)`)
+    }
+    if (options.name !== undefined && !this.links.tables.some((t) => t.name === options.name)) {
+      throw new SpectorValidationError(this.meta.name, 'links', { name: [`is not a link table of ${this.meta.events.model} (${this.links.tables.map((t) => t.name).join(', ')})`] })
+    }
+    const links = await this.links.query(client, eventId, options)
+    return links.filter((l) => l.event.model === this.meta.eventName)
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -279,9 +429,10 @@ export class EventedDelegate<S extends State = State> {
   }
 
   /** The record's events, oldest first. */
-  async events(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<StoredEvent[]> {
+  async events(client: AnyClient, id: string, options: { until?: Until; links?: boolean } = {}): Promise<StoredEvent[] | LinkedEvent[]> {
     const until = toHistoryPoint(options.until)
-    return this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, until), id)
+    const events = await this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, until), id)
+    return options.links ? ((await this.links.attach(client, id, events)) as LinkedEvent[]) : events
   }
 
   /**
@@ -290,6 +441,7 @@ export class EventedDelegate<S extends State = State> {
    * whose row is missing. Reads in batches; writes nothing.
    */
   async check(client: AnyClient, options: { batchSize?: number } = {}): Promise<DriftReport> {
+    this.refuseWithoutRows('check')
     const batchSize = options.batchSize ?? 500
     const { idField, delegate, eventName, events } = this.meta
     const fields = this.meta.fields.map((f) => f.name)
@@ -353,7 +505,10 @@ export class EventedDelegate<S extends State = State> {
     const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
-    const hash = await this.append(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), lastHash)
+    const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
+    const event = await this.prepareEvent(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
+    const hash = await this.append(tx, event, lastHash)
+    await this.writeLinks(tx, event)
     // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
     const every = this.savepointEvery
     if (every && sinceSavepoint + 1 >= every) {
@@ -386,8 +541,8 @@ export class EventedDelegate<S extends State = State> {
     return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
   }
 
-  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number) {
-    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null as JsonValue | null }
+  private newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number): PendingEventRow {
+    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null }
   }
 
   /**
@@ -396,7 +551,8 @@ export class EventedDelegate<S extends State = State> {
    * read under a lock that makes the table's writers take turns.
    */
   /** Returns the appended event's hash (null in an unhashed log). */
-  private async append(tx: AnyClient, event: ReturnType<EventedDelegate['newEvent']>, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
+  private async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
+    const { linkRows: _links, ...event } = pending
     const log = this.log(tx)
     if (!this.hasher) {
       await log.append(event)
@@ -428,6 +584,8 @@ export class EventedDelegate<S extends State = State> {
     }
     const keys = Object.keys(where)
     const id = (where as Record<string, unknown>)[this.meta.idField]
+    // A log-only record has no row to find or lock: replay finds it, and (recordId, sequence) orders writers.
+    if (this.logOnly) return this.logOnlyId(where, operation)
     if (this.lockSql && keys.length === 1 && typeof id === 'string') {
       if (!(await this.lock(tx, id))) throw await this.notFound(tx, id)
       return id
@@ -442,6 +600,34 @@ export class EventedDelegate<S extends State = State> {
     return recordId
   }
 
+  private async findRowId(tx: AnyClient, where: unknown): Promise<string | null> {
+    const row = await tx[this.meta.delegate].findUnique({ where, select: { [this.meta.idField]: true } })
+    return row ? (row[this.meta.idField] as string) : null
+  }
+
+  /** The id a log-only `where` names: only `{ id }` can, as there is no row to search. */
+  private logOnlyId(where: unknown, operation: string): string {
+    const id = (where as Record<string, unknown>)[this.meta.idField]
+    if (Object.keys(where as object).length !== 1 || typeof id !== 'string') {
+      throw new SpectorUnsupportedWriteError(this.meta.name, operation, `${this.meta.name} is log-only (@evented(table=false)): where must be { ${this.meta.idField}: <id> }, as there are no rows to search`)
+    }
+    return id
+  }
+
+  /** For a log-only upsert: the id when the record exists and is not deleted, else null. */
+  private async liveLogOnlyRecord(tx: AnyClient, where: unknown, operation: string): Promise<string | null> {
+    const id = this.logOnlyId(where, operation)
+    const last = await this.log(tx).last(this.meta.eventName, id)
+    return last && last.action !== 'delete' ? id : null
+  }
+
+  /** Operations that need the model's rows, refused on a log-only model. */
+  private refuseWithoutRows(operation: string): void {
+    if (this.logOnly) {
+      throw new SpectorUnsupportedWriteError(this.meta.name, operation, `${this.meta.name} is log-only (@evented(table=false)): it has no rows; read its state with replay(id)`)
+    }
+  }
+
   /** Why a record has no row: never existed, deleted, or its row went missing. */
   private async notFound(tx: AnyClient, id: string): Promise<SpectorNotFoundError> {
     const last = await this.log(tx).last(this.meta.eventName, id)
@@ -450,7 +636,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** Locks the record's row (PostgreSQL, MySQL); returns whether the row exists. SQLite: true. */
   private async lock(tx: AnyClient, id: string): Promise<boolean> {
-    if (!this.lockSql) return true
+    if (!this.lockSql || this.logOnly) return true
     const rows: unknown[] = await tx.$queryRawUnsafe(this.lockSql, id)
     return rows.length > 0
   }
@@ -472,7 +658,8 @@ export class EventedDelegate<S extends State = State> {
           `${this.meta.name}.${key}`,
         )
       }
-      if (!this.fieldNames.has(key)) unknown[key] = [`is not a field of ${this.meta.name}`]
+      // A log-only model has no row to write, so its commands carry whatever attrs its changeset reads.
+      if (!this.fieldNames.has(key) && !this.logOnly) unknown[key] = [`is not a field of ${this.meta.name}`]
     }
     if (Object.keys(unknown).length) throw new SpectorValidationError(this.meta.name, operation, unknown)
     return withPlainNulls(record)
@@ -480,7 +667,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** The state as row data: every model field (a Json null as `DbNull`, or `JsonNull` where the column is required). */
   private rowData(state: S, omitId: boolean): Record<string, unknown> {
-    const data: Record<string, unknown> = { ...(state as Record<string, unknown>) }
+    const data = this.model.pickFields(state as Record<string, unknown>)
     if (omitId) delete data[this.meta.idField]
     for (const { name, required } of this.jsonFields) if (data[name] === null) data[name] = required ? JsonNull : DbNull
     return data
@@ -508,6 +695,40 @@ export class EventedDelegate<S extends State = State> {
       }
     }
   }
+}
+
+/** An event on its way to the log: what is stored, and the link rows `prepareEvent` asked for. */
+type PendingEventRow = {
+  id: string
+  recordId: string
+  model: string
+  action: string
+  payload: JsonObject
+  version: number
+  sequence: number
+  metadata: JsonValue | null
+  linkRows?: ReturnType<typeof linkRowsOf>
+}
+
+export interface BringupOptions {
+  /** The action of each imported record's first event: `insert` (default) or a custom action such as `import`. */
+  action?: string
+  /** The attrs of the first event, from the legacy row. Default: every field but the id (timestamps kept). */
+  attrs?: (row: Record<string, any>) => Record<string, unknown> | Promise<Record<string, unknown>>
+  /** Re-points what referenced the old row (foreign keys) to the new record, before the old row is deleted. */
+  transfer?: (tx: any, oldRow: Record<string, any>, newRecord: Record<string, any>) => unknown
+  /** Keep each row and its id (the record id is then not its first event's id): nothing to transfer. */
+  keepIds?: boolean
+  /** Called before the first record and after each one. */
+  onProgress?: (progress: { done: number; total: number }) => void
+  /** Rows read per query while looking for rows without events. Default 500. */
+  batchSize?: number
+}
+
+export interface BringupResult {
+  count: number
+  /** Each imported row's old id and its record id. */
+  records: { previousId: string; id: string }[]
 }
 
 /** `Prisma.DbNull` / `JsonNull` / `AnyNull` become null in the event (the row gets DbNull back, or JsonNull where required). */

@@ -14,7 +14,7 @@ import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
-import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
+import { EventedDelegate, type SpectorOptions, type Until } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
@@ -70,7 +70,8 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
     const parent = parentOf(this)
     return new LazyCommand(model, 'execute', () => delegate.execute(parent, id, action, attrs, options))
   }
-  component.replay = function (this: unknown, id: string, options?: object) {
+  component.replay = function (this: unknown, id: string, options?: { until?: Until; only?: readonly string[] }) {
+    if (options?.only) return delegate.replayOnly(parentOf(this), id, options.only, options.until)
     return delegate.replay(parentOf(this), id, options)
   }
   component.savepoint = function (this: unknown, id: string) {
@@ -90,6 +91,13 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   component.events = function (this: unknown, id: string, options?: object) {
     return delegate.events(parentOf(this), id, options)
   }
+  component.links = function (this: unknown, eventId: string, options?: object) {
+    return delegate.eventLinks(parentOf(this), eventId, options)
+  }
+  component.bringup = function (this: unknown, options?: object) {
+    const parent = parentOf(this)
+    return new LazyCommand(model, 'bringup', () => delegate.bringup(parent, options))
+  }
   return component
 }
 
@@ -101,7 +109,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
   const graph = schema.relations ?? {}
   const evented = new Set(schema.models.map((m) => m.metadata.name))
   const delegates = new Map(schema.models.map((m) => [m.metadata.name, m.metadata.delegate]))
-  const eventLogs = new Set(schema.models.map((m) => m.metadata.events.model))
+  // The event tables and their link tables: written once, never changed.
+  const eventLogs = new Set(schema.models.flatMap((m) => [m.metadata.events.model, ...(m.metadata.events.links ?? []).map((l) => l.model)]))
   return {
     $allModels: {
       $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (args: unknown) => unknown }) {
