@@ -91,7 +91,7 @@ for (const provider of providersUnderTest()) {
           (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('links.ancestors') && /not an earlier event of this AiChat record/.test(e.message),
         )
         assert.equal((await prisma.aiChat.events(chat.id)).length, 1)
-        assert.equal((await prisma.aiChat.replay(chat.id))!.messages.length, 1)
+        assert.equal(((await prisma.aiChat.replay(chat.id))!.messages as unknown as ChatMessage[]).length, 1)
       }))
   })
 

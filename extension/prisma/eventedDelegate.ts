@@ -353,7 +353,16 @@ export class EventedDelegate<S extends State = State> {
           const created = (await this.insertIn(tx, clean, {}, action)) as Record<string, unknown>
           const id = created[idField] as string
           await options.transfer?.(tx, row, created)
-          await ownRowWrite(tx, delegate, 'delete', { where: { [idField]: oldId }, select: { [idField]: true } })
+          try {
+            await ownRowWrite(tx, delegate, 'delete', { where: { [idField]: oldId }, select: { [idField]: true } })
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'P2003') throw error
+            throw new SpectorUnsupportedWriteError(
+              this.meta.name,
+              'bringup',
+              `the old row ${oldId} is still referenced (${(error as Error).message.trim().split('\n').at(-1)}); re-point the references in transfer(tx, oldRow, newRecord), or import with keepIds: true`,
+            )
+          }
           records.push({ previousId: oldId, id })
         }
         options.onProgress?.({ done: records.length, total: legacy.length })

@@ -10,6 +10,7 @@ for (const provider of providersUnderTest()) {
   await prepareSchema('example', path.join(repoRoot, 'prisma/schema.prisma'), path.join(repoRoot, 'prisma/changesets'), provider)
   await prepareSchema('tableChain', path.join(repoRoot, 'test/schemas/tableChain.prisma'), path.join(repoRoot, 'prisma/changesets'), provider)
   await prepareSchema('guides', path.join(repoRoot, 'test/schemas/guides.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
+  await prepareSchema('legacy', path.join(repoRoot, 'test/schemas/legacy.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
   await prepareSchema('allTypes', path.join(repoRoot, 'test/schemas/allTypes.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
 }
 console.log(`prepared test schemas in ${Date.now() - started} ms`)

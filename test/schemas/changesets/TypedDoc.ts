@@ -15,6 +15,8 @@ export const changeset: TypedDocChangeset = {
     const superseded = getAttr(attrs, 'supersedes')
     if (typeof superseded === 'string' && existingEvents.some((e) => e.id === superseded)) {
       event.links.links = [{ to: superseded, type: 'supersedes' }]
+      // Who and why travel in the event's metadata column.
+      event.metadata = { reason: `supersedes ${superseded}` }
     }
     return event
   },

@@ -1,0 +1,73 @@
+/**
+ * Event links in the database: the triggers from applyEventLinkConstraints refuse a link between
+ * events of different records and any change to a written link; the client refuses to rewrite
+ * link rows; prepareEvent's metadata reaches the event.
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { eventLinkConstraintsSql, SpectorUnsupportedWriteError } from 'prisma-spector'
+import type { ChatMessage } from './schemas/changesets/AiChat.ts'
+import { providersUnderTest } from './support/databases.ts'
+import { withGuides } from './support/guidesClient.ts'
+
+for (const provider of providersUnderTest()) {
+  describe(`event links in the database, on ${provider}`, () => {
+    test('a raw link between two records is refused; one within a record is accepted; links cannot change', () =>
+      withGuides(provider, async ({ base, prisma, q }) => {
+        const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'one' } })
+        const other = await prisma.aiChat.create({ data: { role: 'user', content: 'other' } })
+        const reply = await prisma.aiChat.execute(chat.id, 'append', { to: chat.id, role: 'assistant', content: 'two' })
+        const replyId = (reply.messages as unknown as ChatMessage[])[1]!.id
+        const insert = (from: string, to: string) =>
+          base.$executeRawUnsafe(`INSERT INTO ${q('AiChatAncestor')} (${q('eventId')}, ${q('ancestorId')}) VALUES ('${from}', '${to}')`)
+
+        await assert.rejects(insert(replyId, other.id), /must join two events of one record/)
+        await assert.rejects(insert(replyId, 'no-such-event'), /must join two events of one record/)
+        assert.equal(await base.aiChatAncestor.count(), 1)
+        // Within one record the database has no objection (the app's own rules are prepareEvent's business).
+        const third = await prisma.aiChat.execute(chat.id, 'append', { to: replyId, role: 'user', content: 'three' })
+        const thirdId = (third.messages as unknown as ChatMessage[])[2]!.id
+        assert.equal(await base.aiChatAncestor.count(), 3)
+        await assert.rejects(base.$executeRawUnsafe(`UPDATE ${q('AiChatAncestor')} SET ${q('ancestorId')} = '${thirdId}'`), /append-only/)
+        await assert.rejects(base.$executeRawUnsafe(`DELETE FROM ${q('AiChatAncestor')}`), /append-only/)
+        assert.equal(await base.aiChatAncestor.count(), 3)
+      }))
+
+    test('the extended client refuses to update or delete links', () =>
+      withGuides(provider, async ({ prisma }) => {
+        const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'one' } })
+        await prisma.aiChat.execute(chat.id, 'append', { to: chat.id, role: 'assistant', content: 'two' })
+        for (const attempt of [() => prisma.aiChatAncestor.deleteMany({}), () => prisma.aiChatAncestor.updateMany({ data: { ancestorId: 'x' } })]) {
+          await assert.rejects(attempt(), (e: unknown) => e instanceof SpectorUnsupportedWriteError && e.model === 'AiChatAncestor')
+        }
+        assert.equal(await prisma.aiChatAncestor.count(), 1)
+      }))
+
+    test('prepareEvent sets the metadata stored with the event', () =>
+      withGuides(provider, async ({ prisma }) => {
+        const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
+        await prisma.typedDoc.execute(doc.id, 'revise', { content: 'v2', supersedes: doc.id })
+        assert.deepEqual((await prisma.typedDoc.events(doc.id)).map((e) => e.metadata), [null, { reason: `supersedes ${doc.id}` }])
+      }))
+  })
+}
+
+describe('link constraint SQL', () => {
+  test('names the link table, both columns and the event table for each provider', () => {
+    const schema = {
+      provider: 'postgresql',
+      models: [
+        {
+          metadata: {
+            events: { model: 'Event', delegate: 'event', links: [{ name: 'edits', model: 'Edit', delegate: 'edit', dbName: 'edits', from: { name: 'eventId', dbName: 'event_id' }, to: { name: 'previousId' } }] },
+          },
+        },
+      ],
+    } as never
+    const sql = eventLinkConstraintsSql(schema).join('\n')
+    assert.match(sql, /BEFORE INSERT ON "edits"/)
+    assert.match(sql, /NEW\."event_id"/)
+    assert.match(sql, /NEW\."previousId"/)
+    assert.match(sql, /FROM "Event" a JOIN "Event" b/)
+  })
+})

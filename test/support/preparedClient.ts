@@ -1,0 +1,36 @@
+/**
+ * Opens a prepared test schema (test/.generated/<name>/<provider>) on a fresh database: its Prisma
+ * client, its generated prisma-spector module, and a drop of the database afterwards. The typed
+ * wrappers (guidesClient.ts, legacyClient.ts) give the result the schema's own types.
+ */
+import { pathToFileURL } from 'node:url'
+import { createTestDatabase, type Provider } from './databases.ts'
+import { loadPreparedSchema } from './testSchemas.ts'
+
+export interface OpenedSchema<Base, Module> {
+  base: Base
+  module: Module
+}
+
+export async function withPreparedSchema<Base extends { $disconnect(): Promise<void> }, Module, T>(
+  name: string,
+  provider: Provider,
+  fn: (opened: OpenedSchema<Base, Module>) => Promise<T>,
+): Promise<T> {
+  const prepared = loadPreparedSchema(name, provider)
+  const client = await import(pathToFileURL(prepared.clientModule).href)
+  const module = (await import(pathToFileURL(prepared.spectorModule).href)) as Module
+  const db = await createTestDatabase(provider, prepared.createSql)
+  const base = new client.PrismaClient({ adapter: db.adapter }) as Base
+  try {
+    return await fn({ base, module })
+  } finally {
+    await base.$disconnect()
+    await db.drop()
+  }
+}
+
+/** SQL identifier quoting for a provider. */
+export function quoter(provider: Provider): (identifier: string) => string {
+  return (id) => (provider === 'mysql' ? `\`${id}\`` : `"${id}"`)
+}
