@@ -54,7 +54,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     }
     const kinds = (['evented', 'events', 'eventLinks'] as const).filter((k) => entry[k])
     if (kinds.length > 1) {
-      fail(model.name, `a model cannot be both ${kinds.map((k) => `@${k}`).join(' and ')}`, entry[kinds[1]!]!.lineIndex)
+      fail(model.name, `a model cannot be both ${kinds.map((k) => `@${k}`).join(' and ')}`, Math.max(...kinds.map((k) => entry[k]!.lineIndex)))
       continue
     }
     if (kinds.length) annotated.push(entry)
@@ -305,7 +305,9 @@ function readLinkTables(
     const to = toOption !== undefined ? candidates.find((f) => f.name === toOption) : candidates.length === 1 ? candidates[0] : undefined
     if (toOption !== undefined && !to) problem(`@eventLinks option "to" names ${show(toOption)}, which is not a field of ${model.name}`)
     else if (!to) {
-      problem(`an @eventLinks model needs exactly one more String field, the event linked to (such as "ancestorId String"), besides eventId and an optional type; found ${candidates.map((f) => f.name).join(', ') || 'none'}`)
+      // Without eventId the other columns cannot be told apart: that problem is reported already.
+      if (from) problem(`an @eventLinks model needs exactly one more String field, the event linked to (such as "ancestorId String"), besides eventId and an optional type; found ${candidates.map((f) => f.name).join(', ') || 'none'}`)
+      else problems++
     } else if (to.type !== 'String' || !to.isRequired || to.isList) problem(`@eventLinks field "${to.name}" must be String (the id of the event linked to)`)
     const extra = candidates.filter((f) => f !== to)
     if (to && extra.length) problem(`@eventLinks models hold only eventId, ${to.name} and an optional type; remove ${extra.map((f) => f.name).join(', ')}`)

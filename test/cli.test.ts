@@ -9,6 +9,7 @@ import path from 'node:path'
 import { describe, test } from 'node:test'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
+import { withLegacy } from './support/legacyClient.ts'
 import { loadPreparedSchema, repoRoot } from './support/testSchemas.ts'
 
 const cli = path.join(repoRoot, 'dist/extension/cli/spector.js')
@@ -72,6 +73,31 @@ for (const provider of providersUnderTest()) {
       }))
   })
 }
+
+for (const provider of providersUnderTest()) {
+  test(`spector bringup imports legacy rows in place, on ${provider}`, () =>
+    withLegacy(provider, async ({ base, prisma, url }) => {
+      await base.post.create({ data: { id: 'legacy-1', title: 'Old', createdAt: new Date('2020-01-01T00:00:00Z') } })
+      await base.post.create({ data: { id: 'legacy-2', title: 'Older', createdAt: new Date('2019-01-01T00:00:00Z') } })
+      const generated = loadPreparedSchema('legacy', provider).spectorModule
+      const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'bringup', 'Post', ...args, '--generated', generated, '--url', url], { cwd: repoRoot, encoding: 'utf8' })
+      const imported = run('--keep-ids', '--action', 'import')
+      assert.equal(imported.status, 0, imported.stderr)
+      assert.match(imported.stdout, /Post: 2 rows without events imported in place/)
+      assert.deepEqual((await prisma.post.events('legacy-2')).map((e) => e.action), ['import'])
+      assert.equal(JSON.parse(run('--keep-ids', '--json').stdout).count, 0)
+      const unknown = run('--action', 'publish')
+      assert.equal(unknown.status, 2)
+      assert.match(unknown.stderr, /Post has no action "publish"|unknown action|publish/)
+    }))
+}
+
+test('spector sql links prints the link triggers of the generated schema', () => {
+  const generated = loadPreparedSchema('guides', providersUnderTest()[0]!).spectorModule
+  const r = spawnSync(process.execPath, [cli, 'sql', 'links', '--generated', generated], { cwd: repoRoot, encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  for (const table of ['AiChatAncestor', 'BasicChatEdit', 'TypedEventLink']) assert.match(r.stdout, new RegExp(`${table}_same_record`))
+})
 
 test('usage errors exit 2 and say what is wrong', () => {
   const noUrl = spawnSync(process.execPath, [cli, 'verify', '--generated', 'nowhere.ts'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } })

@@ -7,9 +7,11 @@
  *     spector history <Model> <id>
  *     spector replay  <Model> <id> [--until <event id | ISO date | sequence>]
  *     spector check   [--model Item]
+ *     spector bringup <Model> [--action import] [--keep-ids]
  *     spector sql append-only --provider <postgresql|mysql|sqlite> [--table Event]
+ *     spector sql links
  *
- * Every command but `sql` connects with --url (or DATABASE_URL) and loads the generated
+ * Every command but `sql append-only` loads the generated prisma-spector module; all but `sql` connect with --url (or DATABASE_URL) and loads the generated
  * prisma-spector module (--generated, default ./generated/spector/index.ts), which brings the
  * Prisma client and the changesets. Output is for people; --json prints JSON for machines.
  * Exit codes: 0 fine, 1 verification failed or drift found, 2 usage or setup error.
@@ -22,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { EventedModel } from '../core/eventedModel.ts'
 import { appendOnlySql } from '../prisma/sql/appendOnlySql.ts'
+import { eventLinkConstraintsSql } from '../prisma/sql/sameRecordLinkSql.ts'
 import { historyRows, renderTable, show } from './render.ts'
 
 const usage = `usage: spector <command> [options]
@@ -32,7 +35,11 @@ commands:
   history <Model> <id>                                     the events of a record and what each changed
   replay <Model> <id> [--until <event id|date|sequence>]   a record's state from its events
   check [--model <Model>]                                  rows that differ from their replay (exit 1 on drift)
+  bringup <Model> [--action <a>] [--keep-ids]              give rows written before the model was evented their first event
+                                                           (new ids; rows others reference need --keep-ids, or bringup's
+                                                           transfer option in code)
   sql append-only --provider <provider> [--table <Event>]  SQL for a migration that makes the log append-only
+  sql links                                                SQL for a migration: links only within one record, never changed
 
 options:
   --url <url>          database URL (default: DATABASE_URL); postgresql://, mysql:// or mariadb://, file:
@@ -58,6 +65,8 @@ const options = {
   until: { type: 'string' },
   provider: { type: 'string' },
   table: { type: 'string' },
+  action: { type: 'string' },
+  'keep-ids': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -68,6 +77,13 @@ export async function run(argv: string[], io: Output): Promise<number> {
     io.out(`${usage}\n`)
     return values.help ? 0 : 2
   }
+  if (command === 'sql' && rest[0] === 'links') {
+    const mod = await loadGenerated(values.generated)
+    const statements: string[] = eventLinkConstraintsSql(mod.spectorSchema)
+    if (!statements.length) throw new UsageError('the schema has no @eventLinks models')
+    io.out(`-- prisma-spector: event links join events of one record and never change\n${statements.map((st) => `${st};`).join('\n\n')}\n`)
+    return 0
+  }
   if (command === 'sql') {
     if (rest[0] !== 'append-only') throw new UsageError(`unknown command "sql ${rest.join(' ')}"`)
     if (!values.provider) throw new UsageError('--provider is required')
@@ -75,7 +91,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     io.out(`-- prisma-spector: the event log ${table} is append-only\n${appendOnlySql(values.provider, table).map((s) => `${s};`).join('\n\n')}\n`)
     return 0
   }
-  if (!['verify', 'checkpoint', 'history', 'replay', 'check'].includes(command)) throw new UsageError(`unknown command "${command}"`)
+  if (!['verify', 'checkpoint', 'history', 'replay', 'check', 'bringup'].includes(command)) throw new UsageError(`unknown command "${command}"`)
 
   const prisma = await connect(values)
   try {
@@ -115,6 +131,16 @@ export async function run(argv: string[], io: Output): Promise<number> {
         }
         const rows = historyRows(await delegate.events(id), (events) => delegate.replayEach(id, events))
         io.out(values.json ? `${JSON.stringify(rows, jsonReplacer, 2)}\n` : rows.length ? renderTable(rows.map((r) => ({ ...r, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))) : `${modelName} ${id} has no events\n`)
+        return 0
+      }
+      case 'bringup': {
+        const [modelName] = rest
+        if (!modelName) throw new UsageError('bringup needs <Model>')
+        const progress = progressBar(io, values.json, 'importing')
+        const result = await delegateOf(prisma, modelName).bringup({ action: values.action, keepIds: values['keep-ids'], onProgress: progress.update })
+        progress.done()
+        if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
+        else io.out(`${modelName}: ${result.count} rows without events imported${values['keep-ids'] ? ' in place' : ' under new ids'}\n`)
         return 0
       }
       case 'check': {
@@ -160,6 +186,23 @@ function parseUntil(until: string | undefined) {
   return until
 }
 
+/** A bar on stderr, for a terminal only: `done` of `total`. */
+function progressBar(io: Output, quiet: boolean | undefined, label: string) {
+  const tty = !quiet && process.stderr.isTTY
+  let last = 0
+  return {
+    update({ done, total }: { done: number; total: number }) {
+      if (!tty || (Date.now() - last < 100 && done < total)) return
+      last = Date.now()
+      const filled = total ? Math.round((done / total) * 30) : 30
+      io.err(`\r  ${label} ${'█'.repeat(filled).padEnd(30, '░')} ${done}/${total}`)
+    },
+    done() {
+      if (tty) io.err('\r\x1b[K')
+    },
+  }
+}
+
 function progressReporter(io: Output, quiet: boolean | undefined) {
   const tty = !quiet && process.stderr.isTTY
   let last = 0
@@ -187,6 +230,7 @@ function delegateOf(prisma: AnyClient, model: string) {
     replay: (id: string, o: object) => delegate.replay(id, o),
     events: (id: string) => delegate.events(id),
     check: () => delegate.check(),
+    bringup: (options: object) => delegate.bringup(options),
     /** The state after each event, from the record's first event. */
     replayEach: (id: string, events: unknown[]) => prisma.$spectorStates(model, id, events),
   }
@@ -195,12 +239,7 @@ function delegateOf(prisma: AnyClient, model: string) {
 async function connect(values: { url?: string; generated?: string; 'hash-key'?: string }): Promise<AnyClient> {
   const url = values.url ?? process.env.DATABASE_URL
   if (!url) throw new UsageError('no database: pass --url or set DATABASE_URL')
-  const generated = path.resolve(values.generated ?? 'generated/spector/index.ts')
-  if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (pass --generated)`)
-  const mod = await import(pathToFileURL(generated).href)
-  if (typeof mod.PrismaClient !== 'function' || typeof mod.spector !== 'function') {
-    throw new UsageError(`${generated} is not a prisma-spector module generated by this version (run prisma generate)`)
-  }
+  const { mod, generated } = await loadGenerated(values.generated)
   const adapter = await adapterFor(url, path.dirname(generated))
   const base = new mod.PrismaClient({ adapter })
   const models: string[] = mod.spectorSchema.models.map((m: { metadata: { name: string } }) => m.metadata.name)
@@ -222,6 +261,17 @@ async function connect(values: { url?: string; generated?: string; 'hash-key'?: 
       return Reflect.get(target, property)
     },
   })
+}
+
+/** The generated prisma-spector module (it brings the Prisma client and the changesets). */
+async function loadGenerated(given: string | undefined): Promise<{ mod: any; generated: string; spectorSchema: any }> {
+  const generated = path.resolve(given ?? 'generated/spector/index.ts')
+  if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (pass --generated)`)
+  const mod = await import(pathToFileURL(generated).href)
+  if (typeof mod.PrismaClient !== 'function' || typeof mod.spector !== 'function') {
+    throw new UsageError(`${generated} is not a prisma-spector module generated by this version (run prisma generate)`)
+  }
+  return { mod, generated, spectorSchema: mod.spectorSchema }
 }
 
 async function adapterFor(url: string, from: string): Promise<unknown> {
@@ -261,7 +311,8 @@ function needsTypeScriptLoader(argv: string[]): boolean {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
   const io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }
-  if (argv[0] !== 'sql' && argv.length && !argv.includes('--help') && needsTypeScriptLoader(argv)) {
+  const needsModule = argv[0] !== 'sql' || argv[1] === 'links'
+  if (needsModule && argv.length && !argv.includes('--help') && needsTypeScriptLoader(argv)) {
     let tsx: string
     try {
       tsx = createRequire(path.join(process.cwd(), 'noop.js')).resolve('tsx')

@@ -62,7 +62,7 @@ describe('readSpectorSchema: annotation problems', () => {
   })
 
   test('an unknown @evented option', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery, aliases, name\)/)
+    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery, aliases, name, table\)/)
   })
 
   test('@evented(savepointEvery=N) sets the savepoint policy; it must be a whole number >= 2', () => {
@@ -491,5 +491,57 @@ describe('readSpectorSchema: renames', () => {
     oneProblem(dm('@evented(actions=[publish, release], aliases=[publish=release])'), 'Post', /"release" is still an action/)
     oneProblem(dm('@evented(actions=[publish], aliases=[publish])'), 'Post', /alias "publish" must be current=old/)
     oneProblem(dm('@evented(actions=[publish], aliases=[publish=a, publish=a])'), 'Post', /"a" is already an alias of "publish"/)
+  })
+})
+
+describe('readSpectorSchema: link tables (@eventLinks) and log-only models', () => {
+  const linkModel = (doc: string, fields = [field('eventId', 'String'), field('ancestorId', 'String')], key = ['eventId', 'ancestorId']) =>
+    model('Ancestor', fields, { doc: [doc], primaryKey: { name: null, fields: key } })
+
+  test('a link table joins its log: name, columns and (typed) values reach every model of that log', () => {
+    const typed = model('DocLink', [field('eventId', 'String'), field('linkedId', 'String', { dbName: 'linked_id' }), field('type', 'LinkType', { kind: 'enum' })], {
+      doc: ['@eventLinks(name=links)'],
+      primaryKey: { name: null, fields: ['eventId', 'linkedId', 'type'] },
+    })
+    const dm = datamodel([eventsModel(), eventedModel('Doc'), linkModel('@eventLinks(name=ancestors)'), typed], [enumType('LinkType', ['parent', 'supersedes'])])
+    const [doc] = readSpectorSchema(dm, locate).models
+    assert.deepEqual(doc!.events.links, [
+      { name: 'ancestors', model: 'Ancestor', delegate: 'ancestor', from: { name: 'eventId' }, to: { name: 'ancestorId' } },
+      { name: 'links', model: 'DocLink', delegate: 'docLink', from: { name: 'eventId' }, to: { name: 'linkedId', dbName: 'linked_id' }, type: { name: 'type', scalar: 'enum', values: ['parent', 'supersedes'] } },
+    ])
+  })
+
+  test('a link table without its identity, with an extra column, or without eventId is refused, naming the model and line', () => {
+    oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks', undefined, ['eventId'])), 'Ancestor', /needs @@id\(\[eventId, ancestorId\]\)/)
+    oneProblem(
+      schema(eventedModel('Doc'), linkModel('@eventLinks', [field('eventId', 'String'), field('ancestorId', 'String'), field('note', 'String')])),
+      'Ancestor',
+      /needs exactly one more String field.*found ancestorId, note/,
+    )
+    oneProblem(
+      schema(eventedModel('Doc'), linkModel('@eventLinks(to=ancestorId)', [field('eventId', 'String'), field('ancestorId', 'String'), field('note', 'String')])),
+      'Ancestor',
+      /hold only eventId, ancestorId and an optional type; remove note/,
+    )
+    oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks', [field('from', 'String'), field('ancestorId', 'String')], ['from', 'ancestorId'])), 'Ancestor', /needs a field "eventId String"/)
+    oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks(kind=x)')), 'Ancestor', /unknown option "kind" \(known options: name, events, to\)/)
+  })
+
+  test('with several event logs a link table must say which one it joins', () => {
+    const dm = datamodel([eventsModel('Event'), eventsModel('Other'), eventedModel('Doc', '@evented(events=Event)'), linkModel('@eventLinks')])
+    oneProblem(dm, 'Ancestor', /several @events models \(Event, Other\); say which this link table joins with @eventLinks\(events=Name\)/)
+  })
+
+  test('two link tables of one log cannot share a name', () => {
+    const other = model('Edit', [field('eventId', 'String'), field('previousId', 'String')], { doc: ['@eventLinks(name=ancestors)'], primaryKey: { name: null, fields: ['eventId', 'previousId'] } })
+    oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks(name=ancestors)'), other), 'Edit', /name "ancestors" is taken by Ancestor/)
+  })
+
+  test('table=false makes a log-only model, which cannot hold relations', () => {
+    const [chat] = readSpectorSchema(schema(eventedModel('Chat', '@evented(table=false)')), locate).models
+    assert.equal(chat!.logOnly, true)
+    const withRelation = eventedModel('Chat', '@evented(table=false)', [idField(), field('name', 'String'), relation('owner', 'User', { relationFromFields: ['ownerId'] })])
+    oneProblem(schema(withRelation), 'Chat', /relation "owner": a log-only model \(@evented\(table=false\)\) keeps no row/)
+    oneProblem(schema(eventedModel('Chat', '@evented(table=maybe)')), 'Chat', /"table" must be true or false, got "maybe"/)
   })
 })

@@ -16,8 +16,9 @@ export interface LegacyContext {
   /** The client without prisma-spector: it writes rows the way the app did before Post was evented. */
   base: LegacyClient
   prisma: ReturnType<typeof extend>
+  url: string
 }
 
 export function withLegacy<T>(provider: Provider, fn: (ctx: LegacyContext) => Promise<T>): Promise<T> {
-  return withPreparedSchema<LegacyClient, typeof LegacySpector, T>('legacy', provider, ({ base, module }) => fn({ provider, base, prisma: extend(base, module) }))
+  return withPreparedSchema<LegacyClient, typeof LegacySpector, T>('legacy', provider, ({ base, module, url }) => fn({ provider, base, prisma: extend(base, module), url }))
 }

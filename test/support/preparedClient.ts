@@ -10,6 +10,8 @@ import { loadPreparedSchema } from './testSchemas.ts'
 export interface OpenedSchema<Base, Module> {
   base: Base
   module: Module
+  /** The database's URL, for processes such as the spector command line. */
+  url: string
 }
 
 export async function withPreparedSchema<Base extends { $disconnect(): Promise<void> }, Module, T>(
@@ -23,7 +25,7 @@ export async function withPreparedSchema<Base extends { $disconnect(): Promise<v
   const db = await createTestDatabase(provider, prepared.createSql)
   const base = new client.PrismaClient({ adapter: db.adapter }) as Base
   try {
-    return await fn({ base, module })
+    return await fn({ base, module, url: db.url })
   } finally {
     await base.$disconnect()
     await db.drop()
