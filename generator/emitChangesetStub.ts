@@ -1,7 +1,7 @@
 /**
  * Emits the user-owned changeset file of a model: written once when missing, never overwritten.
  * It compiles and works untouched (every field accepted and validated), and shows in comments how
- * to handle each custom action and how to guard old event versions.
+ * to handle each custom action, guard old event versions, and use the optional hooks.
  */
 import type { ModelMetadata } from '../extension/core/metadata.ts'
 import type { ImportPaths } from './importPaths.ts'
@@ -41,6 +41,19 @@ ${actionCases.length ? actionCases.join('\n') + '\n' : ''}      default:
   // savepoint(record, version) {
   //   return { ...record }
   // },
-}
+${model.events.links?.length ? `
+  // The last step before an event is written, inside the transaction: add links to earlier events
+  // of the record (${model.events.links.map((l) => l.name).join(', ')}) or metadata. existingEvents is the record's history,
+  // each event with the links it made.
+  // prepareEvent(event, existingEvents, attrs) {
+  //   return event
+  // },
+` : ''}${model.logOnly ? '' : `
+  // Adjusts the row write (create or update) inside the transaction, for what lives outside the
+  // model's fields, such as relation rows built from the state.
+  // prepareMaterialization(data, { operation, state, client }) {
+  //   return data
+  // },
+`}}
 `
 }
