@@ -88,7 +88,9 @@ function spread(values: number[]): { min: number; median: number; max: number } 
 }
 
 async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<UpdateProviderResult> {
-  return withBench(provider, {}, async (ctx) => {
+  // stateCacheSize: 0, here only: the scenario measures what replay costs as history grows, and a
+  // savepoint (or update) this process wrote would otherwise let the timed update skip the replay.
+  return withBench(provider, { spectorOptions: { stateCacheSize: 0 } }, async (ctx) => {
     await verifySeedFormat(ctx)
     const { sizes, records, savepointEvery, warmup, plainOps } = config.update
     // Plain Prisma update of an identical non-evented row: the baseline, timed in the same rounds.
@@ -108,7 +110,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     // The library's own policy, when it has one: same histories as the emulation, timed through
     // a client with spector({ savepointEvery }), whose updates append savepoints themselves.
     const option = await supportsSavepointEvery(ctx)
-    const optionClient = option ? ctx.base.$extends(ctx.modules.spector({ savepointEvery })) : null
+    const optionClient = option ? ctx.base.$extends(ctx.modules.spector({ savepointEvery, stateCacheSize: 0 })) : null
     const optionPolicy = `savepointEvery: ${savepointEvery} (library option)`
     for (const [every, policy] of [
       [null, 'no savepoints'],

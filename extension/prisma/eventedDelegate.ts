@@ -22,6 +22,7 @@ import {
 } from '../core/errors.ts'
 import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
 import { EventHasher } from '../core/hashChain.ts'
+import { RecentStates } from '../core/recentStates.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
@@ -45,6 +46,12 @@ export interface SpectorOptions {
    * (and so every command) reads at most about N events. `@evented(savepointEvery=N)` sets it per model.
    */
   savepointEvery?: number
+  /**
+   * How many records' latest states each model keeps in memory (default 1000; 0 turns it off). A
+   * command on a record this process wrote last skips the replay: one indexed read confirms that
+   * the record's newest event is still the one written with that state.
+   */
+  stateCacheSize?: number
 }
 
 /** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
@@ -91,6 +98,8 @@ export class EventedDelegate<S extends State = State> {
   private readonly links: PrismaEventLinks
   /** `@evented(table=false)`: no row; commands return the state. */
   private readonly logOnly: boolean
+  /** The states this process last wrote, by record id. */
+  private readonly recent: RecentStates<S>
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
@@ -105,6 +114,7 @@ export class EventedDelegate<S extends State = State> {
     this.tableChain = log.hashed && log.chain === 'table' ? tableChainHeadSql(provider, log.dbName ?? log.model) : null
     this.links = new PrismaEventLinks(log, provider)
     this.logOnly = model.metadata.logOnly === true
+    this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -222,8 +232,9 @@ export class EventedDelegate<S extends State = State> {
     const eventId = uuidv7()
     const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
     const event = await this.prepareEvent(tx, this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
-    await this.append(tx, event, null)
+    const hash = await this.append(tx, event, null)
     await this.writeLinks(tx, event)
+    this.recent.set(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
     return this.writeRow(tx, 'create', eventId, action, prepared.state, rowArgs)
   }
 
@@ -236,10 +247,12 @@ export class EventedDelegate<S extends State = State> {
   private async deleteIn(tx: AnyClient, recordId: string, rowArgs: Args): Promise<unknown> {
     if (this.logOnly) {
       // No row to return: the state the record had, as Prisma's delete returns the deleted row.
-      const { state, sequence, lastHash } = await this.replayFor(tx, recordId)
+      const { state, sequence, lastHash } = await this.currentState(tx, recordId)
+      this.recent.delete(recordId)
       await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, sequence + 1), lastHash)
       return state
     }
+    this.recent.delete(recordId)
     const last = await this.log(tx).last(this.meta.eventName, recordId)
     if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
     if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
@@ -382,8 +395,10 @@ export class EventedDelegate<S extends State = State> {
   async savepoint(client: AnyClient, id: string): Promise<S> {
     return this.transact(client, id, async (tx) => {
       await this.lock(tx, id)
-      const { state, sequence, lastHash } = await this.replayFor(tx, id)
-      await this.append(tx, this.newEvent(uuidv7(), id, 'savepoint', this.model.savepointPayload(state), sequence + 1), lastHash)
+      const { state, sequence, lastHash } = await this.currentState(tx, id)
+      const eventId = uuidv7()
+      const hash = await this.append(tx, this.newEvent(eventId, id, 'savepoint', this.model.savepointPayload(state), sequence + 1), lastHash)
+      this.recent.set(id, { eventId, sequence: sequence + 1, hash, sinceSavepoint: 0, state })
       return state
     })
   }
@@ -501,7 +516,7 @@ export class EventedDelegate<S extends State = State> {
 
   /** Replays the record, runs the command, appends its event; returns the new state. */
   private async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
-    const { state, sequence, lastHash, sinceSavepoint } = await this.replayFor(tx, recordId)
+    const { state, sequence, lastHash, sinceSavepoint } = await this.currentState(tx, recordId)
     if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
       throw new SpectorConflictError(
         this.meta.name,
@@ -521,9 +536,26 @@ export class EventedDelegate<S extends State = State> {
     // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
     const every = this.savepointEvery
     if (every && sinceSavepoint + 1 >= every) {
-      await this.append(tx, this.newEvent(uuidv7(), recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2), hash)
+      const savepointId = uuidv7()
+      const savepointHash = await this.append(tx, this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2), hash)
+      this.recent.set(recordId, { eventId: savepointId, sequence: sequence + 2, hash: savepointHash, sinceSavepoint: 0, state: prepared.state })
+    } else {
+      this.recent.set(recordId, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1, state: prepared.state })
     }
     return prepared.state
+  }
+
+  /**
+   * What a command needs of a record: the state this process last wrote, when the record's newest
+   * event is still the one written with it, else a replay.
+   */
+  private async currentState(tx: AnyClient, recordId: string): Promise<{ state: S; sequence: number; lastHash: Uint8Array | null; sinceSavepoint: number }> {
+    if (this.recent.has(recordId)) {
+      const newest = await tx[this.meta.events.delegate].findFirst({ where: { recordId }, orderBy: { sequence: 'desc' }, select: { id: true } })
+      const hit = this.recent.get(recordId, newest?.id)
+      if (hit) return { state: hit.state, sequence: hit.sequence, lastHash: hit.hash, sinceSavepoint: hit.sinceSavepoint }
+    }
+    return this.replayFor(tx, recordId)
   }
 
   /** The record's state, last sequence and hash, and how many events came after its newest savepoint. */
