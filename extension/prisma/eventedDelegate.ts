@@ -10,7 +10,7 @@ import { DbNull, JsonNull, isAnyNull, isDbNull, isJsonNull } from '@prisma/clien
 import { uuidv7 } from 'uuidv7'
 import type { LinkedEvent, PendingEvent } from '../core/changeset.ts'
 import { linkRowsOf } from '../core/eventLinks.ts'
-import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
+import type { HistoryPoint, NewEvent, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import {
   SpectorConfigurationError,
@@ -29,6 +29,7 @@ import { HistoryPointNotFoundError, PrismaEventLog, type EventDelegate } from '.
 import { PrismaEventLinks, type EventLink, type LinksQuery } from './prismaEventLinks.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { lockRecordSql } from './sql/lockRecordSql.ts'
+import { insertEventSql, type InsertEventSql } from './sql/insertEventSql.ts'
 import { tableChainHeadSql, type TableChainSql } from './sql/tableChainHeadSql.ts'
 
 export interface SpectorOptions {
@@ -100,6 +101,8 @@ export class EventedDelegate<S extends State = State> {
   private readonly logOnly: boolean
   /** The states this process last wrote, by record id. */
   private readonly recent: RecentStates<S>
+  /** The statement that appends an event. */
+  private readonly insertEvent: InsertEventSql
 
   constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
     this.model = model
@@ -115,6 +118,7 @@ export class EventedDelegate<S extends State = State> {
     this.links = new PrismaEventLinks(log, provider)
     this.logOnly = model.metadata.logOnly === true
     this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
+    this.insertEvent = insertEventSql(provider, log.dbName ?? log.model, this.tableChain !== null)
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))
@@ -594,14 +598,14 @@ export class EventedDelegate<S extends State = State> {
   /** Returns the appended event's hash (null in an unhashed log). */
   private async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
     const { linkRows: _links, ...event } = pending
-    const log = this.log(tx)
+    const write = (stored: NewEvent) => tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
     if (!this.hasher) {
-      await log.append(event)
+      await write(event)
       return null
     }
     if (!this.tableChain) {
       const hash = this.hasher.hash(event, recordPrevHash)
-      await log.append({ ...event, prevHash: recordPrevHash, hash })
+      await write({ ...event, prevHash: recordPrevHash, hash })
       return hash
     }
     const { lock, lockKey, head } = this.tableChain
@@ -610,7 +614,7 @@ export class EventedDelegate<S extends State = State> {
     const positioned = { ...event, position: top ? Number(top.position) + 1 : 1 }
     const prevHash = top?.hash ? new Uint8Array(top.hash) : null
     const hash = this.hasher.hash(positioned, prevHash)
-    await log.append({ ...positioned, prevHash, hash })
+    await write({ ...positioned, prevHash, hash })
     return hash
   }
 
@@ -796,10 +800,14 @@ function toHistoryPoint(until: Until | undefined): HistoryPoint | undefined {
 const abortedTransactionCodes = new Set(['1213', '40001', '40P01'])
 
 function isRetryableConflict(error: unknown, eventsModel: string): boolean {
-  const e = error as { code?: string; meta?: { modelName?: string; driverAdapterError?: { cause?: { originalCode?: string } } } }
+  const e = error as { code?: string; meta?: { modelName?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } }
   // P2034: a write conflict or deadlock; P2010 carries one from a raw query (the table-chain head).
   if (e?.code === 'P2034') return true
-  if (e?.code === 'P2010') return abortedTransactionCodes.has(String(e.meta?.driverAdapterError?.cause?.originalCode))
+  // P2010 from the raw event insert: a unique violation means the sequence was taken.
+  if (e?.code === 'P2010') {
+    const cause = e.meta?.driverAdapterError?.cause
+    return cause?.kind === 'UniqueConstraintViolation' || abortedTransactionCodes.has(String(cause?.originalCode))
+  }
   if (e?.code !== 'P2002') return false
   return e.meta?.modelName === eventsModel
 }
