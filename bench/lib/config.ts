@@ -24,7 +24,8 @@ export interface BenchConfig {
   partial: boolean
   create: { warmup: number; rounds: number; perRound: number }
   update: { sizes: number[]; records: (size: number) => number; savepointEvery: number; warmup: number; plainOps: number }
-  replay: { sizes: number[]; reps: (size: number) => number }
+  /** pageSizes: the replay page sizes compared (the library's own is REPLAY_PAGE_SIZE). */
+  replay: { sizes: number[]; reps: (size: number) => number; pageSizes: number[] }
   appends: { warmup: number; rounds: number; perRound: number; savepointEvery: number }
   concurrency: { writers: number[]; totalOps: number; updatesPerRecord: number }
   profile: { ops: number; history: number; microIterations: number }
@@ -69,7 +70,7 @@ export function parseConfig(args: string[]): BenchConfig {
       partial,
       create: { warmup: 3, rounds: 2, perRound: 5 },
       update: { sizes: [1, 10, 100], records: () => 3, savepointEvery, warmup: 2, plainOps: 5 },
-      replay: { sizes: [100, 1000], reps: () => 2 },
+      replay: { sizes: [100, 1000], reps: () => 2, pageSizes: [100, 500] },
       appends: { warmup: 2, rounds: 2, perRound: 5, savepointEvery },
       concurrency: { writers: [1, 4, 16], totalOps: 32, updatesPerRecord: 2 },
       profile: { ops: 5, history: 50, microIterations: 200 },
@@ -90,7 +91,7 @@ export function parseConfig(args: string[]): BenchConfig {
       warmup: 10,
       plainOps: 100,
     },
-    replay: { sizes: [1000, 10_000, 100_000], reps: (size) => (size >= 100_000 ? 5 : size >= 10_000 ? 7 : 15) },
+    replay: { sizes: [1000, 10_000, 100_000], reps: (size) => (size >= 100_000 ? 5 : size >= 10_000 ? 7 : 15), pageSizes: [500, 1000, 2000, 5000, 10_000] },
     appends: { warmup: 20, rounds: 8, perRound: 100, savepointEvery },
     concurrency: { writers: [1, 4, 16], totalOps: 480, updatesPerRecord: 5 },
     profile: { ops: 60, history: 1000, microIterations: 20_000 },

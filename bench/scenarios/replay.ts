@@ -1,11 +1,12 @@
 /**
  * Scenario 3, replay: `prisma.item.replay(id)` of one record with 1k, 10k and 100k events
  * (no savepoints), against the raw driver merely reading the same rows; events per second and
- * peak memory. Histories are seeded with raw multi-row INSERTs; the measuring runs in child
- * processes (replayWorker.ts) so that each one's peak memory is its own.
+ * memory. Histories are seeded with raw multi-row INSERTs; the measuring runs in child processes
+ * (replayWorker.ts) so that each one's peak memory is its own.
  *
- * Does replay stream? Today the library loads every event after the newest savepoint with one
- * findMany and folds the array: the heap it needs grows with the history (bytes/event below).
+ * Replay streams: PrismaEventLog.streamForReplay reads pages of REPLAY_PAGE_SIZE events (only the
+ * columns replay needs) and EventedModel.replayStream folds each page as it arrives, so what it
+ * holds at once stays at about a page whatever the history. The page size is compared here too.
  */
 import { spawn } from 'node:child_process'
 import path from 'node:path'
@@ -20,15 +21,16 @@ import type { ReplayJob, WorkerSizeResult } from './replayWorker.ts'
 
 export interface ReplayPoint {
   events: number
-  replay: { medianMs: number; p95Ms: number; eventsPerSec: number; runs: number }
+  /** The library: prisma.item.replay(id), streaming in pages of `pageSize`. */
+  replay: { medianMs: number; p95Ms: number; eventsPerSec: number; runs: number; pageSize: number | null }
   raw: { medianMs: number; eventsPerSec: number }
   /** SQLite: raw read plus JSON.parse of the payloads (pg parses jsonb itself). */
   rawParsed?: { medianMs: number; eventsPerSec: number }
   vsRaw: number
   memory: {
-    /** What replay holds at once (findMany rows + StoredEvents), reachable after a full GC. */
+    /** What replay holds at once (a page of rows, its events, the state), reachable after a full GC, probed after every page read. */
     replayLiveMB: number
-    /** live bytes per event */
+    /** live bytes per event of the history (falls as the history grows: the replay holds a page, not the history) */
     replayBytesPerEvent: number
     /** Heap growth sampled during one replay, garbage included (V8 collects lazily). */
     replayHeapGrowthMB: number
@@ -36,15 +38,14 @@ export interface ReplayPoint {
     /** The rows a raw read returns, reachable after a full GC. */
     rawLiveMB: number
     rawMaxRssDeltaMB: number
+    /** What the read before streaming held at once: one findMany of every event (its rows), after a full GC. */
+    findManyAllLiveMB: number
   }
-  breakdown: { findManyMs: number; findManySelectMs: number; foldMs: number; decodeMs: number; validateMs: number } | { unavailable: string }
-  /** Design alternatives, measured (not the library). */
-  whatIf: {
-    /** Raw driver reading only id, action, payload, version, sequence (SQLite: + JSON.parse). */
-    rawMinimalMs: number
-    /** Streaming replay: pages of `pageSize` events, only the needed columns, folded page by page. */
-    paged: { pageSize: number; medianMs: number; eventsPerSec: number; liveMB: number; heapGrowthMB: number; maxRssDeltaMB: number } | { unavailable: string }
-  }
+  breakdown: { readMs: number; foldMs: number; decodeMs: number; validateMs: number; findManyAllMs: number } | { unavailable: string }
+  /** The library's replay at other page sizes (how REPLAY_PAGE_SIZE was chosen). */
+  pageSizes: { pageSize: number; medianMs: number; eventsPerSec: number; liveMB: number }[] | { unavailable: string }
+  /** Raw driver reading only id, action, payload, version, sequence (SQLite: + JSON.parse). */
+  rawMinimalMs: number
 }
 
 function runWorker(job: ReplayJob): Promise<WorkerSizeResult[]> {
@@ -68,7 +69,6 @@ function runWorker(job: ReplayJob): Promise<WorkerSizeResult[]> {
 }
 
 const median = (values: number[]) => summarize(values).medianMs
-const PAGE_SIZE = 1000
 
 async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<{ points: ReplayPoint[]; seedMs: number }> {
   return withBench(provider, {}, async (ctx) => {
@@ -80,7 +80,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     if (provider === 'postgresql') await ctx.raw.run('ANALYZE "Event"')
     const job = (mode: ReplayJob['mode']): ReplayJob => ({
       mode,
-      pageSize: PAGE_SIZE,
+      pageSizes: config.replay.pageSizes,
       provider,
       url: ctx.db.url,
       file: ctx.db.name,
@@ -89,37 +89,36 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     })
     const raw = await runWorker(job('raw'))
     const replay = await runWorker(job('replay'))
-    const paged = await runWorker(job('paged'))
+    const sweep = await runWorker(job('pageSizes'))
     const points = replay.map((r, i): ReplayPoint => {
       const rr = raw[i]!
       const s = summarize(r.timesMs)
       const rawMedian = median(rr.timesMs)
       const b = r.breakdown
-      const pg = paged[i]!
+      const sw = sweep[i]!
       return {
         events: r.size,
-        replay: { medianMs: s.medianMs, p95Ms: s.p95Ms, eventsPerSec: (r.size * 1000) / s.medianMs, runs: s.n },
+        replay: { medianMs: s.medianMs, p95Ms: s.p95Ms, eventsPerSec: (r.size * 1000) / s.medianMs, runs: s.n, pageSize: r.pageSize ?? null },
         raw: { medianMs: rawMedian, eventsPerSec: (r.size * 1000) / rawMedian },
         ...(rr.parsedTimesMs ? { rawParsed: { medianMs: median(rr.parsedTimesMs), eventsPerSec: (r.size * 1000) / median(rr.parsedTimesMs) } } : {}),
         vsRaw: ratio(s.medianMs, rawMedian),
         memory: {
-          replayLiveMB: b && 'liveMB' in b ? b.liveMB : NaN,
-          replayBytesPerEvent: b && 'liveMB' in b ? (b.liveMB * 1024 * 1024) / r.size : NaN,
+          replayLiveMB: r.unavailable ? NaN : r.memory.liveMB,
+          replayBytesPerEvent: r.unavailable ? NaN : (r.memory.liveMB * 1024 * 1024) / r.size,
           replayHeapGrowthMB: r.memory.heapPeakDeltaMB,
           replayMaxRssDeltaMB: r.memory.maxRssDeltaMB,
           rawLiveMB: rr.memory.liveMB,
           rawMaxRssDeltaMB: rr.memory.maxRssDeltaMB,
+          findManyAllLiveMB: b && 'findManyAllLiveMB' in b ? b.findManyAllLiveMB : NaN,
         },
         breakdown:
-          b && 'findManyMs' in b
-            ? { findManyMs: median(b.findManyMs), findManySelectMs: median(b.findManySelectMs), foldMs: median(b.foldMs), decodeMs: median(b.decodeMs), validateMs: median(b.validateMs) }
+          b && 'readMs' in b
+            ? { readMs: median(b.readMs), foldMs: median(b.foldMs), decodeMs: median(b.decodeMs), validateMs: median(b.validateMs), findManyAllMs: median(b.findManyAllMs) }
             : { unavailable: b?.unavailable ?? 'not measured' },
-        whatIf: {
-          rawMinimalMs: median(rr.minimalTimesMs ?? []),
-          paged: pg.unavailable
-            ? { unavailable: pg.unavailable }
-            : { pageSize: PAGE_SIZE, medianMs: median(pg.timesMs), eventsPerSec: (r.size * 1000) / median(pg.timesMs), liveMB: pg.memory.liveMB, heapGrowthMB: pg.memory.heapPeakDeltaMB, maxRssDeltaMB: pg.memory.maxRssDeltaMB },
-        },
+        pageSizes: sw.pageSizes
+          ? sw.pageSizes.map((p) => ({ pageSize: p.pageSize, medianMs: median(p.timesMs), eventsPerSec: (r.size * 1000) / median(p.timesMs), liveMB: p.liveMB }))
+          : { unavailable: sw.unavailable ?? 'not measured' },
+        rawMinimalMs: median(rr.minimalTimesMs ?? []),
       }
     })
     return { points, seedMs }
@@ -135,11 +134,12 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
     const result = await runProvider(config, provider)
     data[provider] = result
     const seeded = config.replay.sizes.reduce((a, b) => a + b, 0)
+    const pageSize = result.points.find((p) => p.replay.pageSize !== null)?.replay.pageSize
     tables.push({
       title: `3. Replay of one record - ${provider} (no savepoints; ${seeded.toLocaleString('en-US')} events seeded in ${(result.seedMs / 1000).toFixed(1)} s)`,
-      columns: ['events', 'replay ms', 'replay events/s', 'raw read ms', 'raw events/s', 'x raw read', 'live MB', 'live B/event', 'heap growth MB', 'max RSS +MB', 'raw live MB', 'findMany ms', 'fold ms', 'zod decode ms', 'zod state ms'],
+      columns: ['events', 'replay ms', 'replay events/s', 'raw read ms', 'raw events/s', 'x raw read', 'live MB', 'live B/event', 'heap growth MB', 'max RSS +MB', 'raw live MB', 'read ms', 'fold ms', 'zod decode ms', 'zod state ms'],
       rows: result.points.map((p) => {
-        const b = 'findManyMs' in p.breakdown ? p.breakdown : undefined
+        const b = 'readMs' in p.breakdown ? p.breakdown : undefined
         return [
           p.events,
           p.replay.medianMs,
@@ -152,29 +152,40 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
           p.memory.replayHeapGrowthMB,
           p.memory.replayMaxRssDeltaMB,
           p.memory.rawLiveMB,
-          b?.findManyMs,
+          b?.readMs,
           b?.foldMs,
           b?.decodeMs,
           b?.validateMs,
         ]
       }),
       notes: [
-        'replay does not stream: it loads every event after the newest savepoint with one findMany, then folds the array. live MB = what it holds at once (the rows and their StoredEvent copies, after a full GC), growing with the history; heap growth = sampled during one replay, garbage included; max RSS +MB = growth of the worker process peak (sizes run in ascending order).',
-        'findMany/fold/zod columns time the parts of a replay separately (fold = EventedModel.replay over rows already in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
+        `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (sizes run in ascending order).`,
+        'read/fold/zod columns time the parts of a replay separately (read = the paged read alone, savepoint lookup included; fold = EventedModel.replay over the same events in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
         ...(provider === 'sqlite' ? [`raw read + JSON.parse of the payloads: ${result.points.map((p) => `${p.events.toLocaleString('en-US')}: ${p.rawParsed?.medianMs.toFixed(1)} ms`).join(', ')} (pg parses jsonb while reading)`] : []),
       ],
     })
+    const sweepSizes = config.replay.pageSizes
     tables.push({
-      title: `3. Replay what-ifs - ${provider} (design alternatives measured, not the library)`,
-      columns: ['events', 'replay ms', 'findMany ms', 'findMany, 5 columns ms', 'raw read ms', 'raw, 5 columns ms', `paged replay ms (${PAGE_SIZE}/page)`, 'paged events/s', 'paged live MB', 'replay live MB'],
+      title: `3. Replay page size - ${provider} (the library's replay at each page size; chose REPLAY_PAGE_SIZE = ${pageSize ?? '?'})`,
+      columns: ['events', 'raw read ms', 'raw, 5 columns ms', ...sweepSizes.flatMap((n) => [`${n}/page ms`, `${n}/page live MB`]), 'before streaming: one findMany ms', 'its live MB'],
       rows: result.points.map((p) => {
-        const b = 'findManyMs' in p.breakdown ? p.breakdown : undefined
-        const pg = 'medianMs' in p.whatIf.paged ? p.whatIf.paged : undefined
-        return [p.events, p.replay.medianMs, b?.findManyMs, b?.findManySelectMs, p.raw.medianMs, p.whatIf.rawMinimalMs, pg?.medianMs, pg?.eventsPerSec, pg?.liveMB, p.memory.replayLiveMB]
+        const sweep = Array.isArray(p.pageSizes) ? p.pageSizes : []
+        const b = 'readMs' in p.breakdown ? p.breakdown : undefined
+        return [
+          p.events,
+          p.raw.medianMs,
+          p.rawMinimalMs,
+          ...sweepSizes.flatMap((n) => {
+            const m = sweep.find((x) => x.pageSize === n)
+            return [m?.medianMs, m?.liveMB]
+          }),
+          b?.findManyAllMs,
+          p.memory.findManyAllLiveMB,
+        ]
       }),
       notes: [
-        '5 columns = id, action, payload, version, sequence (what replay uses; SQLite raw includes JSON.parse).',
-        `paged replay = findMany of ${PAGE_SIZE} events at a time (5 columns), folded page by page with the state carried as a savepoint event: what a streaming replay would cost.`,
+        'page sizes run interleaved in one worker (rounds in rotating order); live MB probed over the first pages. Smaller pages cost a round trip and a query each; larger ones hold more at once.',
+        '5 columns = id, action, payload, version, sequence (what replay reads; SQLite raw includes JSON.parse). before streaming = the read replay did before: one findMany of every column of every event.',
       ],
     })
     const top = result.points.find((p) => p.events === largest)!
@@ -203,7 +214,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
     title: 'Scenario 3 - replay throughput vs the raw driver reading the same rows',
     subtitle: [
       ...subtitle,
-      'Solid: prisma-spector replay; dashed: raw driver read of the same rows; dotted: what-if streaming replay (1000-event pages, 5 columns; not the library).',
+      'Solid: prisma-spector replay (streaming, in pages); dashed: raw driver read of the same rows.',
       'Events per second, higher is better. Green line: the 200k events/s target (SQLite).',
     ],
     xLabel: 'events in the record',
@@ -214,12 +225,6 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
     series: Object.entries(data).flatMap(([provider, r], i) => [
       { name: `${provider}: replay`, color: colors[i], points: r.points.map((p) => ({ x: p.events, y: p.replay.eventsPerSec })) },
       { name: `${provider}: raw read`, color: colors[i], dashed: true, points: r.points.map((p) => ({ x: p.events, y: p.raw.eventsPerSec })) },
-      {
-        name: `${provider}: what-if paged replay`,
-        color: colors[i],
-        dash: '1 4',
-        points: r.points.flatMap((p) => ('eventsPerSec' in p.whatIf.paged ? [{ x: p.events, y: p.whatIf.paged.eventsPerSec }] : [])),
-      },
     ]),
     references: [{ y: 200_000, label: 'target: 200,000 events/s (SQLite)', color: '#16a34a' }],
   })

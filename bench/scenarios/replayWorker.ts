@@ -17,9 +17,10 @@ import { loadBenchModules, type BenchProvider } from '../lib/harness.ts'
 import { repoRoot } from '../../test/support/testSchemas.ts'
 
 export interface ReplayJob {
-  /** raw: the driver reading the rows; replay: prisma.item.replay; paged: the what-if streaming replay. */
-  mode: 'raw' | 'replay' | 'paged'
-  pageSize: number
+  /** raw: the driver reading the rows; replay: prisma.item.replay (the library); pageSizes: the library's replay at other page sizes. */
+  mode: 'raw' | 'replay' | 'pageSizes'
+  /** pageSizes mode: the page sizes to compare. */
+  pageSizes: number[]
   provider: BenchProvider
   url: string
   /** SQLite file. */
@@ -30,7 +31,7 @@ export interface ReplayJob {
 
 export interface MemoryResult {
   heapBeforeMB: number
-  /** Reachable after a full GC: the rows a raw read returns, a page of the paged replay. */
+  /** Reachable after a full GC: the rows a raw read returns; for replay, the most it held at once (probed after each page). */
   liveMB: number
   /** Highest heapUsed seen during and right after the operation, minus heapUsed before. */
   heapPeakDeltaMB: number
@@ -47,26 +48,32 @@ export interface WorkerSizeResult {
   parsedTimesMs?: number[]
   /** raw mode: reading only the columns replay needs (id, action, payload, version, sequence). */
   minimalTimesMs?: number[]
-  /** paged mode: why it could not run. */
+  /** replay and pageSizes modes: why the internals could not be measured. */
   unavailable?: string
+  /** replay mode: the library's page size. */
+  pageSize?: number
   /** replay mode: the parts of a replay, timed separately. */
   breakdown?: {
-    /** prisma.event.findMany of the same rows (what the library's read does). */
-    findManyMs: number[]
-    /** The same findMany selecting only the columns replay needs. */
-    findManySelectMs: number[]
-    /** The in-memory fold (EventedModel.replay) over those rows. */
+    /** The library's read alone: streamForReplay drained, pages dropped unfolded (savepoint lookup included). */
+    readMs: number[]
+    /** The in-memory fold (EventedModel.replay) over the same events. */
     foldMs: number[]
     /** Only the payload decoding (the zod payload schema) of every event. */
     decodeMs: number[]
-    /** Only the state validation (the zod state schema), once per event, as cast() does. */
+    /** Only the state validation (the zod state schema), once per event, as cast() runs it. */
     validateMs: number[]
-    /** What the library holds at once: the findMany rows and their StoredEvent copies, after a full GC. */
-    liveMB: number
+    /** The read before streaming, for comparison: one findMany of every column of every event. */
+    findManyAllMs: number[]
+    /** What that findMany holds at once (its rows), after a full GC. */
+    findManyAllLiveMB: number
   } | { unavailable: string }
+  /** pageSizes mode: the library's replay (streamForReplay + EventedModel.replayStream) per page size. */
+  pageSizes?: { pageSize: number; timesMs: number[]; liveMB: number }[]
 }
 
 const MB = 1024 * 1024
+/** Runs on the smallest record before measuring, so that the first size is not measured cold (JIT). */
+const WARMUP = 5
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
 /** Keeps values reachable while the live heap is measured (a local could be optimised away). */
@@ -84,7 +91,7 @@ function liveHeap(): number {
  * Runs op once and reports its memory: heap growth sampled while it runs (garbage included, as
  * V8 collects lazily), maxRSS growth, and `liveMB`: what is still reachable after a full GC,
  * either the result held by op (raw reads) or the largest value op reported through `probe`
- * (paged replay: after each page).
+ * (the streaming replay: after each page it reads).
  */
 async function measureMemory(op: (probe: () => void) => Promise<unknown>): Promise<MemoryResult> {
   const before = liveHeap()
@@ -127,7 +134,7 @@ async function rawMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
     const read = (id: string) => client.query('SELECT * FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item']).then((r) => r.rows)
     const readMinimal = (id: string) =>
       client.query('SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item']).then((r) => r.rows)
-    await read(job.records[0]!.id)
+    for (let i = 0; i < WARMUP; i++) await read(job.records[0]!.id)
     for (const { size, id } of job.records) {
       const memory = await measureMemory(() => read(id))
       const timesMs: number[] = []
@@ -145,7 +152,7 @@ async function rawMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
     const read = async (id: string) => statement.all(id, 'Item') as { payload: string }[]
     const minimal = db.prepare('SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = ? AND "model" = ? ORDER BY "sequence"')
     const readMinimal = async (id: string) => (minimal.all(id, 'Item') as { payload: string }[]).map((row) => JSON.parse(row.payload))
-    await read(job.records[0]!.id)
+    for (let i = 0; i < WARMUP; i++) await read(job.records[0]!.id)
     for (const { size, id } of job.records) {
       const memory = await measureMemory(() => read(id))
       const timesMs: number[] = []
@@ -163,65 +170,105 @@ async function rawMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   return results
 }
 
-/** What the library's read holds at once: the findMany rows and their StoredEvent copies. */
-async function heldByRead(base: any, id: string, toStoredEvent: (row: Record<string, unknown>) => unknown): Promise<number> {
-  const before = liveHeap()
-  const rows: Record<string, unknown>[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } })
-  holder.value = [rows, rows.map(toStoredEvent)]
-  const held = liveHeap() - before
-  holder.value = null
-  return held / MB
+/** The library's internals (from dist/, as the generated client loads them), or why they cannot be loaded. */
+interface Internals {
+  EventedModel: any
+  PrismaEventLog: any
+  REPLAY_PAGE_SIZE: number
+}
+
+async function loadInternals(): Promise<Internals | string> {
+  try {
+    const eventedModel = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/core/eventedModel.js')).href)
+    const eventLog = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/prisma/prismaEventLog.js')).href)
+    const internals = { EventedModel: eventedModel.EventedModel, PrismaEventLog: eventLog.PrismaEventLog, REPLAY_PAGE_SIZE: eventLog.REPLAY_PAGE_SIZE }
+    if (typeof internals.EventedModel !== 'function' || typeof internals.PrismaEventLog !== 'function' || typeof internals.PrismaEventLog.prototype.streamForReplay !== 'function') {
+      return 'dist internals changed shape (EventedModel, PrismaEventLog.streamForReplay)'
+    }
+    if (typeof internals.EventedModel.prototype.replayStream !== 'function') return 'dist internals changed shape (EventedModel.replayStream)'
+    return internals
+  } catch (error) {
+    return `dist internals not importable: ${(error as Error).message}`
+  }
+}
+
+function openClient(job: ReplayJob, modules: Awaited<ReturnType<typeof loadBenchModules>>) {
+  const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
+  return new modules.PrismaClient({ adapter })
+}
+
+/**
+ * The event delegate with a probe after each findMany, while its rows are still held: what a
+ * streaming replay holds at once (a page, the state, the page before it if not yet collected).
+ * `limit` probes only the first pages (memory per page does not depend on the history).
+ */
+function probingDelegate(events: any, probe: () => void, limit = Infinity) {
+  let pages = 0
+  return {
+    findFirst: (args: object) => events.findFirst(args),
+    create: (args: object) => events.create(args),
+    findMany: async (args: object) => {
+      const rows = await events.findMany(args)
+      if (pages++ < limit) {
+        holder.value = rows
+        probe()
+        holder.value = null
+      }
+      return rows
+    },
+  }
 }
 
 async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   const modules = await loadBenchModules(job.provider)
-  const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
-  const base = new modules.PrismaClient({ adapter })
+  const base = openClient(job, modules)
   const prisma = base.$extends(modules.spector())
-  // Internals, for the breakdown only: the fold without the database.
-  let internals: { EventedModel: any; toStoredEvent: (row: Record<string, unknown>) => any } | string
-  try {
-    const eventedModel = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/core/eventedModel.js')).href)
-    const eventLog = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/prisma/prismaEventLog.js')).href)
-    internals = { EventedModel: eventedModel.EventedModel, toStoredEvent: eventLog.toStoredEvent }
-    if (typeof internals.EventedModel !== 'function' || typeof internals.toStoredEvent !== 'function') internals = 'dist internals changed shape'
-  } catch (error) {
-    internals = `dist internals not importable: ${(error as Error).message}`
-  }
+  const internals = await loadInternals()
   const definition = modules.spectorSchema.models.find((m) => m.metadata.name === 'Item')!
   const results: WorkerSizeResult[] = []
   try {
-    await prisma.item.replay(job.records[0]!.id)
+    for (let i = 0; i < WARMUP; i++) await prisma.item.replay(job.records[0]!.id)
     for (const { size, id } of job.records) {
+      // Heap growth and max RSS of the library's own replay.
       const memory = await measureMemory(() => prisma.item.replay(id))
       const timesMs: number[] = []
       let state: any
       for (let i = 0; i < job.reps[size]!; i++) timesMs.push(await timeIt(async () => (state = await prisma.item.replay(id))))
       if (!state || state.value !== size - 1) throw new Error(`replay of ${size} events gave value ${state?.value}, expected ${size - 1}`)
-      let breakdown: WorkerSizeResult['breakdown']
-      if (typeof internals === 'string') breakdown = { unavailable: internals }
-      else {
-        const model = new internals.EventedModel(definition.metadata, definition.codec, definition.changeset)
-        const liveMB = await heldByRead(base, id, internals.toStoredEvent)
-        const findManyMs: number[] = []
-        const findManySelectMs: number[] = []
-        const foldMs: number[] = []
-        const decodeMs: number[] = []
-        const validateMs: number[] = []
-        for (let i = 0; i < job.reps[size]!; i++) {
-          let rows: Record<string, unknown>[] = []
-          findManyMs.push(await timeIt(async () => (rows = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } }))))
-          findManySelectMs.push(
-            await timeIt(() => base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gte: 1 } }, orderBy: { sequence: 'asc' }, select: MINIMAL })),
-          )
-          const events = rows.map(internals.toStoredEvent)
-          foldMs.push(await timeIt(() => model.replay(id, events)))
-          decodeMs.push(await timeIt(() => events.forEach((e: { payload: object }) => definition.codec.decodeAttrs(e.payload))))
-          validateMs.push(await timeIt(() => events.forEach(() => definition.codec.validateState(state))))
-        }
-        breakdown = { findManyMs, findManySelectMs, foldMs, decodeMs, validateMs, liveMB }
+      if (typeof internals === 'string') {
+        results.push({ size, timesMs, memory, unavailable: internals, breakdown: { unavailable: internals } })
+        continue
       }
-      results.push({ size, timesMs, memory, ...(breakdown ? { breakdown } : {}) })
+      const model = new internals.EventedModel(definition.metadata, definition.codec, definition.changeset)
+      // What the same replay holds at once: probed after every page it reads (the library's code, the same options as replay).
+      const live = await measureMemory(async (probe) => {
+        const log = new internals.PrismaEventLog(probingDelegate(base.event, probe))
+        const result = await model.replayStream(id, log.streamForReplay('Item', id, undefined, { hashes: false }))
+        if (result.state?.value !== size - 1) throw new Error(`probed replay of ${size} events gave value ${result.state?.value}`)
+      })
+      memory.liveMB = live.liveMB
+      const log = new internals.PrismaEventLog(base.event)
+      const readAll = async () => {
+        const events: unknown[] = []
+        for await (const page of log.streamForReplay('Item', id, undefined, { hashes: false })) for (const e of page) events.push(e)
+        return events
+      }
+      const events = await readAll()
+      const findManyAll = () => base.event.findMany({ where: { recordId: id, sequence: { gte: 1 } }, orderBy: { sequence: 'asc' } })
+      const findManyAllLiveMB = (await measureMemory(findManyAll)).liveMB
+      const readMs: number[] = []
+      const foldMs: number[] = []
+      const decodeMs: number[] = []
+      const validateMs: number[] = []
+      const findManyAllMs: number[] = []
+      for (let i = 0; i < job.reps[size]!; i++) {
+        readMs.push(await timeIt(async () => { for await (const _page of log.streamForReplay('Item', id, undefined, { hashes: false })); }))
+        foldMs.push(await timeIt(() => model.replay(id, events)))
+        decodeMs.push(await timeIt(() => events.forEach((e: any) => definition.codec.decodeAttrs(e.payload))))
+        validateMs.push(await timeIt(() => events.forEach(() => definition.codec.validateState(state))))
+        findManyAllMs.push(await timeIt(findManyAll))
+      }
+      results.push({ size, timesMs, memory, pageSize: internals.REPLAY_PAGE_SIZE, breakdown: { readMs, foldMs, decodeMs, validateMs, findManyAllMs, findManyAllLiveMB } })
     }
   } finally {
     await base.$disconnect()
@@ -229,58 +276,44 @@ async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   return results
 }
 
-const MINIMAL = { id: true, action: true, payload: true, version: true, sequence: true }
-
 /**
- * What-if: a replay that streams. Pages of `pageSize` events (only the columns replay needs) are
- * folded one after the other; the state between pages is carried as a savepoint event, exactly
- * as a stored savepoint restarts a replay. Memory stays at one page; round trips grow by one per page.
+ * The library's replay (PrismaEventLog.streamForReplay folded by EventedModel.replayStream, the
+ * code `prisma.item.replay` runs) at each of `job.pageSizes`, interleaved in rounds whose order
+ * rotates; live memory probed over the first pages. How REPLAY_PAGE_SIZE was chosen.
  */
-async function pagedMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
+async function pageSizesMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   const modules = await loadBenchModules(job.provider)
-  let EventedModel: any
-  try {
-    EventedModel = (await import(pathToFileURL(path.join(repoRoot, 'dist/extension/core/eventedModel.js')).href)).EventedModel
-    if (typeof EventedModel !== 'function') throw new Error('EventedModel is not exported')
-  } catch (error) {
-    return job.records.map(({ size }) => ({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, unavailable: `dist internals: ${(error as Error).message}` })) as WorkerSizeResult[]
+  const internals = await loadInternals()
+  if (typeof internals === 'string') {
+    return job.records.map(({ size }) => ({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, unavailable: internals }))
   }
   const definition = modules.spectorSchema.models.find((m) => m.metadata.name === 'Item')!
-  const model = new EventedModel(definition.metadata, definition.codec, definition.changeset)
-  const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
-  const base = new modules.PrismaClient({ adapter })
-  const version = definition.metadata.version
-  const pagedReplay = async (id: string, probe?: () => void) => {
-    let state: any = null
-    let last = 0
-    let carry: object | null = null
-    for (;;) {
-      const rows: any[] = await base.event.findMany({ where: { recordId: id, model: 'Item', sequence: { gt: last } }, orderBy: { sequence: 'asc' }, take: job.pageSize, select: MINIMAL })
-      if (rows.length === 0) break
-      // Fixed-shape objects, as the library's toStoredEvent builds them (a spread copy makes the fold ~3x slower).
-      const events = rows.map((r) => ({ id: r.id, recordId: id, model: 'Item', action: r.action, payload: r.payload, version: r.version, sequence: r.sequence, insertedAt: null, hash: null, prevHash: null, metadata: null }))
-      if (probe) {
-        holder.value = [rows, events]
-        probe()
-        holder.value = null
-      }
-      state = model.replay(id, carry ? [carry, ...events] : events).state
-      last = rows[rows.length - 1].sequence
-      carry = { id: 'carry', recordId: id, model: 'Item', action: 'savepoint', payload: model.savepointPayload(state), version, sequence: last, insertedAt: null, hash: null, prevHash: null, metadata: null }
-      if (rows.length < job.pageSize) break
-    }
-    return state
-  }
+  const model = new internals.EventedModel(definition.metadata, definition.codec, definition.changeset)
+  const base = openClient(job, modules)
+  const log = new internals.PrismaEventLog(base.event)
+  const replay = async (id: string, pageSize: number) => (await model.replayStream(id, log.streamForReplay('Item', id, undefined, { pageSize, hashes: false }))).state
   const results: WorkerSizeResult[] = []
   try {
-    await pagedReplay(job.records[0]!.id)
+    for (let i = 0; i < WARMUP; i++) for (const pageSize of job.pageSizes) await replay(job.records[0]!.id, pageSize)
     for (const { size, id } of job.records) {
-      const memory = await measureMemory((probe) => pagedReplay(id, probe))
-      const timesMs: number[] = []
-      let state: any
-      for (let i = 0; i < job.reps[size]!; i++) timesMs.push(await timeIt(async () => (state = await pagedReplay(id))))
-      if (!state || state.value !== size - 1) throw new Error(`paged replay of ${size} events gave value ${state?.value}, expected ${size - 1}`)
-      results.push({ size, timesMs, memory })
+      const times = new Map<number, number[]>(job.pageSizes.map((p) => [p, []]))
+      for (let round = 0; round < job.reps[size]!; round++) {
+        const order = job.pageSizes.map((_, i) => job.pageSizes[(i + round) % job.pageSizes.length]!)
+        for (const pageSize of order) {
+          let state: any
+          times.get(pageSize)!.push(await timeIt(async () => (state = await replay(id, pageSize))))
+          if (state?.value !== size - 1) throw new Error(`replay of ${size} events in pages of ${pageSize} gave value ${state?.value}`)
+        }
+      }
+      const pageSizes = []
+      for (const pageSize of job.pageSizes) {
+        const live = await measureMemory(async (probe) => {
+          const probed = new internals.PrismaEventLog(probingDelegate(base.event, probe, 3))
+          await model.replayStream(id, probed.streamForReplay('Item', id, undefined, { pageSize, hashes: false }))
+        })
+        pageSizes.push({ pageSize, timesMs: times.get(pageSize)!, liveMB: live.liveMB })
+      }
+      results.push({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, pageSizes })
     }
   } finally {
     await base.$disconnect()
@@ -293,6 +326,6 @@ if (!job) {
   process.stderr.write('replayWorker: BENCH_REPLAY_JOB is not set (this file is started by bench/scenarios/replay.ts)\n')
   process.exit(2)
 }
-const results = job.mode === 'raw' ? await rawMode(job) : job.mode === 'paged' ? await pagedMode(job) : await replayMode(job)
+const results = job.mode === 'raw' ? await rawMode(job) : job.mode === 'pageSizes' ? await pageSizesMode(job) : await replayMode(job)
 process.stdout.write(`RESULT ${JSON.stringify(results)}\n`)
 process.exit(0)

@@ -19,6 +19,7 @@ export class Invalid {
 
 export type VersionRange = readonly number[] | { readonly from: number; readonly to: number }
 
+/** What a changeset call knows besides state and attrs. Valid during the call: replay reuses one object for all its events. */
 export interface ChangesetContext<State, Action extends string = string> {
   /** The Prisma model name. */
   readonly model: string

@@ -452,8 +452,10 @@ export class EventedDelegate<S extends State = State> {
   /** The record's state rebuilt from its events alone (null when deleted or unknown). */
   async replay(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<S | null> {
     const until = toHistoryPoint(options.until)
-    const events = await this.readOrExplain(() => this.log(client).readForReplay(this.meta.eventName, id, until), id)
-    return this.model.replay(id, events).state
+    // Only the state is wanted: no hashes read.
+    const events = () => this.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
+    const result = await this.readOrExplain(() => this.model.replayStream(id, events()), id)
+    return result.state
   }
 
   /** The record's events, oldest first. */
@@ -564,11 +566,12 @@ export class EventedDelegate<S extends State = State> {
 
   /** The record's state, last sequence and hash, and how many events came after its newest savepoint. */
   private async replayFor(tx: AnyClient, recordId: string) {
-    const events = await this.log(tx).readForReplay(this.meta.eventName, recordId)
-    const result = this.model.replay(recordId, events)
+    // The last hash links the next event in a hashed log; otherwise no hashes are read.
+    const events = this.log(tx).streamForReplay(this.meta.eventName, recordId, undefined, { hashes: this.hasher !== null })
+    const result = await this.model.replayStream(recordId, events)
     if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
-    const sinceSavepoint = events[0]?.action === 'savepoint' ? events.length - 1 : events.length
-    return { state: result.state, sequence: result.sequence, lastHash: events.at(-1)?.hash ?? null, sinceSavepoint }
+    const sinceSavepoint = result.firstAction === 'savepoint' ? result.applied - 1 : result.applied
+    return { state: result.state, sequence: result.sequence, lastHash: result.lastHash, sinceSavepoint }
   }
 
   private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {

@@ -1,6 +1,7 @@
 /**
- * The event-log core alone: replay, versions, savepoints, validation and stamping, with an
- * in-memory codec and no database or Prisma.
+ * The event-log core alone: replay (of an array and of a stream of pages), versions, savepoints,
+ * validation and stamping, with an in-memory codec and no database or Prisma; and the event log's
+ * paged read for replay over an in-memory stand-in for the Prisma delegate.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
@@ -10,6 +11,7 @@ import { EventedModel } from '../../extension/core/eventedModel.ts'
 import { SpectorReplayError, SpectorUnknownActionError, SpectorValidationError } from '../../extension/core/errors.ts'
 import type { ModelMetadata } from '../../extension/core/metadata.ts'
 import type { JsonObject, ModelCodec } from '../../extension/core/payloadCodec.ts'
+import { PrismaEventLog, type EventDelegate } from '../../extension/prisma/prismaEventLog.ts'
 
 interface Note {
   id: string
@@ -139,6 +141,180 @@ describe('EventedModel.replay', () => {
       () => model.replay(recordId, [event(1, 'insert', { body: 'no title', createdAt: t0, updatedAt: t0 })]),
       (e: unknown) => e instanceof SpectorReplayError && e.eventId === recordId && e.fields.includes('title'),
     )
+  })
+})
+
+describe('EventedModel.replayStream', () => {
+  const hash = (n: number) => new Uint8Array([n])
+  const history = () => [
+    { ...event(1, 'insert', { title: 'Hello', createdAt: t0, updatedAt: t0, edits: 0 }), hash: hash(1) },
+    { ...event(2, 'edit', { body: 'first', updatedAt: t1 }), hash: hash(2) },
+    { ...event(3, 'edit', { body: 'second', updatedAt: t1 }, 1), hash: hash(3) },
+    { ...event(4, 'update', { title: 'Hello again', updatedAt: t1 }), hash: hash(4) },
+  ]
+  /** Pages of `size` events, recording when each page is pulled and whether the stream was closed. */
+  function paged<E>(events: E[], size: number, log: string[] = []) {
+    return (async function* () {
+      try {
+        for (let i = 0; i < events.length; i += size) {
+          log.push(`page ${i / size + 1}`)
+          await new Promise((resolve) => setImmediate(resolve))
+          yield events.slice(i, i + size)
+        }
+      } finally {
+        log.push('closed')
+      }
+    })()
+  }
+
+  test('folds pages as they arrive, to what replay gives, with the first action, the count and the last hash', async () => {
+    const events = history()
+    const whole = model.replay(recordId, events)
+    const log: string[] = []
+    seen.length = 0
+    const streamed = await model.replayStream(recordId, paged(events, 3, log))
+    assert.deepEqual(streamed.state, whole.state)
+    assert.equal(streamed.state!.edits, 1, 'the v1 edit did not count: the version guard saw each event\'s own version')
+    assert.equal(streamed.sequence, 4)
+    assert.equal(streamed.applied, 4)
+    assert.equal(streamed.deleted, false)
+    assert.equal(streamed.firstAction, 'insert')
+    assert.deepEqual(streamed.lastHash, hash(4))
+    assert.deepEqual(log, ['page 1', 'page 2', 'closed'])
+    assert.deepEqual(seen.map((s) => [s.action, s.version, s.eventId.slice(-2), s.replaying]), [
+      ['insert', 2, '0a', true],
+      ['edit', 2, '02', true],
+      ['edit', 1, '03', true],
+      ['update', 2, '04', true],
+    ])
+  })
+
+  test('a page is folded before the next one is read', async () => {
+    const log: string[] = []
+    const folding: Changeset<Note> = {
+      apply(state, attrs, ctx) {
+        log.push(`apply ${ctx.eventId.slice(-2)}`)
+        return changeset.apply(state, attrs, ctx)
+      },
+    }
+    await new EventedModel<Note>(metadata, codec, folding).replayStream(recordId, paged(history(), 2, log))
+    assert.deepEqual(log, ['page 1', 'apply 0a', 'apply 02', 'page 2', 'apply 03', 'apply 04', 'closed'])
+  })
+
+  test('from a savepoint: the first action says so; a delete ends the state; no events, no state', async () => {
+    const fromSavepoint = await model.replayStream(
+      recordId,
+      paged([event(5, 'savepoint', { title: 'Saved', body: null, edits: 7, createdAt: t0, updatedAt: t1 }), event(6, 'edit', { body: 'after', updatedAt: t1 })], 1),
+    )
+    assert.equal(fromSavepoint.firstAction, 'savepoint')
+    assert.equal(fromSavepoint.applied, 2)
+    assert.equal(fromSavepoint.state!.edits, 8)
+    assert.equal(fromSavepoint.lastHash, null)
+    const deleted = await model.replayStream(recordId, paged([event(1, 'insert', { title: 'A', createdAt: t0, updatedAt: t0 }), event(2, 'delete', {})], 5))
+    assert.equal(deleted.state, null)
+    assert.equal(deleted.deleted, true)
+    assert.equal(deleted.sequence, 2)
+    const none = await model.replayStream(recordId, paged([], 5))
+    assert.deepEqual(none, { state: null, sequence: 0, applied: 0, deleted: false, firstAction: null, lastHash: null })
+  })
+
+  test('an event that no longer decodes rejects the fold and closes the stream', async () => {
+    const log: string[] = []
+    const events = [event(1, 'insert', { title: 'A', createdAt: t0, updatedAt: t0 }), event(2, 'update', { title: 5 }), event(3, 'update', { title: 'B' })]
+    await assert.rejects(
+      model.replayStream(recordId, paged(events, 2, log)),
+      (e: unknown) => e instanceof SpectorReplayError && e.sequence === 2 && e.fields.includes('title'),
+    )
+    assert.deepEqual(log, ['page 1', 'closed'])
+  })
+})
+
+describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
+  type Row = Record<string, unknown> & { recordId: string; sequence: number }
+  /** Enough of a Prisma delegate for the log's reads: equality, gt/gte/lte on sequence, orderBy sequence, take, select. */
+  function memoryDelegate(rows: Row[]) {
+    const calls: { op: string; where: Record<string, any>; take?: number; select?: Record<string, boolean> }[] = []
+    const matches = (row: Row, where: Record<string, any>) =>
+      Object.entries(where).every(([key, cond]) =>
+        cond !== null && typeof cond === 'object'
+          ? (cond.gt === undefined || (row[key] as number) > cond.gt) && (cond.gte === undefined || (row[key] as number) >= cond.gte) && (cond.lte === undefined || (row[key] as number) <= cond.lte)
+          : row[key] === cond,
+      )
+    const pick = (row: Row, select?: Record<string, boolean>) => (select ? Object.fromEntries(Object.keys(select).map((k) => [k, row[k]])) : { ...row })
+    const found = (args: any) => rows.filter((r) => matches(r, args.where)).sort((a, b) => (args.orderBy?.sequence === 'desc' ? b.sequence - a.sequence : a.sequence - b.sequence))
+    const delegate: EventDelegate = {
+      async findFirst(args: any) {
+        calls.push({ op: 'findFirst', where: args.where })
+        const row = found(args)[0]
+        return row ? pick(row, args.select) : null
+      },
+      async findMany(args: any) {
+        calls.push({ op: 'findMany', where: args.where, take: args.take, select: args.select })
+        return found(args).slice(0, args.take ?? Infinity).map((r) => pick(r, args.select))
+      },
+      async create() {
+        throw new Error('read only')
+      },
+    }
+    return { delegate, calls }
+  }
+  const payloads: Record<string, JsonObject> = {
+    insert: { title: 'T', createdAt: t0, updatedAt: t0, edits: 0 },
+    edit: { body: 'b', updatedAt: t1 },
+    savepoint: { title: 'Saved', body: null, edits: 10, createdAt: t0, updatedAt: t1 },
+  }
+  // 12 events: insert, edits, a savepoint at 5, edits; each with a one-byte hash.
+  const actions = ['insert', 'edit', 'edit', 'edit', 'savepoint', 'edit', 'edit', 'edit', 'edit', 'edit', 'edit', 'edit']
+  const rows: Row[] = actions.map((action, i) => ({ ...event(i + 1, action, payloads[action]!), hash: new Uint8Array([i + 1]) }))
+  const sequences = (pages: { sequence: number }[][]) => pages.map((page) => page.map((e) => e.sequence))
+  async function collect<T>(stream: AsyncIterable<T[]>): Promise<T[][]> {
+    const pages: T[][] = []
+    for await (const page of stream) pages.push(page)
+    return pages
+  }
+
+  test('pages of the given size from the newest savepoint, each read after the last sequence, only the needed columns', async () => {
+    const { delegate, calls } = memoryDelegate(rows)
+    const pages = await collect(new PrismaEventLog(delegate).streamForReplay('Note', recordId, undefined, { pageSize: 3 }))
+    assert.deepEqual(sequences(pages), [[5, 6, 7], [8, 9, 10], [11, 12]])
+    assert.deepEqual(calls.map((c) => [c.op, c.where.sequence, c.take]), [
+      ['findFirst', {}, undefined],
+      ['findMany', { gt: 4 }, 3],
+      ['findMany', { gt: 7 }, 3],
+      ['findMany', { gt: 10 }, 3],
+    ])
+    assert.deepEqual(Object.keys(calls[1]!.select!).sort(), ['action', 'hash', 'id', 'model', 'payload', 'sequence', 'version'])
+    assert.deepEqual(Object.keys(calls[2]!.select!).sort(), ['action', 'hash', 'id', 'payload', 'sequence', 'version'])
+    const first = pages[0]![0]!
+    assert.deepEqual(first, { id: rows[4]!.id, recordId, model: 'Note', action: 'savepoint', payload: payloads.savepoint, version: 2, sequence: 5, hash: new Uint8Array([5]) })
+    const all = pages.flat()
+    assert.deepEqual(await new PrismaEventLog(memoryDelegate(rows).delegate).readForReplay('Note', recordId), all)
+    // Folded page by page, the state is what the whole array gives.
+    const folded = await model.replayStream(recordId, new PrismaEventLog(delegate).streamForReplay('Note', recordId, undefined, { pageSize: 3 }))
+    assert.deepEqual(folded.state, model.replay(recordId, all).state)
+    assert.equal(folded.state!.edits, 17)
+    assert.deepEqual([folded.firstAction, folded.applied, folded.sequence, folded.lastHash], ['savepoint', 8, 12, new Uint8Array([12])])
+  })
+
+  test('a history shorter than a page is two reads; `until` bounds the pages; hashes can be left out', async () => {
+    const short = memoryDelegate(rows)
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(short.delegate).streamForReplay('Note', recordId))), [[5, 6, 7, 8, 9, 10, 11, 12]])
+    assert.deepEqual(short.calls.map((c) => c.op), ['findFirst', 'findMany'])
+    const bounded = memoryDelegate(rows)
+    const until = await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 9 }, { pageSize: 3 }))
+    assert.deepEqual(sequences(until), [[5, 6, 7], [8, 9]])
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 4 }, { pageSize: 2 }))), [[1, 2], [3, 4]])
+    assert.equal(bounded.calls.at(-1)!.where.sequence.gt, 2, 'no read after the page that reached the bound')
+    const unhashed = memoryDelegate(rows)
+    const pages = await collect(new PrismaEventLog(unhashed.delegate).streamForReplay('Note', recordId, undefined, { hashes: false }))
+    assert.ok(pages.flat().every((e) => e.hash === null))
+    assert.ok(unhashed.calls.every((c) => c.op !== 'findMany' || !('hash' in c.select!)))
+  })
+
+  test("another model's record reads as none; a bad page size is refused", async () => {
+    const { delegate } = memoryDelegate(rows)
+    assert.deepEqual(await collect(new PrismaEventLog(delegate).streamForReplay('Other', recordId)), [])
+    await assert.rejects(collect(new PrismaEventLog(delegate).streamForReplay('Note', recordId, undefined, { pageSize: 0 })), RangeError)
   })
 })
 
