@@ -20,7 +20,7 @@ import {
   SpectorUnsupportedWriteError,
   SpectorValidationError,
 } from '../core/errors.ts'
-import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+import type { JsonObject } from '../core/payloadCodec.ts'
 import { EventHasher } from '../core/hashChain.ts'
 import { RecentStates } from '../core/recentStates.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
@@ -746,17 +746,7 @@ export class EventedDelegate<S extends State = State> {
 }
 
 /** An event on its way to the log: what is stored, and the link rows `prepareEvent` asked for. */
-type PendingEventRow = {
-  id: string
-  recordId: string
-  model: string
-  action: string
-  payload: JsonObject
-  version: number
-  sequence: number
-  metadata: JsonValue | null
-  linkRows?: ReturnType<typeof linkRowsOf>
-}
+type PendingEventRow = Omit<NewEvent, 'hash' | 'prevHash' | 'position'> & { linkRows?: ReturnType<typeof linkRowsOf> }
 
 export interface BringupOptions {
   /** The action of each imported record's first event: `insert` (default) or a custom action such as `import`. */
