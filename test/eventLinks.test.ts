@@ -43,6 +43,19 @@ for (const provider of providersUnderTest()) {
         assert.equal(await prisma.aiChatAncestor.count(), 1)
       }))
 
+    test('the hash chain covers links: a link slipped in by hand breaks the chain at its event', () =>
+      withGuides(provider, async ({ base, prisma, q }) => {
+        const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
+        await prisma.typedDoc.execute(doc.id, 'revise', { content: 'v2', supersedes: doc.id })
+        assert.deepEqual(await prisma.$verifyHashChain({ model: 'TypedDoc' }), { ok: true, events: 2, records: 1 })
+        const revise = (await prisma.typedDoc.events(doc.id)).find((e) => e.action === 'revise')!
+        // Both events belong to the document, so the same-record trigger lets this in; the chain does not.
+        await base.$executeRawUnsafe(`INSERT INTO ${q('TypedEventLink')} (${q('eventId')}, ${q('linkedId')}, ${q('type')}) VALUES ('${doc.id}', '${revise.id}', 'reference')`)
+        const result = await prisma.$verifyHashChain({ model: 'TypedDoc' })
+        assert.equal(result.ok, false)
+        assert.deepEqual(result.ok ? null : [result.failure.kind, result.failure.eventId], ['edited', doc.id])
+      }))
+
     test('prepareEvent sets the metadata stored with the event', () =>
       withGuides(provider, async ({ prisma }) => {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })

@@ -11,10 +11,13 @@
  * with `prevHash` the previous event's hash as lowercase hex (null for sequence 1), `payload` and
  * `metadata` the stored JSON (metadata null when absent), and canonicalJson RFC 8785. With one
  * chain for the whole table (`@events(chain=table)`), `position` is added and `prevHash` is the
- * hash of the event at the previous position.
+ * hash of the event at the previous position. An event that made links (`@eventLinks`) adds
+ * `links`: per link table, the ids it links to (typed: `{ to, type }`), sorted; an event without
+ * links hashes exactly as before links existed.
  */
 import { createHash, createHmac } from 'node:crypto'
 import { canonicalJson } from './canonicalJson.ts'
+import type { EventLinks } from './changeset.ts'
 import type { JsonObject, JsonValue } from './payloadCodec.ts'
 
 export const chainFormat = 'prisma-spector/1'
@@ -33,6 +36,8 @@ export interface HashedEvent {
   metadata: JsonValue | null
   /** Only in a table-wide chain. */
   position?: number | null
+  /** The links the event made, per link table. */
+  links?: Partial<EventLinks> | null
 }
 
 export function toHex(bytes: Uint8Array | null | undefined): string | null {
@@ -53,7 +58,20 @@ export function hashInput(event: HashedEvent, prevHash: Uint8Array | null): stri
     metadata: event.metadata ?? null,
     prevHash: toHex(prevHash),
     ...(event.position === undefined || event.position === null ? {} : { position: event.position }),
+    ...linksToHash(event.links),
   })
+}
+
+/** `{ links }` in a stable order, or nothing when the event made no links. */
+function linksToHash(links: Partial<EventLinks> | null | undefined): { links?: Record<string, JsonValue[]> } {
+  if (!links) return {}
+  const out: Record<string, JsonValue[]> = {}
+  for (const [name, values] of Object.entries(links)) {
+    if (!values?.length) continue
+    const key = (v: string | { to: string; type: string | number }) => (typeof v === 'string' ? v : `${v.to}\u0000${typeof v.type}:${v.type}`)
+    out[name] = [...values].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map((v) => (typeof v === 'string' ? v : { to: v.to, type: v.type }))
+  }
+  return Object.keys(out).length ? { links: out } : {}
 }
 
 export class EventHasher {

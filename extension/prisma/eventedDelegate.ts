@@ -9,7 +9,7 @@
 import { DbNull, JsonNull, isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
 import { uuidv7 } from 'uuidv7'
 import type { LinkedEvent, PendingEvent } from '../core/changeset.ts'
-import { linkRowsOf } from '../core/eventLinks.ts'
+import { linkRowsOf, linksOfEvent } from '../core/eventLinks.ts'
 import type { HistoryPoint, NewEvent, StoredEvent } from '../core/eventLog.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import {
@@ -600,7 +600,9 @@ export class EventedDelegate<S extends State = State> {
    */
   /** Returns the appended event's hash (null in an unhashed log). */
   private async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
-    const { linkRows: _links, ...event } = pending
+    const { linkRows, ...row } = pending
+    // The hash covers the links the event makes (in the form readers get them back).
+    const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
     const write = (stored: NewEvent) => tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
     if (!this.hasher) {
       await write(event)

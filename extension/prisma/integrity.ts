@@ -5,9 +5,11 @@
 import { ChainVerifier, type Checkpoint, type VerifyResult } from '../core/chainVerifier.ts'
 import { SpectorConfigurationError, SpectorHashChainError, SpectorSavepointError } from '../core/errors.ts'
 import type { EventedModel } from '../core/eventedModel.ts'
+import { linksOfEvent } from '../core/eventLinks.ts'
 import { EventHasher } from '../core/hashChain.ts'
 import type { EventLogMetadata, ModelMetadata } from '../core/metadata.ts'
 import { diffStates } from '../core/stateDiff.ts'
+import { PrismaEventLinks } from './prismaEventLinks.ts'
 import { PrismaEventLog, toStoredEvent, type EventDelegate } from './prismaEventLog.ts'
 
 type AnyClient = Record<string, any>
@@ -149,7 +151,12 @@ export class Integrity {
         orderBy: table ? { position: 'asc' } : [{ recordId: 'asc' }, { sequence: 'asc' }],
         take,
       })
-      for (const row of page) yield toStoredEvent(row)
+      // Hashes cover the links an event made: read them for the page.
+      const links = log.links?.length ? await new PrismaEventLinks(log).ofEvents(client, page.map((row) => row.id as string)) : null
+      for (const row of page) {
+        const event = toStoredEvent(row)
+        yield links ? { ...event, links: linksOfEvent(log.links!, links.get(event.id)) } : event
+      }
       seen += page.length
       options.onProgress?.(seen)
       if (page.length < take) return

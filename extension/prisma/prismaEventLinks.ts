@@ -39,13 +39,14 @@ export interface LinksQuery {
 export class PrismaEventLinks {
   readonly tables: readonly EventLinkMetadata[]
   private readonly log: EventLogMetadata
-  private readonly sql: Map<string, string>
+  /** Per link table, the SQL that reads a record's links (needs the provider). */
+  private readonly sql: Map<string, string> | null
 
-  constructor(log: EventLogMetadata, provider: Provider) {
+  constructor(log: EventLogMetadata, provider?: Provider) {
     this.log = log
     this.tables = log.links ?? []
     const eventsTable = log.dbName ?? log.model
-    this.sql = new Map(this.tables.map((t) => [t.name, recordLinksSql(provider, eventsTable, t)]))
+    this.sql = provider ? new Map(this.tables.map((t) => [t.name, recordLinksSql(provider, eventsTable, t)])) : null
   }
 
   async write(tx: AnyClient, batches: readonly { table: EventLinkMetadata; rows: readonly LinkRow[] }[]): Promise<void> {
@@ -61,17 +62,23 @@ export class PrismaEventLinks {
     const byEvent = new Map<string, Map<string, LinkRow[]>>()
     if (events.length) {
       for (const table of this.tables) {
-        const rows = (await client.$queryRawUnsafe(this.sql.get(table.name)!, recordId)) as { from: string; to: string; type?: string | number }[]
-        for (const row of rows) {
-          let mine = byEvent.get(row.from)
-          if (!mine) byEvent.set(row.from, (mine = new Map()))
-          let list = mine.get(table.name)
-          if (!list) mine.set(table.name, (list = []))
-          list.push({ from: row.from, to: row.to, ...(table.type ? { type: typeof row.type === 'bigint' ? Number(row.type) : row.type } : {}) })
-        }
+        const rows = (await client.$queryRawUnsafe(this.sql!.get(table.name)!, recordId)) as { from: string; to: string; type?: string | number | bigint }[]
+        for (const row of rows) add(byEvent, table, { from: row.from, to: row.to, type: typeof row.type === 'bigint' ? Number(row.type) : row.type })
       }
     }
     return events.map((event) => ({ ...event, links: linksOfEvent(this.tables, byEvent.get(event.id)) }))
+  }
+
+  /** The links some events made, by event id and link table (hash verification reads them a page at a time). */
+  async ofEvents(client: AnyClient, eventIds: readonly string[]): Promise<Map<string, Map<string, LinkRow[]>>> {
+    const byEvent = new Map<string, Map<string, LinkRow[]>>()
+    for (const table of this.tables) {
+      const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [table.from.name]: { in: eventIds } } })
+      for (const row of rows) {
+        add(byEvent, table, { from: row[table.from.name] as string, to: row[table.to.name] as string, type: table.type ? (row[table.type.name] as string | number) : undefined })
+      }
+    }
+    return byEvent
   }
 
   /** The links of an event, both ways, each with the event at the other end, in that event's order. */
@@ -109,4 +116,12 @@ export class PrismaEventLinks {
       .filter((l) => l.event)
       .sort((a, b) => a.event.sequence - b.event.sequence || a.name.localeCompare(b.name))
   }
+}
+
+function add(byEvent: Map<string, Map<string, LinkRow[]>>, table: EventLinkMetadata, row: { from: string; to: string; type?: string | number }): void {
+  let mine = byEvent.get(row.from)
+  if (!mine) byEvent.set(row.from, (mine = new Map()))
+  let list = mine.get(table.name)
+  if (!list) mine.set(table.name, (list = []))
+  list.push(table.type ? { from: row.from, to: row.to, type: row.type! } : { from: row.from, to: row.to })
 }

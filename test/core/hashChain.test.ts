@@ -48,6 +48,13 @@ describe('event hash', () => {
     assert.match(hashInput({ ...event, sequence: 2 }, new Uint8Array([0xab, 0x01])), /"prevHash":"ab01"/)
   })
 
+  test('links join the text sorted, and only when the event made some', () => {
+    assert.equal(hashInput({ ...event, links: { ancestors: [], links: [] } }, null), input)
+    const withLinks = hashInput({ ...event, links: { ancestors: ['b', 'a'], links: [{ to: 'b', type: 'parent' }, { to: 'a', type: 'supersedes' }] } }, null)
+    assert.match(withLinks, /"links":\{"ancestors":\["a","b"\],"links":\[\{"to":"a","type":"supersedes"\},\{"to":"b","type":"parent"\}\]\}/)
+    assert.equal(hashInput({ ...event, links: { links: [{ to: 'a', type: 'supersedes' }, { to: 'b', type: 'parent' }], ancestors: ['a', 'b'] } }, null), withLinks)
+  })
+
   test('SHA-256 and HMAC-SHA-256 of that text', () => {
     const plain = new EventHasher().hash(event, null)
     assert.equal(toHex(plain), createHash('sha256').update(input).digest('hex'))
