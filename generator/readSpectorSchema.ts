@@ -253,6 +253,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
         ...(links.length ? { links } : {}),
+        ...(databaseTime(eventsModel!) ? { databaseTime: true } : {}),
       },
     })
   }
@@ -353,6 +354,12 @@ function readLinkTables(
     })
   }
   return out
+}
+
+/** Whether the database fills `insertedAt` itself (`@default(dbgenerated(...))`): appends then leave it out. */
+function databaseTime(events: DMMF.Model): boolean {
+  const def = events.fields.find((f) => f.name === 'insertedAt')?.default as { name?: string } | undefined
+  return typeof def === 'object' && def !== null && def.name === 'dbgenerated'
 }
 
 function relationGraph(datamodel: DMMF.Datamodel): RelationGraph {

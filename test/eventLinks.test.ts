@@ -56,6 +56,17 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(result.ok ? null : [result.failure.kind, result.failure.eventId], ['edited', doc.id])
       }))
 
+    test('an event log whose insertedAt the database fills gets the database value, as with Prisma create', () =>
+      withGuides(provider, async ({ prisma }) => {
+        const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'Hi' } })
+        await prisma.aiChat.execute(chat.id, 'append', { to: chat.id, role: 'assistant', content: 'Hello' })
+        const times = (await prisma.aiChat.events(chat.id)).map((e) => e.insertedAt.toISOString())
+        assert.deepEqual(times, ['2001-02-03T04:05:06.000Z', '2001-02-03T04:05:06.000Z'])
+        // A log with @default(now()) gets the client's time.
+        const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
+        assert.ok(Date.now() - (await prisma.typedDoc.events(doc.id))[0]!.insertedAt.getTime() < 60_000)
+      }))
+
     test('prepareEvent sets the metadata stored with the event', () =>
       withGuides(provider, async ({ prisma }) => {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })

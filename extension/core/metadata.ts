@@ -78,6 +78,8 @@ export interface EventLogMetadata {
   chain?: 'record' | 'table'
   /** The link tables between this log's events. */
   links?: readonly EventLinkMetadata[]
+  /** `insertedAt` is filled by the database (`@default(dbgenerated(...))`), not by the client. */
+  databaseTime?: boolean
 }
 
 export interface ModelMetadata {

@@ -118,7 +118,7 @@ export class EventedDelegate<S extends State = State> {
     this.links = new PrismaEventLinks(log, provider)
     this.logOnly = model.metadata.logOnly === true
     this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
-    this.insertEvent = insertEventSql(provider, log.dbName ?? log.model, this.tableChain !== null)
+    this.insertEvent = insertEventSql(provider, log.dbName ?? log.model, this.tableChain !== null, log.databaseTime === true)
     this.fieldNames = new Set(model.metadata.fields.map((f) => f.name))
     this.relationNames = new Set(model.metadata.relations.map((r) => r.name))
     this.jsonFields = model.metadata.fields.filter((f) => f.type === 'Json' && !f.isList).map((f) => ({ name: f.name, required: f.isRequired }))

@@ -15,10 +15,14 @@ export interface InsertEventSql {
   args(event: NewEvent, insertedAt: Date): unknown[]
 }
 
-export function insertEventSql(provider: Provider, table: string, withPosition: boolean): InsertEventSql {
+/**
+ * `databaseTime`: leave `insertedAt` to the column's database default (`dbgenerated`), as Prisma's
+ * create does, instead of the client's clock.
+ */
+export function insertEventSql(provider: Provider, table: string, withPosition: boolean, databaseTime = false): InsertEventSql {
   const postgres = provider === 'postgresql' || provider === 'cockroachdb'
   const q = provider === 'mysql' ? (name: string) => `\`${name.replaceAll('`', '``')}\`` : (name: string) => `"${name.replaceAll('"', '""')}"`
-  const names: string[] = [...columns, ...(withPosition ? ['position'] : [])]
+  const names: string[] = [...columns.filter((c) => !(databaseTime && c === 'insertedAt')), ...(withPosition ? ['position'] : [])]
   const placeholders = names.map((name, i) => (postgres ? `$${i + 1}${name === 'payload' || name === 'metadata' ? '::jsonb' : ''}` : '?'))
   return {
     sql: `INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (${placeholders.join(', ')})`,
@@ -30,7 +34,7 @@ export function insertEventSql(provider: Provider, table: string, withPosition: 
       JSON.stringify(event.payload),
       event.version,
       event.sequence,
-      insertedAt,
+      ...(databaseTime ? [] : [insertedAt]),
       event.hash ?? null,
       event.prevHash ?? null,
       event.metadata === null || event.metadata === undefined ? null : JSON.stringify(event.metadata),
