@@ -7,7 +7,7 @@ import type { EventLinkMetadata, FieldDefault, FieldMetadata, ModelMetadata, Rel
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
-import { checkEventsModel, eventsModelBlock } from './eventsModel.ts'
+import { checkEventsModel, eventColumns, eventsModelBlock } from './eventsModel.ts'
 import { lowerFirst } from './names.ts'
 
 export interface SpectorSchemaDescription {
@@ -254,6 +254,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
         ...(links.length ? { links } : {}),
         ...(databaseTime(eventsModel!) ? { databaseTime: true } : {}),
+        ...(clientDefaults(eventsModel!) ? { clientDefaults: true } : {}),
       },
     })
   }
@@ -354,6 +355,15 @@ function readLinkTables(
     })
   }
   return out
+}
+
+/** Whether columns the user added to the event table have defaults that only Prisma's client fills. */
+function clientDefaults(events: DMMF.Model): boolean {
+  const standard = new Set([...eventColumns.map((c) => c.name), 'position'])
+  return events.fields.some((f) => {
+    const def = f.default as { name?: string } | undefined
+    return f.kind !== 'object' && !standard.has(f.name) && typeof def === 'object' && def !== null && ['uuid', 'cuid', 'nanoid', 'ulid'].includes(def.name ?? '')
+  })
 }
 
 /** Whether the database fills `insertedAt` itself (`@default(dbgenerated(...))`): appends then leave it out. */

@@ -56,12 +56,18 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(result.ok ? null : [result.failure.kind, result.failure.eventId], ['edited', doc.id])
       }))
 
-    test('an event log whose insertedAt the database fills gets the database value, as with Prisma create', () =>
+    test('event columns get their defaults as with Prisma create: insertedAt from the database, uuid() from the client', () =>
       withGuides(provider, async ({ prisma }) => {
         const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'Hi' } })
         await prisma.aiChat.execute(chat.id, 'append', { to: chat.id, role: 'assistant', content: 'Hello' })
         const times = (await prisma.aiChat.events(chat.id)).map((e) => e.insertedAt.toISOString())
         assert.deepEqual(times, ['2001-02-03T04:05:06.000Z', '2001-02-03T04:05:06.000Z'])
+        // A log with a column of its own that only Prisma's client fills (traceId @default(uuid())) gets it filled.
+        const basic = await prisma.basicChat.create({ data: { userId: 'u1', content: 'Hi' } })
+        await prisma.basicChat.update({ where: { id: basic.id }, data: { userId: 'u2', content: 'Hello' } })
+        const traces = (await prisma.basicChatEvent.findMany({ where: { recordId: basic.id } })).map((e) => e.traceId)
+        assert.equal(new Set(traces).size, 2)
+        for (const trace of traces) assert.match(trace, /^[0-9a-f-]{36}$/)
         // A log with @default(now()) gets the client's time.
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
         assert.ok(Date.now() - (await prisma.typedDoc.events(doc.id))[0]!.insertedAt.getTime() < 60_000)

@@ -80,6 +80,11 @@ export interface EventLogMetadata {
   links?: readonly EventLinkMetadata[]
   /** `insertedAt` is filled by the database (`@default(dbgenerated(...))`), not by the client. */
   databaseTime?: boolean
+  /**
+   * The table has columns of its own whose defaults only Prisma's client fills (`uuid()`, `cuid()`...):
+   * events are then appended through Prisma's create rather than the prepared INSERT.
+   */
+  clientDefaults?: boolean
 }
 
 export interface ModelMetadata {

@@ -603,7 +603,8 @@ export class EventedDelegate<S extends State = State> {
     const { linkRows, ...row } = pending
     // The hash covers the links the event makes (in the form readers get them back).
     const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
-    const write = (stored: NewEvent) => tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
+    const write = (stored: NewEvent) =>
+      this.meta.events.clientDefaults ? this.log(tx).append(stored) : tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
     if (!this.hasher) {
       await write(event)
       return null
