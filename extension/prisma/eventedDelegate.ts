@@ -428,7 +428,7 @@ export class EventedDelegate<S extends State = State> {
    * The state built by a chosen set of the record's events, folded in their order: one branch of a
    * conversation, say (an event and its ancestors). Savepoints among them reset the state as usual.
    */
-  async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], until?: Until): Promise<S | null> {
+  private async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], until?: Until): Promise<S | null> {
     const wanted = new Set(eventIds)
     const point = toHistoryPoint(until)
     const events = await this.readOrExplain(() => this.log(client).readAll(this.meta.eventName, id, point), id)
@@ -450,7 +450,8 @@ export class EventedDelegate<S extends State = State> {
   // ---- queries --------------------------------------------------------------------------------
 
   /** The record's state rebuilt from its events alone (null when deleted or unknown). */
-  async replay(client: AnyClient, id: string, options: { until?: Until } = {}): Promise<S | null> {
+  async replay(client: AnyClient, id: string, options: { until?: Until; only?: readonly string[] } = {}): Promise<S | null> {
+    if (options.only) return this.replayOnly(client, id, options.only, options.until)
     const until = toHistoryPoint(options.until)
     // Only the state is wanted: no hashes read.
     const events = () => this.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
@@ -601,14 +602,14 @@ export class EventedDelegate<S extends State = State> {
   /** Returns the appended event's hash (null in an unhashed log). */
   private async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
     const { linkRows, ...row } = pending
-    // The hash covers the links the event makes (in the form readers get them back).
-    const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
     const write = (stored: NewEvent) =>
       this.meta.events.clientDefaults ? this.log(tx).append(stored) : tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
     if (!this.hasher) {
-      await write(event)
+      await write(row)
       return null
     }
+    // The hash covers the links the event makes (in the form readers get them back).
+    const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
     if (!this.tableChain) {
       const hash = this.hasher.hash(event, recordPrevHash)
       await write({ ...event, prevHash: recordPrevHash, hash })

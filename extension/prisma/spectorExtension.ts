@@ -14,7 +14,7 @@ import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
-import { EventedDelegate, type SpectorOptions, type Until } from './eventedDelegate.ts'
+import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
@@ -70,8 +70,7 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
     const parent = parentOf(this)
     return new LazyCommand(model, 'execute', () => delegate.execute(parent, id, action, attrs, options))
   }
-  component.replay = function (this: unknown, id: string, options?: { until?: Until; only?: readonly string[] }) {
-    if (options?.only) return delegate.replayOnly(parentOf(this), id, options.only, options.until)
+  component.replay = function (this: unknown, id: string, options?: object) {
     return delegate.replay(parentOf(this), id, options)
   }
   component.savepoint = function (this: unknown, id: string) {
