@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { eventLinkConstraintsSql, SpectorUnsupportedWriteError } from 'prisma-spector'
+import { SpectorUnsupportedWriteError } from 'prisma-spector'
 import type { ChatMessage } from './schemas/changesets/AiChat.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withGuides } from './support/guidesClient.ts'
@@ -81,23 +81,3 @@ for (const provider of providersUnderTest()) {
       }))
   })
 }
-
-describe('link constraint SQL', () => {
-  test('names the link table, both columns and the event table for each provider', () => {
-    const schema = {
-      provider: 'postgresql',
-      models: [
-        {
-          metadata: {
-            events: { model: 'Event', delegate: 'event', links: [{ name: 'edits', model: 'Edit', delegate: 'edit', dbName: 'edits', from: { name: 'eventId', dbName: 'event_id' }, to: { name: 'previousId' } }] },
-          },
-        },
-      ],
-    } as never
-    const sql = eventLinkConstraintsSql(schema).join('\n')
-    assert.match(sql, /BEFORE INSERT ON "edits"/)
-    assert.match(sql, /NEW\."event_id"/)
-    assert.match(sql, /NEW\."previousId"/)
-    assert.match(sql, /FROM "Event" a JOIN "Event" b/)
-  })
-})

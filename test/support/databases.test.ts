@@ -13,33 +13,7 @@ import {
   type Provider,
   type TestDatabase,
 } from './databases.ts'
-
-const SCHEMA = `datasource db { provider = "sqlite" }
-model Thing {
-  id      String   @id
-  payload Json
-  at      DateTime @default(now())
-  n       Int
-  @@unique([id, n])
-}
-`
-
-/**
- * What `prisma migrate diff --from-empty --to-schema ... --script` (native engine) emits for
- * SCHEMA on MySQL. Used ONLY to exercise the MariaDB lifecycle of the harness, because
- * @prisma/schema-engine-wasm cannot produce MySQL scripts (createScript rejects for 'mysql').
- */
-const MYSQL_THING_FIXTURE = `-- CreateTable
-CREATE TABLE \`Thing\` (
-    \`id\` VARCHAR(191) NOT NULL,
-    \`payload\` JSON NOT NULL,
-    \`at\` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    \`n\` INTEGER NOT NULL,
-
-    UNIQUE INDEX \`Thing_id_n_key\`(\`id\`, \`n\`),
-    PRIMARY KEY (\`id\`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-`
+import { MYSQL_THING_FIXTURE, THING_SCHEMA } from './thingFixture.ts'
 
 describe('providersUnderTest', () => {
   const saved = process.env['SPECTOR_TEST_PROVIDERS']
@@ -70,9 +44,9 @@ describe('providersUnderTest', () => {
 
 describe('withProvider', () => {
   test('replaces the provider and expands a one-line datasource block', () => {
-    const out = withProvider(SCHEMA, 'postgresql')
+    const out = withProvider(THING_SCHEMA, 'postgresql')
     assert.match(out, /^datasource db \{\n {2}provider = "postgresql"\n\}\nmodel Thing \{/)
-    assert.ok(out.endsWith(SCHEMA.slice(SCHEMA.indexOf('model Thing'))))
+    assert.ok(out.endsWith(THING_SCHEMA.slice(THING_SCHEMA.indexOf('model Thing'))))
   })
 
   test('keeps a multi-line block as it is, apart from the provider', () => {
@@ -135,17 +109,17 @@ for (const provider of providersUnderTest()) {
 
     if (provider === 'mysql') {
       test('createScript rejects: the wasm schema engine has no MySQL support', async () => {
-        await assert.rejects(createScript(SCHEMA, 'mysql'), /no MySQL support/)
+        await assert.rejects(createScript(THING_SCHEMA, 'mysql'), /no MySQL support/)
       })
     } else {
       test('createScript produces the CREATE script and caches it', async () => {
         const started = performance.now()
-        script = await createScript(SCHEMA, provider)
+        script = await createScript(THING_SCHEMA, provider)
         const firstMs = performance.now() - started
         assert.match(script, /CREATE TABLE "Thing"/)
         assert.match(script, /CREATE UNIQUE INDEX "Thing_id_n_key" ON "Thing"\("id", "n"\)/)
         const again = performance.now()
-        assert.equal(await createScript(SCHEMA, provider), script)
+        assert.equal(await createScript(THING_SCHEMA, provider), script)
         assert.ok(performance.now() - again < 5, 'second call is served from the cache')
         if (process.env['SPECTOR_PRINT_SCRIPTS']) console.log(`--- ${provider} (${firstMs.toFixed(0)} ms)\n${script}`)
       })

@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { DMMF } from '@prisma/generator-helper'
 import { createTestDatabase, providersUnderTest, type TestDatabase } from './databases.ts'
 import { mysqlCreateScript } from './mysqlCreateScript.ts'
+import { MYSQL_THING_FIXTURE } from './thingFixture.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = join(here, '..', '..')
@@ -161,22 +162,6 @@ ALTER TABLE \`_ItemToTag\` ADD CONSTRAINT \`_ItemToTag_A_fkey\` FOREIGN KEY (\`A
 
 -- AddForeignKey
 ALTER TABLE \`_ItemToTag\` ADD CONSTRAINT \`_ItemToTag_B_fkey\` FOREIGN KEY (\`B\`) REFERENCES \`tags\`(\`tag_key\`) ON DELETE CASCADE ON UPDATE CASCADE;
-`
-
-/**
- * Real output of `prisma migrate diff --from-empty --to-schema --script` (native engine) for model
- * Thing on MySQL, the same fixture databases.test.ts uses.
- */
-const MYSQL_THING_FIXTURE = `-- CreateTable
-CREATE TABLE \`Thing\` (
-    \`id\` VARCHAR(191) NOT NULL,
-    \`payload\` JSON NOT NULL,
-    \`at\` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    \`n\` INTEGER NOT NULL,
-
-    UNIQUE INDEX \`Thing_id_n_key\`(\`id\`, \`n\`),
-    PRIMARY KEY (\`id\`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 `
 
 /** Runs `prisma generate` offline for `schemaFile` (the native schema engine is never needed for generate). */
