@@ -4,7 +4,7 @@
  * the (recordId, sequence) key.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorNotFoundError, SpectorUnsupportedWriteError, SpectorValidationError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withGuides } from './support/guidesClient.ts'

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { createHash, createHmac } from 'node:crypto'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { canonicalJson } from '../../extension/core/canonicalJson.ts'
 import { ChainVerifier, merkleRoot } from '../../extension/core/chainVerifier.ts'
 import type { StoredEvent } from '../../extension/core/eventLog.ts'

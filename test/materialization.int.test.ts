@@ -3,7 +3,7 @@
  * lives outside the model's scalar fields (here a post's tags, written as PostTag rows).
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { providersUnderTest } from './support/databases.ts'
 import { withLegacy } from './support/legacyClient.ts'
 

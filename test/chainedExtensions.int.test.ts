@@ -3,7 +3,7 @@
  * recursion, transactions still joined.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { Prisma } from '@prisma/client/extension'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'

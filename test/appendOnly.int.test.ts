@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import path from 'node:path'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { applyAppendOnlyEventLog, SpectorUnsupportedWriteError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'

@@ -4,9 +4,9 @@
  * with the expected text and then applied to a fresh MariaDB database, which the generated client
  * reads and writes.
  *
- *     node --import tsx --test test/support/mysqlCreateScript.test.ts
+ *     npx vitest run test/support/mysqlCreateScript.int.test.ts
  */
-import { after, before, describe, test } from 'node:test'
+import { afterAll, beforeAll, describe, test } from 'vitest'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -180,7 +180,7 @@ function prismaGenerate(schemaFile: string): void {
 let dir = ''
 let datamodel: DMMF.Datamodel
 
-before(() => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'spector-mysql-script-'))
   // The generated client imports @prisma/client/runtime/...: let it resolve from the repo.
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
@@ -205,7 +205,7 @@ ${MODELS}`
   datamodel = JSON.parse(readFileSync(join(dir, 'datamodel.json'), 'utf8')) as DMMF.Datamodel
 })
 
-after(() => {
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -238,20 +238,20 @@ describe('mysqlCreateScript', () => {
 
 const mysqlSkip = providersUnderTest().includes('mysql') ? false : 'mysql is not in SPECTOR_TEST_PROVIDERS'
 
-describe('mysqlCreateScript on MariaDB through the generated PrismaClient', { skip: mysqlSkip }, () => {
+describe.skipIf(mysqlSkip)('mysqlCreateScript on MariaDB through the generated PrismaClient', () => {
   let db: TestDatabase | undefined
   // The generated client's types live in the temp directory; the test works with it untyped.
   let prisma: any
   let Prisma: any
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase('mysql', mysqlCreateScript(datamodel))
     const mod = await import(pathToFileURL(join(dir, 'client', 'client.ts')).href)
     Prisma = mod.Prisma
     prisma = new mod.PrismaClient({ adapter: db.adapter })
   })
 
-  after(async () => {
+  afterAll(async () => {
     await prisma?.$disconnect()
     await db?.drop()
   })

@@ -1,4 +1,4 @@
-import { test, describe, after } from 'node:test'
+import { test, describe, afterAll } from 'vitest'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
@@ -17,7 +17,7 @@ import { MYSQL_THING_FIXTURE, THING_SCHEMA } from './thingFixture.ts'
 
 describe('providersUnderTest', () => {
   const saved = process.env['SPECTOR_TEST_PROVIDERS']
-  after(() => {
+  afterAll(() => {
     if (saved === undefined) delete process.env['SPECTOR_TEST_PROVIDERS']
     else process.env['SPECTOR_TEST_PROVIDERS'] = saved
   })

@@ -3,7 +3,7 @@
  * replay; an expected sequence turns a lost race into a typed conflict.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorConflictError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'

@@ -3,7 +3,7 @@
  * SQL, and verification names each break; checkpoints catch what a chain alone cannot.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { EventHasher, SpectorHashChainError, SpectorSavepointError, type Checkpoint } from 'prisma-spector'
 import { providersUnderTest, type Provider } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'

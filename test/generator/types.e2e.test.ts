@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { afterAll, beforeAll, describe, test } from 'vitest'
 import { promisify } from 'node:util'
 import { createTempProject, exampleModels, repoRoot, type TempProject } from './project.ts'
 
@@ -158,7 +158,7 @@ describe('types of the generated API', () => {
   let checked: { code: number; output: string }
   let unchecked: { code: number; output: string }
 
-  before(async () => {
+  beforeAll(async () => {
     project = createTempProject('types')
     project.writeSchema(exampleModels())
     project.generateOk()
@@ -172,7 +172,7 @@ describe('types of the generated API', () => {
     fs.writeFileSync(path.join(project.dir, 'tsconfig.unchecked.json'), tsconfig(['usage-unchecked.ts']))
     ;[checked, unchecked] = await Promise.all([tsc(project, 'tsconfig.json'), tsc(project, 'tsconfig.unchecked.json')])
   })
-  after(() => project?.remove())
+  afterAll(() => project?.remove())
 
   test('the generated module, the untouched changeset stubs and the usage compile; every @ts-expect-error is used', () => {
     assert.equal(checked.output, '')

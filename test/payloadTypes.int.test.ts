@@ -3,7 +3,7 @@
  * the generated zod codec (the core alone), and through each database.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { EventedModel } from '../extension/core/eventedModel.ts'
 import type { StoredEvent } from '../extension/core/eventLog.ts'
 import { SpectorValidationError } from '../extension/core/errors.ts'

@@ -4,7 +4,7 @@
  * transaction, a delete, or an event appended behind the library's back all force a replay.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { copyState, RecentStates } from '../extension/core/recentStates.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'

@@ -3,7 +3,7 @@
  * SpectorValidationError naming the link table and what is wrong with each value.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { linkRowsOf, linksOfEvent } from '../../extension/core/eventLinks.ts'
 import { SpectorValidationError } from '../../extension/core/errors.ts'
 import type { EventLinkMetadata } from '../../extension/core/metadata.ts'

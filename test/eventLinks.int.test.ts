@@ -4,7 +4,7 @@
  * link rows; prepareEvent's metadata reaches the event.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorUnsupportedWriteError } from 'prisma-spector'
 import type { ChatMessage } from './schemas/changesets/AiChat.ts'
 import { providersUnderTest } from './support/databases.ts'

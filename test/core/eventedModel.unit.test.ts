@@ -4,7 +4,7 @@
  * paged read for replay over an in-memory stand-in for the Prisma delegate.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { Invalid, type Changeset } from '../../extension/core/changeset.ts'
 import type { StoredEvent } from '../../extension/core/eventLog.ts'
 import { EventedModel } from '../../extension/core/eventedModel.ts'

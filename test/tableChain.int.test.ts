@@ -3,7 +3,7 @@
  * takes the next position and links to the event before it in the table, whatever its record.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorConfigurationError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'

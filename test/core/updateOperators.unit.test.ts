@@ -2,7 +2,7 @@
  * Prisma's update operators resolved against replayed state: the event records the value.
  */
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { Decimal } from '@prisma/client/runtime/client'
 import { SpectorValidationError } from '../../extension/core/errors.ts'
 import type { FieldMetadata, ModelMetadata } from '../../extension/core/metadata.ts'

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { afterAll, beforeAll, describe, test } from 'vitest'
 import { eventsModelBlock } from '../../generator/eventsModel.ts'
 import { header } from '../../generator/emitModelModule.ts'
 import { createTempProject, eventsModelText, exampleModels, lineOf, readMetadata, repoRoot, type TempProject } from './project.ts'
@@ -25,13 +25,13 @@ describe('prisma generate: a valid schema', () => {
   let project: TempProject
   let firstItemStub: string
 
-  before(() => {
+  beforeAll(() => {
     project = createTempProject('e2e')
     project.writeSchema(exampleModels())
     project.generateOk()
     firstItemStub = read(path.join(project.changesetsDir, 'Item.ts'))
   })
-  after(() => project?.remove())
+  afterAll(() => project?.remove())
 
   test('writes index.ts and one module per evented model, and the Prisma client', () => {
     assert.deepEqual(sorted(project.spectorDir), ['Item.ts', 'Note.ts', 'index.ts'])
@@ -131,10 +131,10 @@ describe('prisma generate: a valid schema', () => {
 describe('prisma generate: a schema with problems fails, naming the model, file, line and problem', () => {
   let project: TempProject
 
-  before(() => {
+  beforeAll(() => {
     project = createTempProject('e2e-fail')
   })
-  after(() => project?.remove())
+  afterAll(() => project?.remove())
 
   /** Writes the schema, runs generate, expects it to fail, returns stderr. */
   function fails(models: string): { text: string; stderr: string } {

@@ -3,7 +3,7 @@
  * annotation is rejected with a message that quotes it and says what is wrong.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { AnnotationSyntaxError, parseAnnotation, parseAnnotations, type Annotation, type AnnotationValue } from '../../generator/parseAnnotation.ts'
 
 function options(annotation: Annotation): Record<string, AnnotationValue> {

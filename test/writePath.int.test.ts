@@ -4,7 +4,7 @@
  * nothing.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import {
   SpectorError,
   SpectorIdNotAllowedError,

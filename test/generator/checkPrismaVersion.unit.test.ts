@@ -2,7 +2,7 @@
  * The generator refuses Prisma majors it does not support, with a message saying why.
  */
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { test } from 'vitest'
 import { checkPrismaVersion, installedPrismaVersion } from '../../generator/checkPrismaVersion.ts'
 import { SpectorGeneratorError } from '../../generator/errors.ts'
 

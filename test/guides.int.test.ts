@@ -4,7 +4,7 @@
  * where Spector's version of the guide breaks), and typed links with `supersedes`.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorValidationError } from 'prisma-spector'
 import type { ChatMessage } from './schemas/changesets/AiChat.ts'
 import type { BasicMessage } from './schemas/changesets/BasicChat.ts'

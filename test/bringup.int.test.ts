@@ -3,7 +3,7 @@
  * and (new ids) have what referenced them re-pointed; all in one transaction, with progress.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorUnknownActionError, SpectorUnsupportedWriteError, SpectorValidationError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withLegacy, type LegacyContext } from './support/legacyClient.ts'

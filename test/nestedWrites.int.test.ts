@@ -4,7 +4,7 @@
  * touch the outer row (a foreign key) pass.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorUnsupportedWriteError } from 'prisma-spector'
 import { findNestedEventedWrite } from '../extension/prisma/findNestedEventedWrite.ts'
 import type { RelationGraph } from '../extension/core/metadata.ts'

@@ -3,7 +3,7 @@
  * different records do not wait for each other, and drift between rows and log is reported.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import { SpectorNotFoundError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'

@@ -4,7 +4,7 @@
  * and a valid schema produces the metadata the runtime reads.
  */
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, test } from 'vitest'
 import type { DMMF } from '@prisma/generator-helper'
 import { SpectorGeneratorError, SpectorGeneratorErrors } from '../../generator/errors.ts'
 import { eventsModelBlock } from '../../generator/eventsModel.ts'

@@ -1,0 +1,27 @@
+/**
+ * Three projects, by what a test needs:
+ * - unit: no database and no generated client (`*.unit.test.ts`), runs in seconds;
+ * - int: every provider under test (`SPECTOR_TEST_PROVIDERS`), each test on a database of its own;
+ * - e2e: a temporary project that runs the real `prisma generate` and `tsc`.
+ * `npm test` prepares what int and e2e need (build, generate, typecheck) and runs all three.
+ */
+import { defineConfig } from 'vitest/config'
+
+const excluded = ['test/.generated/**', 'node_modules/**', 'dist/**']
+
+export default defineConfig({
+  test: {
+    // Suites talk to real databases and spawn processes: a hung one should fail, not stall CI.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    // Native drivers (better-sqlite3) and process-wide state (AsyncLocalStorage, pools) want processes, not threads.
+    pool: 'forks',
+    // Two cores on the machines this runs on: two files at a time.
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], exclude: excluded } },
+      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], exclude: excluded } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], exclude: excluded } },
+    ],
+  },
+})
