@@ -238,3 +238,40 @@ describe('prisma generate: annotation mistakes Prisma ignores are not silent', (
     }
   })
 })
+
+describe('prisma generate: each field\'s database column in the metadata (native types)', () => {
+  const account = `${eventsModelText}
+
+/// @evented
+model Account {
+  id      String   @id
+  balance Decimal  @db.Decimal(18, 2)
+  rate    Decimal
+  code    String   @db.VarChar(20)
+  at      DateTime @db.Timestamp(0)
+  ratio   Float    @db.Real
+  small   Int      @db.SmallInt
+  open    Boolean
+}`
+
+  test('PostgreSQL: @db attributes as Prisma reads them, and the provider defaults', () => {
+    const project = createTempProject('e2e-native', { provider: 'postgresql' })
+    try {
+      project.writeSchema(account)
+      project.generateOk()
+      const fields = readMetadata(project, 'Account').fields as { name: string; native?: unknown }[]
+      assert.deepEqual(Object.fromEntries(fields.map((f) => [f.name, f.native ?? null])), {
+        id: { type: 'Text', args: [], declared: false },
+        balance: { type: 'Decimal', args: [18, 2], declared: true, decimal: { precision: 18, scale: 2 } },
+        rate: { type: 'Decimal', args: [65, 30], declared: false, decimal: { precision: 65, scale: 30 } },
+        code: { type: 'VarChar', args: [20], declared: true, maxLength: 20 },
+        at: { type: 'Timestamp', args: [0], declared: true, fractionalSeconds: 0 },
+        ratio: { type: 'Real', args: [], declared: true, float32: true },
+        small: { type: 'SmallInt', args: [], declared: true, integer: { min: '-32768', max: '32767' } },
+        open: null,
+      })
+    } finally {
+      project.remove()
+    }
+  })
+})

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The repository's node_modules entries a generated project needs (types for tsc included). */
-const linkedModules = ['@prisma', '@types', 'prisma', 'zod', 'uuidv7', 'better-sqlite3']
+const linkedModules = ['@prisma', '@types', 'prisma', 'zod', 'uuidv7']
 
 export interface TempProjectOptions {
   /** The client generator's provider (default `prisma-client`). */
@@ -26,6 +26,8 @@ export interface TempProjectOptions {
   packageType?: 'module' | 'commonjs'
   /** A folder to install as node_modules/zod instead of the repository's zod. */
   zodDir?: string
+  /** The datasource provider (default sqlite; generation needs no database). */
+  provider?: 'sqlite' | 'postgresql' | 'mysql'
 }
 
 export interface GenerateOutcome {
@@ -119,7 +121,7 @@ generator spector {
 }
 
 datasource db {
-  provider = "sqlite"
+  provider = "${options.provider ?? 'sqlite'}"
 }
 `
 }
