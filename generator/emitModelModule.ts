@@ -32,7 +32,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
     : 'Record<string, never>'
 
   return `${header}
-import { z } from 'zod'
+import { z } from 'zod/v4'
 import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
