@@ -36,7 +36,7 @@ export class EventedDelegate<S extends State = State> {
   private readonly bulk: BulkCommands<S>
   private readonly reads: RecordReads<S>
 
-  constructor(model: EventedModel<S>, options: SpectorOptions = {}, provider = 'sqlite') {
+  constructor(model: EventedModel<S>, options: SpectorOptions, provider: string) {
     this.model = model
     this.writer = new RecordWriter(model, options, provider)
     this.hasher = this.writer.hasher

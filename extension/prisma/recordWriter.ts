@@ -20,9 +20,9 @@ import { CommandData } from './commandData.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
 import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
-import { lockRecordSql } from './sql/lockRecordSql.ts'
-import { insertEventSql, type InsertEventSql } from './sql/insertEventSql.ts'
-import { tableChainHeadSql, type TableChainSql } from './sql/tableChainHeadSql.ts'
+import type { InsertEventSql, TableChainSql } from '../dialects/dialect.ts'
+import { dialectFor } from '../dialects/dialectFor.ts'
+import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
 import { transact } from './transactionPolicy.ts'
 
@@ -62,18 +62,20 @@ export class RecordWriter<S extends State = State> {
   constructor(model: EventedModel<S>, options: SpectorOptions, provider: string) {
     this.model = model
     this.options = { maxRetries: 5, ...options }
-    this.lockSql = lockRecordSql(provider, model.metadata)
+    const dialect = dialectFor(provider)
+    this.lockSql = dialect.lockRecord(rowTableOf(model.metadata))
     this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
     this.savepointEvery = model.metadata.savepointEvery ?? options.savepointEvery ?? 0
     if (!Number.isInteger(this.savepointEvery) || this.savepointEvery === 1 || this.savepointEvery < 0) {
       throw new SpectorConfigurationError(model.metadata.name, `savepointEvery must be a whole number >= 2 (or 0 for none), got ${this.savepointEvery}`)
     }
     const log = model.metadata.events
-    this.tableChain = log.hashed && log.chain === 'table' ? tableChainHeadSql(provider, log.dbName ?? log.model) : null
-    this.links = new PrismaEventLinks(log, provider)
+    const eventTable = eventTableOf(log)
+    this.tableChain = log.hashed && log.chain === 'table' ? dialect.tableChainHead(eventTable) : null
+    this.links = new PrismaEventLinks(log, dialect)
     this.logOnly = model.metadata.logOnly === true
     this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
-    this.insertEvent = insertEventSql(provider, log.dbName ?? log.model, this.tableChain !== null, log.databaseTime === true)
+    this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.tableChain !== null, databaseTime: log.databaseTime === true })
     this.data = new CommandData(model)
   }
 
