@@ -2,7 +2,7 @@
  * A `ModelCodec` built from the zod schemas the generator emits for each evented model.
  */
 import type { z } from 'zod'
-import type { FieldErrors } from '../core/errors.ts'
+import type { FieldErrors } from '../core/fieldErrors.ts'
 import type { DecodeResult, JsonObject, ModelCodec } from '../core/payloadCodec.ts'
 
 export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
