@@ -54,7 +54,7 @@ export async function bringup<S extends State>(writer: RecordWriter<S>, client: 
       if (options.keepIds) {
         const eventId = uuidv7()
         const prepared = writer.model.prepare(null, action, clean, { recordId: oldId, eventId, now: new Date() })
-        const event = await writer.prepareEvent(tx, writer.newEvent(eventId, oldId, action, prepared.payload, 1), [], clean, null, prepared.state)
+        const event = await writer.prepareEvent(writer.newEvent(eventId, oldId, action, prepared.payload, 1), [], clean, null, prepared.state)
         await writer.append(tx, event, null)
         await writer.writeLinks(tx, event)
         await writer.writeRow(tx, 'update', oldId, action, prepared.state, {})

@@ -101,7 +101,7 @@ export class RecordWriter<S extends State = State> {
   async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args, action = 'insert'): Promise<unknown> {
     const eventId = uuidv7()
     const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
-    const event = await this.prepareEvent(tx, this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
+    const event = await this.prepareEvent(this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
     const hash = await this.append(tx, event, null)
     await this.writeLinks(tx, event)
     this.recent.set(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
@@ -156,7 +156,6 @@ export class RecordWriter<S extends State = State> {
    * to the event. Gets the record's whole history, each event with the links it made.
    */
   async prepareEvent(
-    tx: AnyClient,
     event: PendingEventRow,
     existing: readonly LinkedEvent[] | (() => Promise<readonly LinkedEvent[]>),
     attrs: Record<string, unknown>,
@@ -192,7 +191,7 @@ export class RecordWriter<S extends State = State> {
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
     const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
-    const event = await this.prepareEvent(tx, this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
+    const event = await this.prepareEvent(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
     const hash = await this.append(tx, event, lastHash)
     await this.writeLinks(tx, event)
     // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
