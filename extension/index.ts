@@ -35,6 +35,8 @@ export {
   SpectorUnknownActionError,
   SpectorUnsupportedWriteError,
   SpectorConflictError,
+  SpectorConnectionError,
+  type ConflictReason,
   SpectorReplayError,
   SpectorConfigurationError,
   SpectorHashChainError,
