@@ -15,14 +15,20 @@ interface PrismaLikeError {
 
 /**
  * The database's error inside what Prisma threw: the driver adapter's `cause` (model queries,
- * P2034/P1017/P2039; raw queries, P2010), or a driver error Prisma passed on as it was (node-postgres'
- * "Client has encountered a connection error"). Null for anything else.
+ * P2034/P1017/P2039; raw queries, P2010; a failed COMMIT, the adapter's DriverAdapterError itself), or
+ * a driver error Prisma passed on as it was (node-postgres' "Client has encountered a connection
+ * error"). Null for anything else.
  */
 export function databaseErrorOf(error: unknown): DatabaseErrorInfo | null {
   if (!error || typeof error !== 'object') return null
   const e = error as PrismaLikeError
-  const cause = e.meta?.driverAdapterError?.cause
-  if (cause) return { kind: cause.kind, code: cause.originalCode, message: String(cause.originalMessage ?? cause.message ?? e.message ?? '') }
+  // A DriverAdapterError Prisma passed on unwrapped (a failed COMMIT) carries the same cause itself.
+  const unwrapped = (error as Error).name === 'DriverAdapterError' ? ((error as { cause?: unknown }).cause as { kind?: string } | undefined) : undefined
+  const cause = e.meta?.driverAdapterError?.cause ?? (typeof unwrapped?.kind === 'string' ? unwrapped : undefined)
+  if (cause) {
+    const { kind, originalCode, originalMessage, message } = cause as { kind?: string; originalCode?: string; originalMessage?: string; message?: string }
+    return { kind, code: originalCode, message: String(originalMessage ?? message ?? e.message ?? '') }
+  }
   // Prisma's own codes for a closed connection, without the driver's error.
   if (e.code === 'P1017' || e.code === 'P1001') return { kind: 'ConnectionClosed', message: String(e.message ?? '') }
   if (typeof e.message === 'string') return { code: typeof e.code === 'string' ? e.code : undefined, message: e.message }
