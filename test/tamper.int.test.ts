@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
-import { EventHasher, SpectorHashChainError, SpectorSavepointError, type Checkpoint } from 'prisma-spector'
+import { EventHasher, SpectorConfigurationError, SpectorHashChainError, SpectorSavepointError, type Checkpoint } from 'prisma-spector'
 import { providersUnderTest, type Provider } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
 
@@ -115,8 +115,8 @@ for (const provider of providersUnderTest()) {
         const keyed = ctx.base.$extends(ctx.spector({ hashKey: key }))
         const ids = await history(ctx, keyed as unknown as typeof ctx.prisma)
         assert.equal((await keyed.$verifyHashChain()).ok, true)
-        // Without the key, the chain does not verify at all.
-        assert.equal((await ctx.prisma.$verifyHashChain()).ok, false)
+        // Without the key, the chain does not verify at all (a set-up error, tested below).
+        await assert.rejects(ctx.prisma.$verifyHashChain(), SpectorConfigurationError)
         const checkpoint = await keyed.$checkpoint()
 
         /** Rewrites record a's second event and re-hashes the rest of its chain with `hasher`. */
@@ -139,6 +139,54 @@ for (const provider of providersUnderTest()) {
         assert.equal((await keyed.$verifyHashChain()).ok, true)
         const result = await keyed.$verifyHashChain({ against: checkpoint })
         assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.recordId === ids.a)
+      }))
+
+    test('a duplicated (recordId, sequence) at a verify page boundary and inside a page is found, naming both events', () =>
+      withExample(provider, async (ctx) => {
+        const ids = await history(ctx)
+        const checkpoint: Checkpoint = JSON.parse(JSON.stringify(await ctx.prisma.$checkpoint()))
+        // The unique index would refuse the copy: an attacker with table rights drops it first.
+        await sql(ctx, provider === 'mysql' ? 'ALTER TABLE {Event} DROP INDEX {Event_recordId_sequence_key}' : 'DROP INDEX {Event_recordId_sequence_key}')
+        const ordered = [...(await eventsOf(ctx, ids.a)), ...(await eventsOf(ctx, ids.b)), ...(await eventsOf(ctx, ids.c))]
+        assert.deepEqual([ordered.length, [ids.a, ids.b, ids.c].sort()], [8, [ids.a, ids.b, ids.c]])
+        /** A second row at the place of `original`, with a forged payload, sorting right after it. */
+        async function duplicate(original: (typeof ordered)[number], id: string) {
+          const { insertedAt: _, ...row } = original
+          await ctx.base.event.create({ data: { ...row, id, payload: { ...(row.payload as object), name: 'Forged' }, metadata: undefined } })
+        }
+        // batchSize 3 pages the log as [a1 a2 a3] [a4 b1 b2] [b3 c1]: a copy of a3 is the first row of page two.
+        for (const [original, where] of [[ordered[2]!, 'at a page boundary'], [ordered[4]!, 'inside a page']] as const) {
+          const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
+          await duplicate(original, forged)
+          for (const against of [undefined, checkpoint]) {
+            const result = await ctx.prisma.$verifyHashChain({ batchSize: 3, against })
+            assert.ok(!result.ok, `a duplicate ${where} is found${against ? ' against a checkpoint' : ''}`)
+            assert.equal(result.failure.kind, 'duplicated', result.failure.message)
+            assert.deepEqual([result.failure.recordId, result.failure.eventId, result.failure.sequence], [original.recordId, forged, original.sequence])
+            assert.ok(result.failure.message.includes(original.id) && result.failure.message.includes(forged), result.failure.message)
+          }
+          await assert.rejects(ctx.prisma.$checkpoint({ batchSize: 3 }), (e: unknown) => e instanceof SpectorHashChainError && e.kind === 'duplicated')
+          await sql(ctx, `DELETE FROM {Event} WHERE {id} = '${forged}'`)
+          assert.equal((await ctx.prisma.$verifyHashChain({ batchSize: 3, against: checkpoint })).ok, true)
+        }
+      }))
+
+    test('a keyed log verified without the key, or with another key, is a set-up error naming the key, not an edit', () =>
+      withExample(provider, async (ctx) => {
+        const keyed = ctx.base.$extends(ctx.spector({ hashKey: 'the secret key of this deployment' }))
+        await history(ctx, keyed as unknown as typeof ctx.prisma)
+        assert.equal((await keyed.$verifyHashChain()).ok, true)
+        await assert.rejects(ctx.prisma.$verifyHashChain(), (e: unknown) => e instanceof SpectorConfigurationError && /this log is keyed and no key was given/.test(e.message))
+        await assert.rejects(ctx.prisma.$checkpoint(), /this log is keyed and no key was given/)
+        const wrong = ctx.base.$extends(ctx.spector({ hashKey: 'another key, not the right one' }))
+        await assert.rejects(wrong.$verifyHashChain({ batchSize: 2 }), (e: unknown) => e instanceof SpectorConfigurationError && /the key does not match/.test(e.message))
+        // An unkeyed log whose first event was edited is still an edit: the events after it match.
+        const plain = await ctx.prisma.item.create({ data: { name: 'Plain' } })
+        await ctx.prisma.item.update({ where: { id: plain.id }, data: { value: 5 } })
+        const [first] = await eventsOf(ctx, plain.id)
+        await sql(ctx, `UPDATE {Event} SET {payload} = '{"name": "Edited", "value": 0}' WHERE {id} = '${first!.id}'`)
+        const result = await ctx.prisma.$verifyHashChain({ recordId: plain.id })
+        assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.eventId === first!.id)
       }))
 
     test('renaming an action keeps old events readable and verifiable', () =>
