@@ -189,6 +189,23 @@ for (const provider of providersUnderTest()) {
         assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.eventId === first!.id)
       }))
 
+    test('a truncated table chain names the position it ends at, not a sequence', () =>
+      withExample(
+        provider,
+        async (ctx) => {
+          const a = await ctx.prisma.item.create({ data: { name: 'A' } })
+          await ctx.prisma.item.create({ data: { name: 'B' } })
+          await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
+          const checkpoint = await ctx.prisma.$checkpoint()
+          await sql(ctx, 'DELETE FROM {Event} WHERE {position} = 3')
+          const result = await ctx.prisma.$verifyHashChain({ against: checkpoint })
+          assert.ok(!result.ok && result.failure.kind === 'truncated')
+          assert.match(result.failure.message, /^the table chain ends at position 2; at the checkpoint it had 3 events/)
+          assert.doesNotMatch(result.failure.message, /sequence/)
+        },
+        'tableChain',
+      ))
+
     test('renaming an action keeps old events readable and verifiable', () =>
       withExample(provider, async (ctx) => {
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })

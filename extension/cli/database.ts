@@ -26,12 +26,15 @@ export async function databaseUrl(given: string | undefined, cwd = process.cwd()
 
 /** The datasource url of the project's Prisma config (prisma.config.ts or .config/prisma.ts), if any. */
 async function prismaConfigUrl(cwd: string): Promise<{ url: string; from: string } | undefined> {
-  let loader: string
-  try {
-    loader = projectRequire(cwd).resolve('@prisma/config')
-  } catch {
-    return undefined
+  // Prisma's config loader: the project's, else the one beside this package (prisma is a peer).
+  let loader: string | undefined
+  for (const require of [projectRequire(cwd), createRequire(import.meta.url)]) {
+    try {
+      loader = require.resolve('@prisma/config')
+      break
+    } catch {}
   }
+  if (!loader) return undefined
   const { findPrismaConfigFile, loadConfigFromFile } = await import(pathToFileURL(loader).href)
   if (typeof findPrismaConfigFile === 'function' && !findPrismaConfigFile(cwd)) return undefined
   const { config, error, resolvedPath } = await loadConfigFromFile({ configRoot: cwd })
