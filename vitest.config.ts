@@ -20,7 +20,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], exclude: excluded } },
-      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], exclude: excluded } },
+      // Database suites one file at a time: their concurrency tests size pools and waits for a quiet machine.
+      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], exclude: excluded, fileParallelism: false } },
       { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], exclude: excluded } },
     ],
   },
