@@ -34,11 +34,11 @@ interface Output {
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { command, rest, values } = parseCommandLine(argv)
-  if (values.help) {
+  // No command at all asks for orientation: the whole help (exit 2, nothing was done).
+  if (values.help || !command) {
     io.out(`${usage}\n`)
-    return 0
+    return values.help ? 0 : 2
   }
-  if (!command) throw new UsageError('no command given')
   if (command === 'sql') return sql(rest, values, io)
   if (!['verify', 'checkpoint', 'history', 'replay', 'check', 'bringup'].includes(command)) throw new UsageError(`unknown command "${command}"`)
 
