@@ -31,6 +31,20 @@ async function eventsOf(ctx: ExampleContext, recordId: string) {
   return ctx.base.event.findMany({ where: { recordId }, orderBy: { sequence: 'asc' } })
 }
 
+/** On the table-chain variant of the example: positions 1..3 from two records. */
+function onTableChain(provider: Provider, fn: (ctx: ExampleContext) => Promise<void>) {
+  return withExample(
+    provider,
+    async (ctx) => {
+      const a = await ctx.prisma.item.create({ data: { name: 'A' } })
+      await ctx.prisma.item.create({ data: { name: 'B' } })
+      await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
+      await fn(ctx)
+    },
+    'tableChain',
+  )
+}
+
 /** Raw SQL with {Identifier} quoted for the provider. */
 function sql(ctx: ExampleContext, text: string) {
   return ctx.db.exec(text.replace(/\{(\w+)\}/g, (_, name: string) => ctx.q(name)))
@@ -190,44 +204,30 @@ for (const provider of providersUnderTest()) {
       }))
 
     test('a duplicated position of a table chain at a verify page boundary is found, naming both events', () =>
-      withExample(
-        provider,
-        async (ctx) => {
-          const a = await ctx.prisma.item.create({ data: { name: 'A' } })
-          await ctx.prisma.item.create({ data: { name: 'B' } })
-          await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
-          for (const index of ['Event_position_key', 'Event_recordId_sequence_key']) {
-            await sql(ctx, provider === 'mysql' ? `ALTER TABLE {Event} DROP INDEX {${index}}` : `DROP INDEX {${index}}`)
-          }
-          const rows = (await ctx.base.event.findMany()) as unknown as ({ position: number; id: string; insertedAt?: Date } & Record<string, unknown>)[]
-          const { insertedAt: _, ...second } = rows.find((r) => r.position === 2)!
-          const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
-          await ctx.base.event.create({ data: { ...second, id: forged, payload: { name: 'Forged' }, metadata: undefined } as never })
-          // batchSize 2 pages the chain as [1 2] [2' 3]: the copy opens the second page.
-          const result = await ctx.prisma.$verifyHashChain({ batchSize: 2 })
-          assert.ok(!result.ok && result.failure.kind === 'duplicated', JSON.stringify(result))
-          assert.equal(result.failure.eventId, forged)
-          assert.match(result.failure.message, new RegExp(`${second.id} and ${forged} both claim position 2 of the table chain`))
-        },
-        'tableChain',
-      ))
+      onTableChain(provider, async (ctx) => {
+        for (const index of ['Event_position_key', 'Event_recordId_sequence_key']) {
+          await sql(ctx, provider === 'mysql' ? `ALTER TABLE {Event} DROP INDEX {${index}}` : `DROP INDEX {${index}}`)
+        }
+        const rows = (await ctx.base.event.findMany()) as unknown as ({ position: number; id: string; insertedAt?: Date } & Record<string, unknown>)[]
+        const { insertedAt: _, ...second } = rows.find((r) => r.position === 2)!
+        const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
+        await ctx.base.event.create({ data: { ...second, id: forged, payload: { name: 'Forged' }, metadata: undefined } as never })
+        // batchSize 2 pages the chain as [1 2] [2' 3]: the copy opens the second page.
+        const result = await ctx.prisma.$verifyHashChain({ batchSize: 2 })
+        assert.ok(!result.ok && result.failure.kind === 'duplicated', JSON.stringify(result))
+        assert.equal(result.failure.eventId, forged)
+        assert.match(result.failure.message, new RegExp(`${second.id} and ${forged} both claim position 2 of the table chain`))
+      }))
 
     test('a truncated table chain names the position it ends at, not a sequence', () =>
-      withExample(
-        provider,
-        async (ctx) => {
-          const a = await ctx.prisma.item.create({ data: { name: 'A' } })
-          await ctx.prisma.item.create({ data: { name: 'B' } })
-          await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
-          const checkpoint = await ctx.prisma.$checkpoint()
-          await sql(ctx, 'DELETE FROM {Event} WHERE {position} = 3')
-          const result = await ctx.prisma.$verifyHashChain({ against: checkpoint })
-          assert.ok(!result.ok && result.failure.kind === 'truncated')
-          assert.match(result.failure.message, /^the table chain ends at position 2; at the checkpoint it had 3 events/)
-          assert.doesNotMatch(result.failure.message, /sequence/)
-        },
-        'tableChain',
-      ))
+      onTableChain(provider, async (ctx) => {
+        const checkpoint = await ctx.prisma.$checkpoint()
+        await sql(ctx, 'DELETE FROM {Event} WHERE {position} = 3')
+        const result = await ctx.prisma.$verifyHashChain({ against: checkpoint })
+        assert.ok(!result.ok && result.failure.kind === 'truncated')
+        assert.match(result.failure.message, /^the table chain ends at position 2; at the checkpoint it had 3 events/)
+        assert.doesNotMatch(result.failure.message, /sequence/)
+      }))
 
     test('renaming an action keeps old events readable and verifiable', () =>
       withExample(provider, async (ctx) => {
