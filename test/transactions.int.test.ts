@@ -38,16 +38,19 @@ async function assertConsistent(ctx: ExampleContext, ids: string[]): Promise<voi
 /**
  * Two callers' transactions: the first executes on A then B, the second on B then A, each waiting
  * for the other's first command before its second. `afterConflict` runs in the victim after its
- * conflict (to try more commands). Returns both outcomes and how long the victim took.
+ * conflict (to try more commands). Returns both outcomes and how long the victim waited once both
+ * held their first lock (reported, not asserted).
  */
 async function crossedTransactions(ctx: ExampleContext, a: string, b: string, afterConflict?: (tx: any) => Promise<void>) {
   const firstDone = [signal(), signal()]
-  const started = Date.now()
+  // From the moment both hold their first lock: the victim's wait is the database's deadlock detection.
+  let started = 0
   const run = (index: 0 | 1, first: string, second: string) =>
     ctx.prisma.$transaction(async (tx) => {
       await tx.item.execute(first, 'increment', { by: 1 })
       firstDone[index]!.resolve()
       await firstDone[1 - index]!.promise
+      started ||= Date.now()
       try {
         await tx.item.execute(second, 'increment', { by: 10 })
       } catch (error) {
