@@ -35,13 +35,19 @@ describe.runIf(providersUnderTest().includes('sqlite'))('SQLite with several wri
           return JSON.parse(stdout.trim().split('\n').at(-1)!) as WriterReport
         }),
       )
-      assert.deepEqual(reports.flatMap((r) => r.failures), [])
+      assert.deepEqual(
+        reports.flatMap((r) => r.failures),
+        [],
+      )
       const total = reports.reduce((sum, r) => sum + Object.values(r.increments).reduce((a, b) => a + b, 0), 0)
       assert.equal(total, (processes * commandsPerProcess * 9) / 10)
       for (const record of shared) {
         const increments = reports.reduce((sum, r) => sum + (r.increments[record.id] ?? 0), 0)
         const events = await ctx.prisma.item.events(record.id)
-        assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: increments + 1 }, (_, i) => i + 1))
+        assert.deepEqual(
+          events.map((e) => e.sequence),
+          Array.from({ length: increments + 1 }, (_, i) => i + 1),
+        )
         assert.equal((await ctx.base.item.findUnique({ where: { id: record.id } }))!.value, increments)
         assert.equal((await ctx.prisma.item.replay(record.id))!.value, increments)
       }

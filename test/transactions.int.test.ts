@@ -97,7 +97,7 @@ for (const provider of providersUnderTest()) {
           await assertConsistent(ctx, [a.id, b.id])
         }))
 
-      test("deadlock victim that catches the conflict and carries on: later evented commands in its transaction are refused, nothing of it is written", () =>
+      test('deadlock victim that catches the conflict and carries on: later evented commands in its transaction are refused, nothing of it is written', () =>
         withExample(provider, async (ctx) => {
           const a = await ctx.prisma.item.create({ data: { name: 'A', value: 0 } })
           const b = await ctx.prisma.item.create({ data: { name: 'B', value: 0 } })
@@ -132,7 +132,10 @@ for (const provider of providersUnderTest()) {
         })
         assert.equal((await ctx.prisma.item.replay(a.id))!.value, 8)
         assert.equal((await ctx.prisma.item.replay(b.id))!.value, 2)
-        assert.deepEqual((await ctx.prisma.item.events(a.id)).map((e) => e.sequence), [1, 2, 3, 4])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(a.id)).map((e) => e.sequence),
+          [1, 2, 3, 4],
+        )
         await assertConsistent(ctx, [a.id, b.id, (created as { id: string }).id])
       }))
 
@@ -141,7 +144,11 @@ for (const provider of providersUnderTest()) {
         const a = await ctx.prisma.item.create({ data: { name: 'A', value: 0 } })
         await assert.rejects(
           ctx.prisma.$transaction(async (tx) => {
-            await Promise.all([tx.item.execute(a.id, 'increment', { by: 1 }), tx.item.create({ data: { name: 'B' } }), tx.item.execute(a.id, 'increment', { by: 2 })])
+            await Promise.all([
+              tx.item.execute(a.id, 'increment', { by: 1 }),
+              tx.item.create({ data: { name: 'B' } }),
+              tx.item.execute(a.id, 'increment', { by: 2 }),
+            ])
             throw new Error('caller gives up')
           }),
           /caller gives up/,
@@ -157,7 +164,10 @@ for (const provider of providersUnderTest()) {
         // maxWait 1 ms: nearly every start times out while another command holds the transaction slot.
         const tight = ctx.base.$extends(ctx.spector({ transactionOptions: { maxWait: 1 }, maxRetries: 1000 }))
         await Promise.all(Array.from({ length: 30 }, () => tight.item.execute(item.id, 'increment', { by: 1 })))
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.sequence), Array.from({ length: 31 }, (_, i) => i + 1))
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.sequence),
+          Array.from({ length: 31 }, (_, i) => i + 1),
+        )
         await assertConsistent(ctx, [item.id])
       }))
 
@@ -180,7 +190,7 @@ for (const provider of providersUnderTest()) {
           await assertConsistent(ctx, [item.id])
         }))
 
-      test("a connection killed while a command waits for a lock, inside a caller's transaction: SpectorConnectionError \"not-written\", the caller's transaction is gone whole", () =>
+      test('a connection killed while a command waits for a lock, inside a caller\'s transaction: SpectorConnectionError "not-written", the caller\'s transaction is gone whole', () =>
         withExample(provider, async (ctx) => {
           const item = await ctx.prisma.item.create({ data: { name: 'A', value: 0 } })
           const other = await ctx.prisma.item.create({ data: { name: 'B', value: 0 } })
@@ -265,7 +275,9 @@ async function poll<T>(what: string, read: () => Promise<T | undefined>): Promis
 
 async function terminatePostgresBackend(ctx: ExampleContext, condition: string): Promise<void> {
   const pid = await poll(condition, async () => {
-    const rows = await ctx.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND ${condition}`, [ctx.db.name])
+    const rows = await ctx.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND ${condition}`, [
+      ctx.db.name,
+    ])
     return rows[0]?.pid
   })
   await ctx.db.query('SELECT pg_terminate_backend($1)', [pid])

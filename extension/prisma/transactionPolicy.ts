@@ -118,9 +118,17 @@ const conflictMessages: Record<ConflictReason, string> = {
   'expected-sequence': 'the record moved past the expected sequence',
   deadlock: 'the database aborted the transaction as a deadlock victim',
   serialization: 'the database aborted the transaction on a serialization failure (a concurrent transaction changed what it read)',
-  busy: 'another connection held the SQLite database\'s write lock longer than the busy timeout (SQLITE_BUSY)',
+  busy: "another connection held the SQLite database's write lock longer than the busy timeout (SQLITE_BUSY)",
 }
 
 function conflict(policy: TransactionPolicy, failure: Exclude<Failure, 'connection' | 'start-timeout'>, cause: unknown, outcome: string): SpectorConflictError {
-  return new SpectorConflictError(policy.model, policy.recordId ?? '(unknown)', `${conflictMessages[failure]}; ${outcome}`, undefined, undefined, cause, failure)
+  return new SpectorConflictError(
+    policy.model,
+    policy.recordId ?? '(unknown)',
+    `${conflictMessages[failure]}; ${outcome}`,
+    undefined,
+    undefined,
+    cause,
+    failure,
+  )
 }

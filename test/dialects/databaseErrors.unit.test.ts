@@ -17,9 +17,18 @@ const classify = (provider: string, error: unknown) => dialectFor(provider).clas
 
 describe('database errors by dialect', () => {
   test('PostgreSQL: 40P01 deadlock, 40001 serialization failure, 57P01 and node-postgres messages a lost connection, a unique violation nothing', () => {
-    assert.equal(classify('postgresql', prismaError('P2034', { kind: 'TransactionWriteConflict', originalCode: '40P01', originalMessage: 'deadlock detected' })), 'deadlock')
+    assert.equal(
+      classify('postgresql', prismaError('P2034', { kind: 'TransactionWriteConflict', originalCode: '40P01', originalMessage: 'deadlock detected' })),
+      'deadlock',
+    )
     assert.equal(classify('postgresql', prismaError('P2010', { kind: 'TransactionWriteConflict', originalCode: '40001' })), 'serialization')
-    assert.equal(classify('postgresql', prismaError('P2039', { kind: 'postgres', originalCode: '57P01', originalMessage: 'terminating connection due to administrator command' })), 'connection')
+    assert.equal(
+      classify(
+        'postgresql',
+        prismaError('P2039', { kind: 'postgres', originalCode: '57P01', originalMessage: 'terminating connection due to administrator command' }),
+      ),
+      'connection',
+    )
     assert.equal(classify('postgresql', new Error('Client has encountered a connection error and is not queryable')), 'connection')
     assert.equal(classify('postgresql', new Error('Connection terminated unexpectedly')), 'connection')
     assert.equal(classify('postgresql', prismaError('P2002', { kind: 'UniqueConstraintViolation', originalCode: '23505' })), null)
@@ -29,12 +38,18 @@ describe('database errors by dialect', () => {
     assert.equal(classify('mysql', prismaError('P2034', { kind: 'TransactionWriteConflict', originalCode: '1213' })), 'deadlock')
     assert.equal(classify('mysql', prismaError('P2039', { kind: 'mysql', originalCode: '1020' })), 'serialization')
     assert.equal(classify('mysql', prismaError('P2039', { kind: 'mysql', originalCode: '1927', originalMessage: 'Connection was killed' })), 'connection')
-    assert.equal(classify('mysql', prismaError('P2010', { kind: 'mysql', originalCode: '45009', originalMessage: 'socket has unexpectedly been closed' })), 'connection')
+    assert.equal(
+      classify('mysql', prismaError('P2010', { kind: 'mysql', originalCode: '45009', originalMessage: 'socket has unexpectedly been closed' })),
+      'connection',
+    )
     assert.equal(classify('mysql', prismaError('P2039', { kind: 'mysql', originalCode: '1062' })), null)
   })
 
   test('SQLite: SQLITE_BUSY and its extended codes are busy; a constraint failure is nothing', () => {
-    assert.equal(classify('sqlite', prismaError('P1008', { kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY', originalMessage: 'database is locked' })), 'busy')
+    assert.equal(
+      classify('sqlite', prismaError('P1008', { kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY', originalMessage: 'database is locked' })),
+      'busy',
+    )
     assert.equal(classify('sqlite', prismaError('P2010', { kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY_SNAPSHOT' })), 'busy')
     assert.equal(classify('sqlite', prismaError('P2003', { kind: 'ForeignKeyConstraintViolation', originalCode: 'SQLITE_CONSTRAINT_TRIGGER' })), null)
   })
@@ -51,7 +66,13 @@ describe('database errors by dialect', () => {
     assert.equal(isUniqueViolationOn(prismaError('P2002', { kind: 'UniqueConstraintViolation' }, 'Event'), 'Event'), true)
     assert.equal(isUniqueViolationOn(prismaError('P2002', { kind: 'UniqueConstraintViolation' }, 'Item'), 'Event'), false)
     assert.equal(isUniqueViolationOn(prismaError('P2010', { kind: 'UniqueConstraintViolation' }), 'Event'), true)
-    assert.equal(isTransactionStartTimeout(Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' })), true)
-    assert.equal(isTransactionStartTimeout(Object.assign(new Error('Transaction API error: A query cannot be executed on an expired transaction.'), { code: 'P2028' })), false)
+    assert.equal(
+      isTransactionStartTimeout(Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' })),
+      true,
+    )
+    assert.equal(
+      isTransactionStartTimeout(Object.assign(new Error('Transaction API error: A query cannot be executed on an expired transaction.'), { code: 'P2028' })),
+      false,
+    )
   })
 })
