@@ -31,32 +31,37 @@ export async function runWithExtensionRewrites<A, T>(
   run: (args: A) => Promise<T>,
 ): Promise<T> {
   let current = args
-  const seen = new Set<string>()
+  // Each field of each data object is taken in once: rewritten again, the extension does not settle.
+  const settled = new Set<string>()
   for (;;) {
     try {
       return await run(current)
     } catch (error) {
       if (!(error instanceof RowWriteRewritten)) throw error
-      const next = callerData ? rewrittenArgs(current, callerData, error) : null
-      const key = next === null ? null : comparableValue(next)
-      if (next === null || key === comparableValue(current) || seen.has(key!)) throw unsettled(model, operation, error.rewrites[0]!)
-      seen.add(key!)
+      const next = callerData ? rewrittenArgs(current, callerData, error, settled) : null
+      if (next === null) throw unsettled(model, operation, error.rewrites[0]!)
       current = next
     }
   }
 }
 
 /** A copy of the arguments with each rewritten value where the caller gave (or left out) the value sent; null when none applies. */
-function rewrittenArgs<A>(args: A, callerData: (args: A) => CallerData, error: RowWriteRewritten): A | null {
+function rewrittenArgs<A>(args: A, callerData: (args: A) => CallerData, error: RowWriteRewritten, settled: Set<string>): A | null {
   const copy = structuredCloneArgs(args)
   const targets = callerData(copy)(error.operation)
-  if (!targets.length) return null
   for (const rewrite of error.rewrites) {
     if (rewrite.arrived === undefined) return null
-    for (const data of targets) {
+    let taken = false
+    targets.forEach((data, index) => {
       const given = data[rewrite.field]
-      if (given === undefined || comparableValue(given) === comparableValue(rewrite.sent)) data[rewrite.field] = rewrite.arrived
-    }
+      if (given !== undefined && comparableValue(given) !== comparableValue(rewrite.sent)) return
+      const key = `${error.operation}:${index}:${rewrite.field}`
+      if (settled.has(key)) return
+      settled.add(key)
+      data[rewrite.field] = rewrite.arrived
+      taken = true
+    })
+    if (!taken) return null
   }
   return copy
 }
