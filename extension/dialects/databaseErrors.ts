@@ -6,7 +6,7 @@
  */
 
 /**
- * A database error as the driver reported it, without Prisma's wrapping (extension/prisma/prismaErrors.ts
+ * A database error as the driver reported it, without Prisma's wrapping (extension/prisma/prismaCompat.ts
  * reads it out of Prisma's errors): the driver adapter's `kind`, the database's own code and message.
  */
 export interface DatabaseErrorInfo {

@@ -16,7 +16,7 @@
 import { SpectorConflictError, SpectorConnectionError, SpectorError, type ConflictReason } from '../core/errors.ts'
 import type { DatabaseErrorClass } from '../dialects/databaseErrors.ts'
 import type { Dialect } from '../dialects/dialect.ts'
-import { databaseErrorOf, isTransactionStartTimeout, isUniqueViolationOn, transactionScopeOf } from './prismaErrors.ts'
+import { databaseErrorOf, isInsideTransaction, isTransactionStartTimeout, isUniqueViolationOn, transactionScopeOf } from './prismaCompat.ts'
 import type { AnyClient, SpectorOptions } from './spectorOptions.ts'
 import { inTurn } from './transactionQueue.ts'
 
@@ -45,8 +45,7 @@ export const ownTransactionDefaults = { maxWait: 10_000, timeout: 15_000 } as co
 type Failure = DatabaseErrorClass | 'sequence' | 'start-timeout'
 
 export function transact<R>(client: AnyClient, work: (tx: AnyClient) => Promise<R>, policy: TransactionPolicy): Promise<R> {
-  // A transaction client has no $connect.
-  if (typeof client.$connect === 'function') return inOwnTransaction(client, work, policy)
+  if (!isInsideTransaction(client)) return inOwnTransaction(client, work, policy)
   const scope = transactionScopeOf(client)
   return inTurn(scope?.scopeId ?? client, () => inCallerTransaction(client, scope?.transactionId ?? client, work, policy))
 }

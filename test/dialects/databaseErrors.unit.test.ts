@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
 import { dialectFor } from '../../extension/dialects/dialectFor.ts'
-import { databaseErrorOf, isTransactionStartTimeout, isUniqueViolationOn } from '../../extension/prisma/prismaErrors.ts'
+import { databaseErrorOf, isTransactionStartTimeout, isUniqueViolationOn } from '../../extension/prisma/prismaCompat.ts'
 
 /** Prisma's known request error around a driver adapter error, as a model query throws it. */
 function prismaError(code: string, cause: Record<string, unknown>, modelName?: string) {
