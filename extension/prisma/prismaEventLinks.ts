@@ -8,6 +8,7 @@ import { linksOfEvent, type LinkRow } from '../core/eventLinks.ts'
 import type { EventLinkMetadata, EventLogMetadata } from '../core/metadata.ts'
 import { linkSelect, storedEventSelect } from './fullSelect.ts'
 import { toStoredEvent } from './prismaEventLog.ts'
+import { withTriggerErrors } from './triggerErrors.ts'
 import type { Dialect } from '../dialects/dialect.ts'
 import { eventTableOf, linkTableOf } from '../dialects/tables.ts'
 
@@ -52,9 +53,8 @@ export class PrismaEventLinks {
 
   async write(tx: AnyClient, batches: readonly { table: EventLinkMetadata; rows: readonly LinkRow[] }[]): Promise<void> {
     for (const { table, rows } of batches) {
-      await tx[table.delegate].createMany({
-        data: rows.map((r) => ({ [table.from.name]: r.from, [table.to.name]: r.to, ...(table.type ? { [table.type.name]: r.type } : {}) })),
-      })
+      const data = rows.map((r) => ({ [table.from.name]: r.from, [table.to.name]: r.to, ...(table.type ? { [table.type.name]: r.type } : {}) }))
+      await withTriggerErrors(table.model, 'createMany', () => tx[table.delegate].createMany({ data }))
     }
   }
 

@@ -19,6 +19,7 @@ import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
+import { withTriggerErrors } from './triggerErrors.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
   metadata: ModelMetadata
@@ -120,6 +121,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
             'the event log is append-only: events are never updated or deleted (see appendOnlyEventLogSql for the database triggers that enforce it)',
           )
         }
+        // The database's triggers (appendOnlyEventLogSql, eventLinkConstraintsSql) may refuse what gets this far.
+        if (model && eventLogs.has(model) && insertingOperations.has(operation)) return withTriggerErrors(model, operation, () => query(args) as PromiseLike<unknown>)
         if (model && !evented.has(model)) {
           const nested = findNestedEventedWrite(graph, evented, model, operation, args)
           if (nested) {
@@ -155,6 +158,7 @@ function clientComponent(integrity: Integrity) {
 }
 
 const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
+const insertingOperations = new Set(['create', 'createMany', 'createManyAndReturn'])
 
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
 export function createSpectorExtension(
