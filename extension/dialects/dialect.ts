@@ -4,6 +4,7 @@
  * its `Dialect` (dialectFor.ts) and never looks at a provider name.
  */
 import type { NewEvent } from '../core/eventLog.ts'
+import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
 
 /** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
@@ -49,6 +50,14 @@ export interface Dialect {
   sameRecordLink(events: EventTable, link: LinkTable, linkName: string): string[]
   /** Reads every link a record's events made from one link table: `from`, `to` and (typed) `type`; the record id is the parameter. */
   recordLinks(events: EventTable, link: LinkTable): string
+  /**
+   * Run first in a transaction the library opens to write: takes the database's write lock up
+   * front, so the transaction waits for it (the driver's busy timeout) instead of failing when it
+   * would later upgrade from reading to writing. Null where writers lock rows instead.
+   */
+  takeWriteLock(events: EventTable): string | null
+  /** What a database error means for its transaction (databaseErrors.ts); null: nothing the transaction policy handles. */
+  classifyError(error: DatabaseErrorInfo): DatabaseErrorClass | null
 }
 
 /** Identifier quoting, written once: `quoteWith('"')('a"b')` is `"a""b"`. */

@@ -5,6 +5,7 @@
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
 import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('`')
@@ -36,4 +37,24 @@ ${sameRecordCondition(syntax, events, link, '    ')}
 END`,
   ],
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+  takeWriteLock: () => null,
+  classifyError: classifyMysqlError,
+}
+
+/**
+ * Server errnos of a lost connection (1053 shutdown, 1927 killed, 2006/2013 gone or lost) and the
+ * mariadb driver's own (45001 already closed, 45004 destroyed, 45009 socket closed, 45013 command on
+ * a closed connection, 45019 socket error).
+ */
+const lostConnectionCodes = new Set(['1053', '1927', '2006', '2013', '45001', '45004', '45009', '45013', '45019'])
+
+/**
+ * 1213 is a deadlock: InnoDB has rolled back the whole transaction, not just the statement.
+ * 1020 ("record has changed since last read", MariaDB's snapshot isolation) is a serialization failure.
+ */
+function classifyMysqlError(error: DatabaseErrorInfo) {
+  if (error.code === '1213') return 'deadlock'
+  if (error.code === '1020') return 'serialization'
+  if (lostConnectionCodes.has(error.code ?? '') || isLostConnection(error)) return 'connection'
+  return null
 }

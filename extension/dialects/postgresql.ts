@@ -4,6 +4,7 @@
  */
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
 import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('"')
@@ -49,5 +50,19 @@ $$`,
       ]
     },
     recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+    takeWriteLock: () => null,
+    classifyError: classifyPostgresError,
   }
+}
+
+/**
+ * SQLSTATE 40P01 is a deadlock, 40001 a serialization failure (CockroachDB reports its retryable
+ * conflicts so too); class 08 and 57P01..57P03 (a terminated backend, a server shutting down) mean
+ * the connection is gone.
+ */
+function classifyPostgresError(error: DatabaseErrorInfo) {
+  if (error.code === '40P01') return 'deadlock'
+  if (error.code === '40001') return 'serialization'
+  if (error.code?.startsWith('08') || ['57P01', '57P02', '57P03'].includes(error.code ?? '') || isLostConnection(error)) return 'connection'
+  return null
 }

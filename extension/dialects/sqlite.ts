@@ -4,7 +4,8 @@
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
 import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
-import type { TableName } from './tables.ts'
+import type { DatabaseErrorInfo } from './databaseErrors.ts'
+import type { EventTable, TableName } from './tables.ts'
 
 const quote = quoteWith('"')
 /** SQLite has no schemas (an attached database's name would go here, which Prisma does not use). */
@@ -32,4 +33,22 @@ ${sameRecordCondition(syntax, events, link, '  ')}
 BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
   ],
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+  takeWriteLock: takeSqliteWriteLock,
+  classifyError: classifySqliteError,
+}
+
+/**
+ * A write that changes nothing still takes SQLite's write lock (RESERVED, or the WAL write lock)
+ * when it is the transaction's first statement: a connection holding no lock waits for it through
+ * its busy timeout (better-sqlite3's `timeout`, 5 s unless set), where a transaction that read
+ * first fails with SQLITE_BUSY at once on upgrading. Prisma's adapter opens with a deferred BEGIN,
+ * so this is the library's `BEGIN IMMEDIATE`. No row matches, so the append-only triggers never fire.
+ */
+function takeSqliteWriteLock(events: EventTable): string {
+  return `UPDATE ${table(events)} SET ${quote(events.columns.id)} = ${quote(events.columns.id)} WHERE 0`
+}
+
+/** SQLITE_BUSY (and its extended codes): another connection holds the write lock. */
+function classifySqliteError(error: DatabaseErrorInfo) {
+  return error.code?.startsWith('SQLITE_BUSY') ? 'busy' : null
 }
