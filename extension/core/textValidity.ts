@@ -20,13 +20,13 @@ export interface TextRules {
 export function textProblem(value: unknown, rules: TextRules): string | undefined {
   if (typeof value === 'string') return stringProblem(value, rules)
   if (value === null || typeof value !== 'object' || !isContainer(value)) return undefined
-  // The depth each container was checked at: a shared one is walked again only when met deeper.
+  // The deepest each container was checked at: one met again deeper (shared, or a cycle) is walked again, with less room left.
   const checkedAt = new Map<object, number>()
   const pending: [object, number][] = [[value, 1]]
   while (pending.length) {
     const [container, depth] = pending.pop()!
     if (depth > rules.maxDepth) return `nests deeper than ${rules.maxDepth} levels of arrays and objects (the limit on this database)`
-    if ((checkedAt.get(container) ?? Infinity) <= depth) continue
+    if ((checkedAt.get(container) ?? 0) >= depth) continue
     checkedAt.set(container, depth)
     const entries: [string | undefined, unknown][] = Array.isArray(container)
       ? container.map((item) => [undefined, item])
