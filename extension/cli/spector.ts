@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { EventedModel } from '../core/eventedModel.ts'
 import { appendOnlySql } from '../dialects/appendOnlySql.ts'
+import { findDialect } from '../dialects/dialectFor.ts'
 import { eventLinkConstraintsSql } from '../dialects/sameRecordLinkSql.ts'
 import { historyRows, renderTable, show } from './render.ts'
 
@@ -253,7 +254,7 @@ async function connect(values: { url?: string; generated?: string; 'hash-key'?: 
       if (property === '$spectorStates') {
         return (model: string, id: string, events: never[]) => {
           const d = byName.get(model) as { metadata: never; codec: never; changeset: never }
-          const evented = new EventedModel(d.metadata, d.codec, d.changeset)
+          const evented = new EventedModel(d.metadata, d.codec, d.changeset, findDialect(mod.spectorSchema.provider)?.columns)
           let state: object | null = null
           return events.map((event) => (state = evented.step(id, state, event)))
         }

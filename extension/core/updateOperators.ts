@@ -110,7 +110,11 @@ function applyArithmetic(
       const Wide = Decimal.clone({ precision: 100 })
       const c = new Wide(current) as DecimalLike
       const method = op === 'increment' ? 'plus' : op === 'decrement' ? 'minus' : op === 'multiply' ? 'times' : 'div'
-      return new Decimal(c[method](String(operand)).toString())
+      try {
+        return new Decimal(c[method](String(operand)).toString())
+      } catch {
+        throw reject(`${op} needs a decimal number, got ${JSON.stringify(String(operand)).slice(0, 40)}`)
+      }
     }
     default:
       throw reject(`${op} works on numeric fields only, not ${field.type}`)

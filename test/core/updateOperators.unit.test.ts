@@ -47,6 +47,7 @@ test('misuse is a validation error naming the field', () => {
   rejects({ n: { increment: '1' } }, 'n', /needs a whole number/)
   rejects({ n: { multiply: 0.5 } }, 'n', /needs a whole number, got 0.5/)
   rejects({ dec: { divide: 0 } }, 'dec', /division by zero/)
+  rejects({ dec: { increment: 'abc' } }, 'dec', /needs a decimal number/)
   rejects({ n: { divide: 0 } }, 'n', /division by zero/)
   rejects({ name: { increment: 1 } }, 'name', /numeric fields only/)
   rejects({ name: { push: 'x' } }, 'name', /list fields only/)
