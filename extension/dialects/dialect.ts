@@ -3,6 +3,7 @@
  * (capability flags) and every SQL statement the library writes by hand. The rest of the code asks
  * its `Dialect` (dialectFor.ts) and never looks at a provider name.
  */
+import type { ColumnBehaviour } from '../core/columnBehaviour.ts'
 import type { NewEvent } from '../core/eventLog.ts'
 import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
@@ -31,6 +32,8 @@ export interface Dialect {
   readonly supportsReturning: boolean
   /** Rows can be locked for the transaction (`SELECT ... FOR UPDATE`); SQLite admits one writer at a time instead. */
   readonly supportsRowLocks: boolean
+  /** What the database does to a value on its way into a column (rounding, padding, what it refuses), verified on the server. */
+  readonly columns: ColumnBehaviour
   /** An identifier, quoted and escaped. */
   quote(name: string): string
   /** A table, schema-qualified when it has a schema. */

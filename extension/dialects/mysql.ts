@@ -16,6 +16,10 @@ export const mysqlDialect: Dialect = {
   provider: 'mysql',
   supportsReturning: false,
   supportsRowLocks: true,
+  // DECIMAL rounds half away from zero, DATETIME(n) truncates (MariaDB), an integer `/` rounds, CHAR
+  // drops trailing spaces, FLOAT reads back widened; MariaDB's JSON_VALID refuses 32 levels of
+  // nesting, and an event's payload adds one to a field's.
+  columns: { fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', refusesNul: false, jsonDepth: 30, decimalAsDouble: false },
   quote,
   table,
   lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = ? FOR UPDATE`,

@@ -2,6 +2,7 @@
  * PostgreSQL (and CockroachDB, which speaks its SQL): numbered parameters, JSON cast to `jsonb`,
  * row locks, a transaction-scoped advisory lock for a table-wide chain, plpgsql trigger functions.
  */
+import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
 import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
@@ -16,6 +17,8 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     provider,
     supportsReturning: true,
     supportsRowLocks: true,
+    // numeric rounds half away from zero; timestamps round from 2000-01-01; text and jsonb refuse U+0000.
+    columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: true, jsonDepth: defaultJsonDepth, decimalAsDouble: false },
     quote,
     table,
     lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,

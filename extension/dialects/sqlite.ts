@@ -2,6 +2,7 @@
  * SQLite: one writer at a time, so no row locks and no chain lock; `?` parameters; triggers refuse
  * with `RAISE(ABORT, ...)`. `RETURNING` exists, so Prisma's `...AndReturn` operations do.
  */
+import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
 import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import type { DatabaseErrorInfo } from './databaseErrors.ts'
@@ -16,6 +17,8 @@ export const sqliteDialect: Dialect = {
   provider: 'sqlite',
   supportsReturning: true,
   supportsRowLocks: false,
+  // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
+  columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: false, jsonDepth: defaultJsonDepth, decimalAsDouble: true },
   quote,
   table,
   lockRecord: () => null,

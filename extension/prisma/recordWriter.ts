@@ -193,7 +193,7 @@ export class RecordWriter<S extends State = State> {
         sequence,
       )
     }
-    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
+    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action, this.model.columns.integerDivision)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
     const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
