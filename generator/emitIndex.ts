@@ -9,7 +9,7 @@ import { lowerFirst } from './names.ts'
 
 export function emitIndex(models: readonly ModelMetadata[], relations: RelationGraph, provider: string, paths: ImportPaths): string {
   const lines: string[] = [header, '']
-  lines.push(`import { createSpectorExtension, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
+  lines.push(`import { createSpectorExtension, type JsonValue, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
   lines.push(`import { Prisma } from '${paths.client}'`)
   lines.push(`/** The Prisma client this module was generated with (the spector command line uses it). */`)
   lines.push(`export { PrismaClient } from '${paths.client}'`)
@@ -39,10 +39,18 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     ' * The prisma-spector client extension:',
     ' *',
     ' *     const prisma = new PrismaClient({ adapter }).$extends(spector())',
+    ' *',
+    ' * `metadataSchema` (zod) types and checks the metadata `$spector.withContext` and the `context` option give events.',
     ' */',
-    'export function spector(options: SpectorOptions = {}) {',
-    '  const extension = createSpectorExtension(spectorSchema, options)',
-    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {}, client: extension.client })',
+    'export function spector<Meta = Record<string, JsonValue>>(options: SpectorOptions<Meta> = {}) {',
+    '  const extension = createSpectorExtension<Meta>(spectorSchema, options)',
+    '  return Prisma.defineExtension((client) => {',
+    '    // `$spector` needs the extended client (feed reads, subscriber transactions): bound once it exists.',
+    '    const $spector = extension.api()',
+    '    const extended = client.$extends({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {}, client: { ...extension.client, $spector } })',
+    '    $spector.bind(extended)',
+    '    return extended',
+    '  })',
     '}',
     '',
   )

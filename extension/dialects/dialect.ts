@@ -17,7 +17,7 @@ export interface InsertEventSql {
 }
 
 export interface TableChainSql {
-  /** Run first, with `lockKey` as its one parameter; null where no lock statement is needed. */
+  /** Run first, with `lockKey` as its one parameter (PostgreSQL: the advisory lock key; MySQL: the position whose row is the lock); null where no lock statement is needed. */
   lock: string | null
   lockKey: number
   /** Returns zero or one row with `position` and `hash`. */
@@ -47,6 +47,11 @@ export interface Dialect {
   appendOnly(table: TableName): string[]
   /** A trigger that refuses a link between events of two records. `linkName`: the link table's `name`. */
   sameRecordLink(events: EventTable, link: LinkTable, linkName: string): string[]
+  /**
+   * The ids of the events whose `metadata` has each top-level key of `keys` (checked identifiers)
+   * equal to the matching text parameter, oldest first. Index: see README, "Actor and request context".
+   */
+  eventsByMetadata(table: EventTable, keys: readonly string[], limit: number): string
   /** Reads every link a record's events made from one link table: `from`, `to` and (typed) `type`; the record id is the parameter. */
   recordLinks(events: EventTable, link: LinkTable): string
 }

@@ -3,7 +3,7 @@
  * row locks, a transaction-scoped advisory lock for a table-wide chain, plpgsql trigger functions.
  */
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
-import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('"')
@@ -48,6 +48,7 @@ $$`,
         `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
       ]
     },
+    eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `(${column} ->> ${literal(key)})`, limit),
     recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
   }
 }

@@ -3,7 +3,7 @@
  * with `RAISE(ABORT, ...)`. `RETURNING` exists, so Prisma's `...AndReturn` operations do.
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { appendOnlyMessage, chainHeadStatement, eventsByMetadataStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('"')
@@ -31,5 +31,6 @@ ${sameRecordCondition(syntax, events, link, '  ')}
 )
 BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
   ],
+  eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
 }

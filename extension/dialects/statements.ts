@@ -86,3 +86,14 @@ export function sameRecordMessage(link: LinkTable, linkName: string): string {
 export function appendOnlyMessage(table: { name: string }, operation: string): string {
   return `prisma-spector: the event log ${table.name} is append-only (${operation} refused)`
 }
+
+/**
+ * The ids of the events whose metadata has each of `keys` equal to a parameter (in that order),
+ * oldest first. `jsonText(column, key)` is the dialect's text of one top-level metadata key.
+ */
+export function eventsByMetadataStatement(syntax: Syntax, table: EventTable, keys: readonly string[], jsonText: (column: string, key: string) => string, limit: number): string {
+  const q = syntax.quote
+  const { metadata, insertedAt, id } = table.columns
+  const conditions = keys.map((key, i) => `${jsonText(q(metadata), key)} = ${syntax.placeholder(i, false)}`)
+  return `SELECT ${q(id)} AS ${q('id')} FROM ${syntax.table(table)} WHERE ${conditions.join(' AND ')} ORDER BY ${q(insertedAt)}, ${q(id)} LIMIT ${Math.floor(limit)}`
+}

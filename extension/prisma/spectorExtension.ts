@@ -13,11 +13,12 @@ import type { Changeset } from '../core/changeset.ts'
 import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core/errors.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
-import type { ModelCodec } from '../core/payloadCodec.ts'
+import type { JsonObject, ModelCodec } from '../core/payloadCodec.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
+import { SpectorApi } from './spectorApi.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
@@ -157,10 +158,17 @@ function clientComponent(integrity: Integrity) {
 const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
 
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
-export function createSpectorExtension(
+export function createSpectorExtension<Meta = JsonObject>(
   schema: SpectorSchema,
-  options: SpectorOptions = {},
-): { name: string; model: Record<string, Delegate>; query: ReturnType<typeof nestedWriteGuard>; client: ReturnType<typeof clientComponent> } {
+  options: SpectorOptions<Meta> = {},
+): {
+  name: string
+  model: Record<string, Delegate>
+  query: ReturnType<typeof nestedWriteGuard>
+  client: ReturnType<typeof clientComponent>
+  /** A new `$spector` for one extended client; the generated `spector()` binds it. */
+  api: () => SpectorApi<Meta>
+} {
   const model: Record<string, Delegate> = {}
   const integrity = new Integrity(schema.models.map((m) => m.metadata), options.hashKey)
   for (const definition of schema.models) {
@@ -173,5 +181,7 @@ export function createSpectorExtension(
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset)
     model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider), integrity)
   }
-  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity) }
+  const metadata = schema.models.map((m) => m.metadata)
+  const api = () => new SpectorApi<Meta>(metadata, schema.provider, options)
+  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity), api }
 }
