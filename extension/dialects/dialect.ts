@@ -30,6 +30,12 @@ export interface Dialect {
   readonly supportsReturning: boolean
   /** Rows can be locked for the transaction (`SELECT ... FOR UPDATE`); SQLite admits one writer at a time instead. */
   readonly supportsRowLocks: boolean
+  /**
+   * A read outside a transaction can run on the connection of another one still open, and see its
+   * uncommitted rows (SQLite's adapters share one connection): a read that must see only
+   * committed events (the change feed) runs in a transaction of its own.
+   */
+  readonly readsSeeOpenTransactions: boolean
   /** An identifier, quoted and escaped. */
   quote(name: string): string
   /** A table, schema-qualified when it has a schema. */

@@ -15,6 +15,7 @@ export const mysqlDialect: Dialect = {
   provider: 'mysql',
   supportsReturning: false,
   supportsRowLocks: true,
+  readsSeeOpenTransactions: false,
   quote,
   table,
   lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = ? FOR UPDATE`,

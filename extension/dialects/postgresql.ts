@@ -15,6 +15,7 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     provider,
     supportsReturning: true,
     supportsRowLocks: true,
+    readsSeeOpenTransactions: false,
     quote,
     table,
     lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,

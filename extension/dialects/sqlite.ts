@@ -15,6 +15,7 @@ export const sqliteDialect: Dialect = {
   provider: 'sqlite',
   supportsReturning: true,
   supportsRowLocks: false,
+  readsSeeOpenTransactions: true,
   quote,
   table,
   lockRecord: () => null,

@@ -15,6 +15,7 @@
 import { SpectorConfigurationError } from '../core/errors.ts'
 import type { StoredEvent } from '../core/eventLog.ts'
 import type { EventLogMetadata, ModelMetadata } from '../core/metadata.ts'
+import { dialectFor } from '../dialects/dialectFor.ts'
 import type { EventDelegate } from './prismaEventLog.ts'
 import { toStoredEvent } from './prismaEventLog.ts'
 import type { AnyClient } from './spectorOptions.ts'
@@ -48,25 +49,29 @@ export class ChangeFeed {
   private readonly prismaNames: Map<string, string>
   private readonly eventNames: Map<string, string>
 
-  constructor(log: EventLogMetadata, models: readonly ModelMetadata[]) {
+  /** Reads run in a transaction of their own (see `Dialect.readsSeeOpenTransactions`). */
+  private readonly ownTransaction: boolean
+
+  constructor(log: EventLogMetadata, models: readonly ModelMetadata[], provider: string) {
     this.log = log
+    this.ownTransaction = dialectFor(provider).readsSeeOpenTransactions
     const own = models.filter((m) => m.events.model === log.model)
     this.prismaNames = new Map(own.map((m) => [m.eventName, m.name]))
     this.eventNames = new Map(own.map((m) => [m.name, m.eventName]))
   }
 
   /** The feed of the schema's one positioned log (or the one named `events`); null when there is none. */
-  static of(models: readonly ModelMetadata[], events?: string): ChangeFeed | null {
+  static of(models: readonly ModelMetadata[], provider: string, events?: string): ChangeFeed | null {
     const logs = new Map(models.filter((m) => m.events.feed || m.events.chain === 'table').map((m) => [m.events.model, m.events]))
     if (events !== undefined) {
       const log = logs.get(events)
-      return log ? new ChangeFeed(log, models) : null
+      return log ? new ChangeFeed(log, models, provider) : null
     }
     if (logs.size > 1) {
       throw new SpectorConfigurationError('(schema)', `the schema has several event logs with a feed (${[...logs.keys()].join(', ')}): name one with the \`feedEvents\` option`)
     }
     const [log] = logs.values()
-    return log ? new ChangeFeed(log, models) : null
+    return log ? new ChangeFeed(log, models, provider) : null
   }
 
   /** The events after `after`, in commit order (see the file comment for why that is safe to resume from). */
@@ -77,7 +82,9 @@ export class ChangeFeed {
     if (!Number.isInteger(limit) || limit < 1) throw new SpectorConfigurationError(this.log.model, `feed: "limit" must be a whole number >= 1, got ${String(limit)}`)
     const where: Record<string, unknown> = { position: { gt: after } }
     if (options.models) where.model = { in: options.models.map((name) => this.eventName(name)) }
-    const rows = await (client[this.log.delegate] as EventDelegate).findMany({ where, orderBy: { position: 'asc' }, take: limit })
+    const query = (on: AnyClient) => (on[this.log.delegate] as EventDelegate).findMany({ where, orderBy: { position: 'asc' }, take: limit })
+    // On a client (not a transaction client) where reads could see another transaction's uncommitted events.
+    const rows: Record<string, unknown>[] = this.ownTransaction && typeof client.$connect === 'function' ? await client.$transaction(query) : await query(client)
     const events = rows.map((row) => {
       const event = toStoredEvent(row)
       return { ...event, position: Number(event.position), modelName: this.prismaNames.get(event.model) ?? event.model, metadata: event.metadata as Meta | null }

@@ -107,7 +107,7 @@ export class SpectorApi<Meta = JsonObject> {
   }
 
   private changeFeed(): ChangeFeed {
-    this.feedOf ??= ChangeFeed.of(this.models, this.options.feedEvents)
+    this.feedOf ??= ChangeFeed.of(this.models, this.provider, this.options.feedEvents)
     if (!this.feedOf) {
       throw new SpectorConfigurationError(
         '(schema)',
