@@ -15,6 +15,7 @@
  */
 import { SpectorConfigurationError } from '../core/errors.ts'
 import type { FeedEvent } from '../prisma/changeFeed.ts'
+import { pause } from '../prisma/subscription.ts'
 import type { AnyClient } from './generatedModule.ts'
 
 export interface RelayOptions {
@@ -134,16 +135,4 @@ async function newestPublished(jsm: import('@nats-io/jetstream').JetStreamManage
   const message = await jsm.streams.getMessage(stream, { seq: info.state.last_seq }).catch(() => null)
   const position = Number(message?.header?.get('Spector-Position'))
   return Number.isInteger(position) && position > 0 ? position : 0
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }

@@ -86,7 +86,8 @@ export async function runSubscription<Meta>(client: AnyClient, feed: ChangeFeed,
   return { position, events: handled }
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms)
     signal?.addEventListener('abort', done, { once: true })
