@@ -1,7 +1,7 @@
 /**
- * Note (prisma/feed.prisma, the demo's feed): a plain evented model beside Item, so that the change feed and
- * the actor queries span two models. Its `prepareEvent` extends the metadata the request context
- * put there (and shows that it saw it).
+ * Note (prisma/feed.prisma for the demo, test/schemas/feed.prisma for the tests): a plain evented
+ * model beside Item, so that the change feed and the actor queries span two models. Its
+ * `prepareEvent` extends the metadata the request context put there (and shows that it saw it).
  */
 import type { NoteChangeset } from '../generated/feed/spector/Note.ts'
 
