@@ -94,6 +94,8 @@ for (const provider of providersUnderTest()) {
     test('a forged actor fails $verifyHashChain as an edited event', () =>
       withFeed(provider, async ({ prisma, base, q }) => {
         const item = await prisma.$spector.withContext({ actor: 'alice' }, () => prisma.item.create({ data: { name: 'Ledger' } }))
+        // Another record, left alone: with every event edited the verifier suspects a missing key instead.
+        await prisma.$spector.withContext({ actor: 'bob' }, () => prisma.item.create({ data: { name: 'Other' } }))
         assert.equal((await prisma.$verifyHashChain()).ok, true)
         await base.$executeRawUnsafe(`UPDATE ${q('Event')} SET ${q('metadata')} = '{"actor":"mallory"}' WHERE ${q('recordId')} = '${item.id}'`)
         const result = await prisma.$verifyHashChain()
