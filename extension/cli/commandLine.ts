@@ -19,6 +19,9 @@ commands:
   sql append-only [--provider <provider>] [--table <Event>] SQL for a migration that makes the log append-only
                                                            (provider and table default to the generated module's)
   sql links                                                SQL for a migration: links only within one record, never changed
+  relay --nats <url> --stream <name> --subject <template>  publish the change feed to NATS JetStream, each event once, in
+        [--name <n>] [--batch-size <n>] [--once]           order (subject tokens {model} {action} {recordId}); stops on
+                                                           SIGTERM; --once: return when caught up
 
 options:
   --url <url>          database URL; postgresql://, mysql:// or mariadb://, file: (an existing SQLite file).
@@ -32,7 +35,7 @@ exit codes:
   1  the answer is no: a broken chain, drift, a record with no events
   2  the command could not run: a usage mistake, a set-up error (database, module, key)`
 
-export const shortUsage = 'usage: spector <verify|checkpoint|history|replay|check|bringup|sql> [options]  (spector --help for all)'
+export const shortUsage = 'usage: spector <verify|checkpoint|history|replay|check|bringup|sql|relay> [options]  (spector --help for all)'
 
 export class UsageError extends Error {}
 
@@ -49,6 +52,12 @@ const options = {
   table: { type: 'string' },
   action: { type: 'string' },
   'keep-ids': { type: 'boolean' },
+  nats: { type: 'string' },
+  stream: { type: 'string' },
+  subject: { type: 'string' },
+  name: { type: 'string' },
+  'batch-size': { type: 'string' },
+  once: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
