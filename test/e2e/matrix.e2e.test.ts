@@ -1,0 +1,203 @@
+/**
+ * The project shapes users actually have (issue 11): for each configuration, a fresh application
+ * installs prisma-spector from this checkout's `npm pack` tarball, runs the real `prisma generate`,
+ * compiles with `tsc` under that configuration's tsconfig, and runs the bank program on SQLite —
+ * compiled JS under plain `node` where the configuration emits, `tsx` where it does not (bundler).
+ * A case fails with the step and the command's output.
+ */
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, test } from 'vitest'
+import {
+  bankModels,
+  bankProgram,
+  bankSchema,
+  eventLogModel,
+  expectedOutcome,
+  generatorBlocks,
+  prismaConfig,
+  tsconfig,
+  type ClientGeneratorOptions,
+} from './harness/bankApp.ts'
+import { createE2eProject, expectSuccess, type E2eProject } from './harness/e2eProject.ts'
+import type { DependencyTreeName } from './harness/paths.ts'
+
+interface MatrixCase {
+  /** The project folder's name. */
+  name: string
+  tree?: DependencyTreeName
+  packageType?: 'module' | 'commonjs'
+  client?: ClientGeneratorOptions
+  /** Split the schema into prisma/schema/*.prisma. */
+  schemaFolder?: boolean
+  compilerOptions: Record<string, unknown>
+  importSuffix: string
+  clientModule?: string
+  /** 'node': `tsc` emits into dist and node runs it; 'tsx': `tsc --noEmit`, then tsx runs the sources. */
+  runner: 'node' | 'tsx'
+}
+
+const emitting = { outDir: 'dist', rootDir: '.' }
+
+const cases = {
+  bundler: {
+    name: 'bundler',
+    // Next.js / Vite: the bundler resolves extensionless imports; tsc only type-checks.
+    compilerOptions: { module: 'esnext', moduleResolution: 'bundler', noEmit: true, allowJs: true, jsx: 'preserve' },
+    importSuffix: '',
+    runner: 'tsx',
+  },
+  nodenext: {
+    name: 'nodenext',
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+  },
+  commonjs: {
+    name: 'commonjs',
+    packageType: 'commonjs',
+    // A CommonJS app on TypeScript 5: `module: commonjs` resolves as node10. verbatimModuleSyntax
+    // forbids `import` in CommonJS files, so such apps leave it off.
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, verbatimModuleSyntax: false, ...emitting },
+    importSuffix: '',
+    runner: 'node',
+  },
+  mts: {
+    name: 'mts',
+    client: { extra: ['generatedFileExtension = "mts"'] },
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.mjs',
+    runner: 'node',
+  },
+  prismaClientJs: {
+    name: 'prisma-client-js',
+    client: { provider: 'prisma-client-js' },
+    compilerOptions: { module: 'esnext', moduleResolution: 'bundler', noEmit: true },
+    importSuffix: '',
+    clientModule: 'index',
+    runner: 'tsx',
+  },
+  schemaFolder: {
+    name: 'schema-folder',
+    schemaFolder: true,
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+  },
+  zod3: {
+    name: 'zod3',
+    tree: 'zod3',
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+  },
+} satisfies Record<string, MatrixCase>
+
+/** Writes the application of a case: package, tsconfig, Prisma config and schema, program. */
+function scaffold(matrixCase: MatrixCase): E2eProject {
+  const project = createE2eProject(matrixCase.name, { tree: matrixCase.tree ?? 'zod4', packageType: matrixCase.packageType ?? 'module' })
+  project.write('tsconfig.json', tsconfig(matrixCase.compilerOptions))
+  if (matrixCase.schemaFolder) {
+    project.write('prisma.config.ts', prismaConfig('prisma/schema'))
+    project.write('prisma/schema/main.prisma', generatorBlocks('../../', matrixCase.client))
+    project.write('prisma/schema/events.prisma', eventLogModel)
+    project.write('prisma/schema/bank.prisma', bankModels)
+  } else {
+    project.write('prisma.config.ts', prismaConfig('prisma/schema.prisma'))
+    project.write('prisma/schema.prisma', bankSchema(matrixCase.client))
+  }
+  project.write('src/main.ts', bankProgram(matrixCase.importSuffix, matrixCase.clientModule))
+  return project
+}
+
+async function generate(project: E2eProject): Promise<string> {
+  const outcome = await project.bin('prisma', ['generate'])
+  return expectSuccess(outcome)
+}
+
+/** tsc in the case's configuration, then the program; returns what the program printed. */
+async function compileAndRun(project: E2eProject, matrixCase: MatrixCase): Promise<Record<string, unknown>> {
+  expectSuccess(await project.bin('tsc', ['-p', 'tsconfig.json']))
+  await project.createTables(matrixCase.schemaFolder ? 'prisma/schema' : 'prisma/schema.prisma')
+  const outcome =
+    matrixCase.runner === 'node' ? await project.node([path.join('dist', 'src', 'main.js')]) : await project.bin('tsx', ['src/main.ts'])
+  const printed = expectSuccess(outcome).trim().split('\n').at(-1) ?? ''
+  return JSON.parse(printed) as Record<string, unknown>
+}
+
+function assertBankOutcome(outcome: Record<string, unknown>): void {
+  const { accountId, ...rest } = outcome
+  assert.equal(typeof accountId, 'string')
+  assert.deepEqual(rest, expectedOutcome)
+}
+
+function installedZodMajor(project: E2eProject): number {
+  const manifest = JSON.parse(project.read('node_modules/zod/package.json')) as { version: string }
+  return Number(manifest.version.split('.')[0])
+}
+
+/** Generate, compile and run a case end to end; the project is removed afterwards unless asked to keep it. */
+async function runCase(matrixCase: MatrixCase, extra?: (project: E2eProject, outcome: Record<string, unknown>) => Promise<void>): Promise<void> {
+  const project = scaffold(matrixCase)
+  try {
+    await generate(project)
+    assert.ok(project.exists('src/changesets/Account.ts'), 'prisma generate writes the Account changeset stub into src/changesets')
+    const outcome = await compileAndRun(project, matrixCase)
+    assertBankOutcome(outcome)
+    await extra?.(project, outcome)
+  } finally {
+    if (!process.env['SPECTOR_E2E_KEEP']) project.remove()
+  }
+}
+
+describe.concurrent('a bank app on SQLite: prisma generate, tsc, create + execute + replay', () => {
+  test('moduleResolution bundler (Next.js / Vite tsconfig), run with tsx', async () => {
+    await runCase(cases.bundler)
+  })
+
+  test('nodenext + emit (tsc --init) on zod 4, run with node; the CLI reads prisma.config.ts', async () => {
+    await runCase(cases.nodenext, async (project, outcome) => {
+      assert.equal(installedZodMajor(project), 4)
+      // A user runs the CLI in the project without DATABASE_URL: the datasource comes from prisma.config.ts.
+      const history = await project.bin('spector', ['history', 'Account', String(outcome['accountId'])], { DATABASE_URL: undefined })
+      const printed = expectSuccess(history)
+      for (const action of ['insert', 'update', 'freeze']) assert.match(printed, new RegExp(`\\b${action}\\b`))
+    })
+  })
+
+  test('CommonJS (module commonjs, node10 resolution), run with node', async () => {
+    await runCase(cases.commonjs)
+  })
+
+  test('generatedFileExtension = "mts" under nodenext, run with node', async () => {
+    await runCase(cases.mts, async (project) => {
+      assert.ok(fs.existsSync(path.join(project.dir, 'generated/prisma/client.mts')), 'the Prisma client is written as .mts')
+    })
+  })
+
+  test('prisma-client-js: refused at generate time naming prisma-client, or working end to end', async () => {
+    const project = scaffold(cases.prismaClientJs)
+    try {
+      const outcome = await project.bin('prisma', ['generate'])
+      if (outcome.code !== 0) {
+        assert.match(`${outcome.stdout}${outcome.stderr}`, /prisma-client-js/)
+        assert.match(`${outcome.stdout}${outcome.stderr}`, /"prisma-client"/)
+        return
+      }
+      assertBankOutcome(await compileAndRun(project, cases.prismaClientJs))
+    } finally {
+      if (!process.env['SPECTOR_E2E_KEEP']) project.remove()
+    }
+  })
+
+  test('a multi-file schema folder (prisma/schema/*.prisma), run with node', async () => {
+    await runCase(cases.schemaFolder)
+  })
+
+  test('nodenext + emit on zod 3.25 (the v4 API under zod/v4), run with node', async () => {
+    await runCase(cases.zod3, async (project) => {
+      assert.equal(installedZodMajor(project), 3)
+    })
+  })
+})
