@@ -1,7 +1,8 @@
 /**
  * The application every matrix case builds, written as an outsider would: a bank whose owners and
  * accounts are evented, with the column types and names of an existing database (Decimal, BigInt,
- * an enum, Json, unique fields, snake_case `@map`/`@@map`), plain models related to evented ones
+ * an enum, Json, unique fields, snake_case `@map`/`@@map` tables and columns; the event log as the
+ * README pastes it, or snake_case too for its own case), plain models related to evented ones
  * with explicit referential actions, and a program that creates, updates, executes a custom action,
  * replays and checks. Only what differs between configurations (generator options, import paths,
  * tsconfig) is a parameter.
@@ -33,8 +34,29 @@ datasource db {
 `
 }
 
-/** The event log, every column snake_case in the database. */
+/** The event log as the README's block pastes it. */
 export const eventLogModel = `/// The bank's event log.
+/// @events
+model Event {
+  id         String   @id
+  recordId   String
+  model      String
+  action     String
+  payload    Json
+  version    Int
+  sequence   Int
+  insertedAt DateTime @default(now())
+  hash       Bytes?
+  prevHash   Bytes?
+  metadata   Json?
+
+  @@unique([recordId, sequence])
+  @@index([model])
+}
+`
+
+/** The event log of an existing snake_case database: every column and the table mapped (issue 11 §2). */
+export const snakeCaseEventLogModel = `/// The bank's event log.
 /// @events
 model Event {
   id         String   @id
@@ -120,8 +142,8 @@ model Statement {
 `
 
 /** The whole schema in one file at prisma/schema.prisma. */
-export function bankSchema(client: ClientGeneratorOptions = {}): string {
-  return `${generatorBlocks('../', client)}\n${eventLogModel}\n${bankModels}`
+export function bankSchema(client: ClientGeneratorOptions = {}, eventLog = eventLogModel): string {
+  return `${generatorBlocks('../', client)}\n${eventLog}\n${bankModels}`
 }
 
 /** prisma.config.ts as Prisma 7 wants it: the schema's place and the database URL. */

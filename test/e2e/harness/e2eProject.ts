@@ -31,10 +31,11 @@ export interface E2eProject {
   write(relative: string, text: string): void
   read(relative: string): string
   exists(relative: string): boolean
-  /** Runs a command of node_modules/.bin in the project folder; never throws on a failed run. */
-  bin(name: string, args: string[], env?: Record<string, string | undefined>): Promise<CommandOutcome>
-  /** Runs `node` in the project folder (a user's `node dist/main.js`). */
-  node(args: string[], env?: Record<string, string | undefined>): Promise<CommandOutcome>
+  /**
+   * Runs a command in the project folder, found as npm scripts and `npx` find it (node_modules/.bin
+   * first, then PATH); never throws on a failed run. `env` entries set to undefined are removed.
+   */
+  run(command: string, args: string[], env?: Record<string, string | undefined>): Promise<CommandOutcome>
   /** Creates the tables of the project's schema (a file or a folder of .prisma files) in its database. */
   createTables(schemaPath: string): Promise<void>
   remove(): void
@@ -77,7 +78,8 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
       CHECKPOINT_DISABLE: '1',
       NO_COLOR: '1',
       // As `npx` and npm scripts do: Prisma starts `provider = "prisma-spector"` through the PATH.
-      PATH: `${path.join(dir, 'node_modules/.bin')}${path.delimiter}${process.env['PATH'] ?? ''}`,
+      // `node` is the one running the tests.
+      PATH: [path.join(dir, 'node_modules/.bin'), path.dirname(process.execPath), process.env['PATH'] ?? ''].join(path.delimiter),
     }
     // Vitest's own loader options must not leak into the user's processes.
     delete env['NODE_OPTIONS']
@@ -90,7 +92,7 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
 
   const exec = (file: string, args: string[], env?: Record<string, string | undefined>): Promise<CommandOutcome> =>
     withSlot(async () => {
-      const command = [path.basename(file), ...args].join(' ')
+      const command = [file, ...args].join(' ')
       try {
         const { stdout, stderr } = await run(file, args, { cwd: dir, env: environment(env), maxBuffer: 16 * 1024 * 1024, timeout: 150_000 })
         return { command, code: 0, stdout, stderr }
@@ -115,11 +117,8 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
     exists(relative) {
       return fs.existsSync(path.join(dir, relative))
     },
-    bin(name, args, env) {
-      return exec(path.join(dir, 'node_modules/.bin', name), args, env)
-    },
-    node(args, env) {
-      return exec(process.execPath, args, env)
+    run(command, args, env) {
+      return exec(command, args, env)
     },
     async createTables(schemaPath) {
       const absolute = path.join(dir, schemaPath)

@@ -1,0 +1,18 @@
+import type { ItemChangeset } from '../../generated/spector/Item.js'
+
+export const changeset: ItemChangeset = {
+  apply(state, attrs, ctx) {
+    // Version guard: events written by version 0 called `name` "title".
+    if (ctx.versionIs(0)) attrs = { ...attrs, name: attrs.title as string }
+    switch (ctx.action) {                       // 'insert' | 'update' | 'savepoint' | 'archive' | 'restore'
+      case 'archive':
+        if (state?.archivedAt) return ctx.invalid({ archivedAt: 'is already set' })
+        return ctx.cast(state, { archivedAt: attrs.archivedAt ?? attrs.updatedAt, updatedAt: attrs.updatedAt })
+      case 'restore':
+        return ctx.cast(state, { archivedAt: null, updatedAt: attrs.updatedAt })
+      default:
+        return ctx.cast(state, attrs)
+    }
+  },
+  // savepoint(record, version) { return { ...record } }   // what a savepoint stores (default: every field)
+}
