@@ -7,6 +7,7 @@
  * replays and checks. Only what differs between configurations (generator options, import paths,
  * tsconfig) is a parameter.
  */
+import { eventsModelText } from '../../generator/project.ts'
 
 export interface ClientGeneratorOptions {
   provider?: 'prisma-client' | 'prisma-client-js'
@@ -34,26 +35,8 @@ datasource db {
 `
 }
 
-/** The event log as the README's block pastes it. */
-export const eventLogModel = `/// The bank's event log.
-/// @events
-model Event {
-  id         String   @id
-  recordId   String
-  model      String
-  action     String
-  payload    Json
-  version    Int
-  sequence   Int
-  insertedAt DateTime @default(now())
-  hash       Bytes?
-  prevHash   Bytes?
-  metadata   Json?
-
-  @@unique([recordId, sequence])
-  @@index([model])
-}
-`
+/** The event log as the README's block pastes it (shared with the generator's e2e tests). */
+export const eventLogModel = `${eventsModelText}\n`
 
 /** The event log of an existing snake_case database: every column and the table mapped (issue 11 §2). */
 export const snakeCaseEventLogModel = `/// The bank's event log.
