@@ -68,6 +68,15 @@ const cases = {
     importSuffix: '',
     runner: 'node',
   },
+  commonjsNodenext: {
+    name: 'commonjs-nodenext',
+    packageType: 'commonjs',
+    // `npm init -y` (no "type": CommonJS) then `tsc --init` (nodenext). tsc --init's
+    // verbatimModuleSyntax refuses `import` in CommonJS files, the app's own included, so it is off.
+    compilerOptions: { module: 'nodenext', verbatimModuleSyntax: false, ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+  },
   mts: {
     name: 'mts',
     client: { extra: ['generatedFileExtension = "mts"'] },
@@ -182,6 +191,10 @@ describe.concurrent('a bank app on SQLite: prisma generate, tsc, create + execut
 
   test('CommonJS (module commonjs, node10 resolution), run with node', async () => {
     await runCase(cases.commonjs)
+  })
+
+  test('CommonJS package under nodenext (npm init + tsc --init), run with node (require of the ESM package)', async () => {
+    await runCase(cases.commonjsNodenext)
   })
 
   test('generatedFileExtension = "mts" under nodenext, run with node', async () => {
