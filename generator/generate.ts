@@ -10,6 +10,7 @@ import { emitChangesetStub } from './emitChangesetStub.ts'
 import { emitIndex } from './emitIndex.ts'
 import { emitModelModule, header } from './emitModelModule.ts'
 import { importPaths } from './importPaths.ts'
+import { withNativeColumns } from './nativeColumns.ts'
 import { readSpectorSchema, type Locate } from './readSpectorSchema.ts'
 
 export interface GenerateInput {
@@ -21,7 +22,9 @@ export interface GenerateInput {
   changesets: string
   /** The Prisma client generator's output folder. */
   clientOutput: string
-  importFileExtension?: string
+  /** How the Prisma client generator writes and imports its files (clientModuleSettings.ts). */
+  generatedFileExtension: string
+  importFileExtension: string
   locate?: Locate
 }
 
@@ -32,7 +35,8 @@ export interface GenerateResult {
 }
 
 export function generate(input: GenerateInput): GenerateResult {
-  const schema = readSpectorSchema(input.datamodel, input.locate)
+  const read = readSpectorSchema(input.datamodel, input.locate)
+  const schema = { ...read, models: withNativeColumns(read.models, input.datamodel, input.provider) }
   const paths = importPaths(input)
   const written: string[] = []
   const createdChangesets: string[] = []
@@ -43,12 +47,13 @@ export function generate(input: GenerateInput): GenerateResult {
     fs.writeFileSync(file, text)
     written.push(file)
   }
-  for (const model of schema.models) write(path.join(input.output, `${model.name}.ts`), emitModelModule(model, schema.enums, paths, input.provider))
-  write(path.join(input.output, 'index.ts'), emitIndex(schema.models, schema.relations, input.provider, paths))
+  const ext = `.${input.generatedFileExtension}`
+  for (const model of schema.models) write(path.join(input.output, `${model.name}${ext}`), emitModelModule(model, schema.enums, paths, input.provider))
+  write(path.join(input.output, `index${ext}`), emitIndex(schema.models, schema.relations, input.provider, paths))
 
   if (schema.models.length) fs.mkdirSync(input.changesets, { recursive: true })
   for (const model of schema.models) {
-    const file = path.join(input.changesets, `${model.name}.ts`)
+    const file = path.join(input.changesets, `${model.name}${ext}`)
     if (fs.existsSync(file)) continue
     fs.writeFileSync(file, emitChangesetStub(model, paths), { flag: 'wx' })
     createdChangesets.push(file)
@@ -60,9 +65,23 @@ export function generate(input: GenerateInput): GenerateResult {
 function removeOwnFiles(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name)
-    if (!name.endsWith('.ts') || !fs.statSync(file).isFile()) continue
+    if (!/\.[mc]?ts$/.test(name) || !fs.statSync(file).isFile()) continue
     if (fs.readFileSync(file, 'utf8').startsWith(header.split('\n')[0]!)) fs.rmSync(file)
   }
+}
+
+/** The options of the spector generator block (besides provider and output). */
+const generatorOptions = ['changesets']
+
+/** Refuses an option the generator does not know (a misspelled `changesets` would otherwise be ignored). */
+export function checkGeneratorOptions(config: Record<string, string | string[] | undefined>): void {
+  const unknown = Object.keys(config).filter((key) => !generatorOptions.includes(key))
+  if (!unknown.length) return
+  const near = (key: string) => (key.toLowerCase().startsWith('changeset') || 'changesets'.startsWith(key.toLowerCase()) ? ' (did you mean "changesets"?)' : '')
+  throw new SpectorGeneratorError(
+    undefined,
+    unknown.map((key) => `unknown option "${key}" in the spector generator block${near(key)}; it takes: ${generatorOptions.join(', ')}`).join('\n'),
+  )
 }
 
 /** Reads the generator's `changesets` setting, relative to the schema file. */

@@ -1,6 +1,6 @@
 /**
  * The module specifiers the generated files use, relative to where each file lives, with the
- * file extension the Prisma client generator uses for its own imports.
+ * file extension the Prisma client generator uses for its own imports (see clientModuleSettings.ts).
  */
 import path from 'node:path'
 
@@ -19,12 +19,12 @@ export interface ImportPathOptions {
   output: string
   changesets: string
   clientOutput: string
-  /** The client generator's `importFileExtension` setting: 'ts', 'js', '' ... Default 'ts'. */
-  importFileExtension?: string
+  /** The client generator's import extension: 'ts', 'js', '' ... */
+  importFileExtension: string
 }
 
 export function importPaths(options: ImportPathOptions): ImportPaths {
-  const ext = options.importFileExtension === undefined ? '.ts' : options.importFileExtension ? `.${options.importFileExtension}` : ''
+  const ext = options.importFileExtension ? `.${options.importFileExtension}` : ''
   const rel = (from: string, to: string) => {
     const r = path.relative(from, to).split(path.sep).join('/')
     return r.startsWith('.') ? r : `./${r}`

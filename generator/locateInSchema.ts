@@ -32,7 +32,8 @@ export function schemaLocator(schemaPath: string | undefined): Locate {
   }
 }
 
-function schemaFiles(schemaPath: string): { path: string; text: string }[] {
+/** The text of the schema file, or of every .prisma file of a multi-file schema folder. */
+export function schemaFiles(schemaPath: string): { path: string; text: string }[] {
   try {
     const stat = fs.statSync(schemaPath)
     const paths = stat.isDirectory()

@@ -7,7 +7,7 @@ import type { EventLinkMetadata, FieldDefault, FieldMetadata, ModelMetadata, Rel
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
-import { checkEventsModel, eventColumns, eventsModelBlock } from './eventsModel.ts'
+import { checkEventsModel, eventColumns, eventsModelBlock, eventTableNames } from './eventsModel.ts'
 import { lowerFirst } from './names.ts'
 
 export interface SpectorSchemaDescription {
@@ -190,14 +190,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
           continue
         }
         relations.push({ name: field.name, model: field.type as string })
-        const onDelete = field.relationOnDelete ?? (field.relationFromFields?.length && !field.isRequired ? 'SetNull' : undefined)
-        if (field.relationFromFields?.length && (onDelete === 'Cascade' || onDelete === 'SetNull' || onDelete === 'SetDefault')) {
-          fault(
-            `relation "${field.name}" has onDelete: ${onDelete}${field.relationOnDelete ? '' : ' (the default for an optional relation)'}, ` +
-              `so deleting a ${String(field.type)} would change ${model.name} rows in the database without events; ` +
-              `add onDelete: Restrict (or NoAction) to the @relation and delete or update the ${model.name} records first`,
-          )
-        }
+        for (const problem of referentialActionProblems(model.name, field)) fault(problem)
         continue
       }
       if (field.kind === 'unsupported') {
@@ -250,6 +243,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         model: eventsModel!.name,
         delegate: lowerFirst(eventsModel!.name),
         ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}),
+        ...eventTableNames(eventsModel!),
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
         ...(links.length ? { links } : {}),
@@ -348,6 +342,7 @@ function readLinkTables(
         model: model.name,
         delegate: lowerFirst(model.name),
         ...(model.dbName ? { dbName: model.dbName } : {}),
+        ...(model.schema ? { dbSchema: model.schema } : {}),
         from: { name: from.name, ...(from.dbName && from.dbName !== from.name ? { dbName: from.dbName } : {}) },
         to: { name: to.name, ...(to.dbName && to.dbName !== to.name ? { dbName: to.dbName } : {}) },
         ...(typeMeta ? { type: typeMeta } : {}),
@@ -370,6 +365,34 @@ function clientDefaults(events: DMMF.Model): boolean {
 function databaseTime(events: DMMF.Model): boolean {
   const def = events.fields.find((f) => f.name === 'insertedAt')?.default as { name?: string } | undefined
   return typeof def === 'object' && def !== null && def.name === 'dbgenerated'
+}
+
+/**
+ * A foreign key on an evented model that the database itself rewrites (ON DELETE / ON UPDATE
+ * CASCADE, SET NULL, SET DEFAULT) changes its rows without events. Prisma's defaults count:
+ * onDelete SetNull for an optional relation, onUpdate Cascade for every relation.
+ */
+export function referentialActionProblems(model: string, field: DMMF.Field): string[] {
+  if (!field.relationFromFields?.length) return []
+  const rewrites = (action: string | undefined) => action === 'Cascade' || action === 'SetNull' || action === 'SetDefault'
+  const problems: string[] = []
+  const onDelete = field.relationOnDelete ?? (field.isRequired ? undefined : 'SetNull')
+  if (rewrites(onDelete)) {
+    problems.push(
+      `relation "${field.name}" has onDelete: ${onDelete}${field.relationOnDelete ? '' : ' (the default for an optional relation)'}, ` +
+        `so deleting a ${String(field.type)} would change ${model} rows in the database without events; ` +
+        `add onDelete: Restrict (or NoAction) to the @relation and delete or update the ${model} records first`,
+    )
+  }
+  const onUpdate = field.relationOnUpdate ?? 'Cascade'
+  if (rewrites(onUpdate)) {
+    problems.push(
+      `relation "${field.name}" has onUpdate: ${onUpdate}${field.relationOnUpdate ? '' : " (Prisma's default)"}, ` +
+        `so changing the id of a ${String(field.type)} would rewrite ${model}.${field.relationFromFields.join(', ')} in the database without events; ` +
+        `add onUpdate: Restrict (or NoAction) to the @relation`,
+    )
+  }
+  return problems
 }
 
 function relationGraph(datamodel: DMMF.Datamodel): RelationGraph {

@@ -34,6 +34,50 @@ export interface FieldMetadata {
   /** `@updatedAt`: stamped with the command's time on every event that is not a delete. */
   isUpdatedAt: boolean
   default?: FieldDefault
+  /**
+   * The database column behind the field, where it can hold less than the Prisma type: the event
+   * must hold what the column holds (a Decimal rounded to its scale, a string within its length...).
+   * Set for String, Int, BigInt, Float, Decimal and DateTime fields on PostgreSQL and MySQL/MariaDB;
+   * absent on SQLite, whose columns keep what Prisma passes.
+   */
+  native?: NativeColumn
+}
+
+/**
+ * A field's column type, from its `@db.*` attribute or, without one, the provider's default for the
+ * Prisma type (PostgreSQL: `text`, `integer`, `decimal(65,30)`, `double precision`, `timestamp(3)`;
+ * MySQL: `varchar(191)`, `int`, `decimal(65,30)`, `double`, `datetime(3)`). The optional limits
+ * below spell out what the column narrows, so the runtime needs no per-provider knowledge:
+ *
+ *     price Decimal @db.Decimal(18, 2)  ->  { type: 'Decimal', args: [18, 2], declared: true, decimal: { precision: 18, scale: 2 } }
+ *     code  String  @db.VarChar(20)     ->  { type: 'VarChar', args: [20], declared: true, maxLength: 20 }
+ *     at    DateTime @db.Timestamptz(0) ->  { type: 'Timestamptz', args: [0], declared: true, fractionalSeconds: 0 }
+ *     n     Int     @db.SmallInt        ->  { type: 'SmallInt', args: [], declared: true, integer: { min: '-32768', max: '32767' } }
+ */
+export interface NativeColumn {
+  /** The native type name as `@db.` spells it (`Decimal`, `VarChar`, `Timestamptz`, `Real`...), or the provider's default. */
+  type: string
+  /** Its numeric arguments, as written (`@db.Decimal(18, 2)` -> [18, 2]); the default's when not declared. */
+  args: readonly number[]
+  /** Whether the schema declares it (`@db.*`), rather than it being the provider's default. */
+  declared: boolean
+  /** Fixed-point: at most `precision` digits, `scale` of them after the point (values round to `scale`). */
+  decimal?: { precision: number; scale: number }
+  /** Text: at most this many characters (`VarChar(n)`, `Char(n)`, MySQL's default `varchar(191)`). */
+  maxLength?: number
+  /** Text: at most this many bytes of UTF-8 (MySQL `TinyText`, `Text`, `MediumText`). */
+  maxBytes?: number
+  /** `Char(n)`: the database pads shorter values with spaces to n characters. */
+  padded?: boolean
+  /** Integers: the range the column holds, as decimal strings (BigInt-safe). */
+  integer?: { min: string; max: string }
+  /** `Real` / MySQL `Float`: a 32-bit float, so values round to single precision. */
+  float32?: boolean
+  /** Date and time: the digits of the second kept after the point (0..6; JS Dates carry 3). */
+  fractionalSeconds?: number
+  /** `Date`: only the calendar day is kept. `Time` / `Timetz`: only the time of day. */
+  dateOnly?: boolean
+  timeOnly?: boolean
 }
 
 /** A relation field of an evented model (nested writes through it are refused). */
@@ -59,6 +103,8 @@ export interface EventLinkMetadata {
   model: string
   delegate: string
   dbName?: string
+  /** Its schema (`@@schema`, PostgreSQL `multiSchema`), if any. */
+  dbSchema?: string
   from: LinkColumn
   to: LinkColumn
   /** Typed links: the column saying what the link means, and its values when it is an enum. */
@@ -72,6 +118,10 @@ export interface EventLogMetadata {
   delegate: string
   /** Its table name (`@@map`), when it differs from the model name. */
   dbName?: string
+  /** Its schema (`@@schema`, PostgreSQL `multiSchema`), if any. */
+  dbSchema?: string
+  /** The column names (`@map`) of the event table's fields whose column is not named as the field. */
+  columns?: Readonly<Record<string, string>>
   /** `@events(hashed=true)`: every event carries a hash chained to the record's previous event. */
   hashed?: boolean
   /** `@events(chain=table)`: one chain through the whole table, ordered by a `position` column. Default: one chain per record. */

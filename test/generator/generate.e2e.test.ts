@@ -24,11 +24,12 @@ function sorted(dir: string): string[] {
 describe('prisma generate: a valid schema', () => {
   let project: TempProject
   let firstItemStub: string
+  let firstStdout: string
 
   beforeAll(() => {
     project = createTempProject('e2e')
     project.writeSchema(exampleModels())
-    project.generateOk()
+    firstStdout = project.generateOk()
     firstItemStub = read(path.join(project.changesetsDir, 'Item.ts'))
   })
   afterAll(() => project?.remove())
@@ -96,6 +97,12 @@ describe('prisma generate: a valid schema', () => {
     assert.match(note, /ctx\.versionIs\(0\)/)
   })
 
+  test('prints each changeset stub it creates', () => {
+    assert.match(firstStdout, /^prisma-spector: created src\/changesets\/Item\.ts \(a changeset stub: yours to edit, never overwritten\)$/m)
+    assert.match(firstStdout, /^prisma-spector: created src\/changesets\/Note\.ts /m)
+    assert.doesNotMatch(firstStdout, /warning/)
+  })
+
   test('a second run keeps an edited changeset, re-creates a deleted one, and rewrites the module', () => {
     const itemStub = path.join(project.changesetsDir, 'Item.ts')
     const noteStub = path.join(project.changesetsDir, 'Note.ts')
@@ -104,7 +111,9 @@ describe('prisma generate: a valid schema', () => {
     fs.rmSync(noteStub)
 
     project.writeSchema(exampleModels('@evented(version=2, actions=[archive, restore, purge])'))
-    project.generateOk()
+    const stdout = project.generateOk()
+    assert.doesNotMatch(stdout, /created src\/changesets\/Item\.ts/, 'nothing is said of a stub that exists')
+    assert.match(stdout, /^prisma-spector: created src\/changesets\/Note\.ts /m)
 
     assert.equal(read(itemStub), firstItemStub + marker)
     assert.doesNotMatch(read(itemStub), /purge/)
@@ -194,5 +203,75 @@ describe('prisma generate: a schema with problems fails, naming the model, file,
     const line = lineOf(text, '@evented(version=1')
     assert.match(stderr, new RegExp(`model Item \\(schema\\.prisma:${line}\\): its primary key "id" has a @default`))
     assert.match(stderr, new RegExp(`model Item \\(schema\\.prisma:${line}\\): field "value": @default\\(cuid\\(\\)\\) is computed by the database or engine`))
+  })
+})
+
+describe('prisma generate: annotation mistakes Prisma ignores are not silent', () => {
+  let project: TempProject
+
+  beforeAll(() => {
+    project = createTempProject('e2e-warn')
+  })
+  afterAll(() => project?.remove())
+
+  test('`// @evented`, `/// @Evented` and `/// @evented` on a field: a warning each on stdout, naming the place and the fix', () => {
+    const models = exampleModels()
+      .replace('/// @evented\nmodel Note', '// @evented\nmodel Note')
+      .replace('  name       String\n', '  /// @evented\n  name       String\n')
+    const text = project.writeSchema(`${models}\n\n/// @Evented\nmodel Draft {\n  id String @id\n}`)
+    const stdout = project.generateOk()
+    assert.match(stdout, new RegExp(`^prisma-spector: warning: schema\\.prisma:${text.split('\n').indexOf('// @evented') + 1}: "// @evented" \\(above model Note\\) is a plain comment, .*three slashes: /// @evented$`, 'm'))
+    assert.match(stdout, new RegExp(`^prisma-spector: warning: schema\\.prisma:${lineOf(text, '/// @Evented')}: model Draft: "@Evented" is not a prisma-spector annotation, so it is ignored; did you mean @evented\\?$`, 'm'))
+    assert.match(stdout, /^prisma-spector: warning: schema\.prisma:\d+: model Item, field "name": "@evented" documents a field, so it is ignored/m)
+    assert.deepEqual(sorted(project.spectorDir), ['Item.ts', 'index.ts'], 'the mistaken models stay plain')
+  })
+
+  test('a misspelled generator option fails, naming it and the right one', () => {
+    const spelled = createTempProject('e2e-option', { spectorSettings: 'changeset = "../src/changesets"' })
+    try {
+      spelled.writeSchema(exampleModels())
+      const outcome = spelled.generate()
+      assert.equal(outcome.ok, false)
+      assert.match(outcome.stderr, /unknown option "changeset" in the spector generator block \(did you mean "changesets"\?\)/)
+    } finally {
+      spelled.remove()
+    }
+  })
+})
+
+describe('prisma generate: each field\'s database column in the metadata (native types)', () => {
+  const account = `${eventsModelText}
+
+/// @evented
+model Account {
+  id      String   @id
+  balance Decimal  @db.Decimal(18, 2)
+  rate    Decimal
+  code    String   @db.VarChar(20)
+  at      DateTime @db.Timestamp(0)
+  ratio   Float    @db.Real
+  small   Int      @db.SmallInt
+  open    Boolean
+}`
+
+  test('PostgreSQL: @db attributes as Prisma reads them, and the provider defaults', () => {
+    const project = createTempProject('e2e-native', { provider: 'postgresql' })
+    try {
+      project.writeSchema(account)
+      project.generateOk()
+      const fields = readMetadata(project, 'Account').fields as { name: string; native?: unknown }[]
+      assert.deepEqual(Object.fromEntries(fields.map((f) => [f.name, f.native ?? null])), {
+        id: { type: 'Text', args: [], declared: false },
+        balance: { type: 'Decimal', args: [18, 2], declared: true, decimal: { precision: 18, scale: 2 } },
+        rate: { type: 'Decimal', args: [65, 30], declared: false, decimal: { precision: 65, scale: 30 } },
+        code: { type: 'VarChar', args: [20], declared: true, maxLength: 20 },
+        at: { type: 'Timestamp', args: [0], declared: true, fractionalSeconds: 0 },
+        ratio: { type: 'Real', args: [], declared: true, float32: true },
+        small: { type: 'SmallInt', args: [], declared: true, integer: { min: '-32768', max: '32767' } },
+        open: null,
+      })
+    } finally {
+      project.remove()
+    }
   })
 })

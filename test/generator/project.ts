@@ -3,16 +3,32 @@
  * generators write into it, and a node_modules of symlinks so that the generated code resolves
  * 'prisma-spector' (this repository, as an installed package would) and its dependencies.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { prismaGenerate } from '../../prisma/generate.ts'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The repository's node_modules entries a generated project needs (types for tsc included). */
 const linkedModules = ['@prisma', '@types', 'prisma', 'zod', 'uuidv7']
+
+export interface TempProjectOptions {
+  /** The client generator's provider (default `prisma-client`). */
+  clientProvider?: string
+  /** Extra lines in the client generator block, such as `generatedFileExtension = "mts"`. */
+  clientSettings?: string
+  /** Extra lines in the spector generator block. */
+  spectorSettings?: string
+  /** package.json `type` (default `module`; undefined in the object = CommonJS). */
+  packageType?: 'module' | 'commonjs'
+  /** A folder to install as node_modules/zod instead of the repository's zod. */
+  zodDir?: string
+  /** The datasource provider (default sqlite; generation needs no database). */
+  provider?: 'sqlite' | 'postgresql' | 'mysql'
+}
 
 export interface GenerateOutcome {
   ok: boolean
@@ -31,20 +47,23 @@ export interface TempProject {
   changesetsDir: string
   /** Writes schema.prisma: the generator blocks, the datasource, then `models`. */
   writeSchema(models: string): string
-  /** Runs `prisma generate` on schema.prisma; never throws on a failed run. */
+  /** Runs `prisma generate` on schema.prisma (cwd: the project); never throws on a failed run. */
   generate(): GenerateOutcome
-  /** Like generate(), but fails with Prisma's output when the run fails. */
-  generateOk(): void
+  /** Like generate(), but fails with Prisma's output when the run fails; returns what it printed. */
+  generateOk(): string
   remove(): void
 }
 
-export function createTempProject(prefix: string): TempProject {
+export function createTempProject(prefix: string, options: TempProjectOptions = {}): TempProject {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `spector-${prefix}-`)))
   const modules = path.join(dir, 'node_modules')
   fs.mkdirSync(modules)
   fs.symlinkSync(repoRoot, path.join(modules, 'prisma-spector'), 'dir')
-  for (const name of linkedModules) fs.symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(modules, name), 'dir')
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `spector-${prefix}`, private: true, type: 'module' }, null, 2))
+  for (const name of linkedModules) {
+    const target = name === 'zod' && options.zodDir ? options.zodDir : path.join(repoRoot, 'node_modules', name)
+    fs.symlinkSync(target, path.join(modules, name), 'dir')
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `spector-${prefix}`, private: true, type: options.packageType ?? 'module' }, null, 2))
 
   const project: TempProject = {
     dir,
@@ -53,14 +72,19 @@ export function createTempProject(prefix: string): TempProject {
     clientDir: path.join(dir, 'generated/client'),
     changesetsDir: path.join(dir, 'src/changesets'),
     writeSchema(models) {
-      const text = `${generatorBlocks(project)}\n${models.trim()}\n`
+      const text = `${generatorBlocks(project, options)}\n${models.trim()}\n`
       fs.writeFileSync(project.schemaFile, text)
       return text
     },
     generate() {
       try {
-        prismaGenerate(project.schemaFile, { quiet: true })
-        return { ok: true, status: 0, stdout: '', stderr: '' }
+        const stdout = execFileSync(process.execPath, [prismaCli, 'generate', '--schema', project.schemaFile], {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: 'pipe',
+          env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        })
+        return { ok: true, status: 0, stdout, stderr: '' }
       } catch (error) {
         const e = error as { status?: number | null; stdout?: Buffer | string; stderr?: Buffer | string }
         if (e.status === undefined) throw error
@@ -70,6 +94,7 @@ export function createTempProject(prefix: string): TempProject {
     generateOk() {
       const outcome = project.generate()
       if (!outcome.ok) throw new Error(`prisma generate failed (exit ${outcome.status}):\n${outcome.stderr}${outcome.stdout}`)
+      return outcome.stdout
     },
     remove() {
       // fs.rmSync does not follow the node_modules symlinks: only the links go.
@@ -79,20 +104,24 @@ export function createTempProject(prefix: string): TempProject {
   return project
 }
 
-function generatorBlocks(project: TempProject): string {
+const prismaCli = createRequire(import.meta.url).resolve('prisma/build/index.js')
+
+function generatorBlocks(project: TempProject, options: TempProjectOptions): string {
   return `generator client {
-  provider = "prisma-client"
+  provider = "${options.clientProvider ?? 'prisma-client'}"
   output   = "${project.clientDir}"
+  ${options.clientSettings ?? ''}
 }
 
 generator spector {
   provider   = "node ${path.join(repoRoot, 'dist/generator/bin.js')}"
   output     = "${project.spectorDir}"
   changesets = "${project.changesetsDir}"
+  ${options.spectorSettings ?? ''}
 }
 
 datasource db {
-  provider = "sqlite"
+  provider = "${options.provider ?? 'sqlite'}"
 }
 `
 }

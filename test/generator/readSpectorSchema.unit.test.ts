@@ -400,7 +400,7 @@ describe('readSpectorSchema: metadata of a valid schema', () => {
       optional('data', 'Json'),
       optional('blob', 'Bytes'),
       field('ratio', 'Float'),
-      relation('order', 'Order', { relationFromFields: ['orderId'], relationToFields: ['id'] }),
+      relation('order', 'Order', { relationFromFields: ['orderId'], relationToFields: ['id'], relationOnUpdate: 'Restrict' }),
       field('orderId', 'String'),
       relation('notes', 'Note', { isList: true }),
     ],
@@ -543,5 +543,49 @@ describe('readSpectorSchema: link tables (@eventLinks) and log-only models', () 
     const withRelation = eventedModel('Chat', '@evented(table=false)', [idField(), field('name', 'String'), relation('owner', 'User', { relationFromFields: ['ownerId'] })])
     oneProblem(schema(withRelation), 'Chat', /relation "owner": a log-only model \(@evented\(table=false\)\) keeps no row/)
     oneProblem(schema(eventedModel('Chat', '@evented(table=maybe)')), 'Chat', /"table" must be true or false, got "maybe"/)
+  })
+})
+
+describe('readSpectorSchema: referential actions that would rewrite evented rows without events', () => {
+  /** An evented Account holding a foreign key to a plain Branch, with the given relation options. */
+  function account(options: Parameters<typeof relation>[2]) {
+    return eventedModel('Account', '@evented', [
+      idField(),
+      optional('branchId', 'Int'),
+      relation('branch', 'Branch', { relationFromFields: ['branchId'], relationToFields: ['id'], isRequired: false, ...options }),
+    ])
+  }
+  const branch = model('Branch', [field('id', 'Int', { isId: true })])
+
+  test('ON UPDATE CASCADE from a plain model: the default onUpdate (Cascade) is refused, naming the relation and the fix', () => {
+    const error = oneProblem(datamodel([eventsModel(), account({ relationOnDelete: 'Restrict' }), branch]), 'Account', /relation "branch" has onUpdate: Cascade \(Prisma's default\)/)
+    assert.match(error.message, /changing the id of a Branch would rewrite Account\.branchId in the database without events/)
+    assert.match(error.message, /add onUpdate: Restrict \(or NoAction\) to the @relation/)
+  })
+
+  for (const action of ['Cascade', 'SetNull', 'SetDefault']) {
+    test(`an explicit onUpdate: ${action} is refused`, () => {
+      oneProblem(datamodel([eventsModel(), account({ relationOnDelete: 'Restrict', relationOnUpdate: action }), branch]), 'Account', new RegExp(`relation "branch" has onUpdate: ${action}, `))
+    })
+  }
+
+  for (const action of ['Restrict', 'NoAction']) {
+    test(`onUpdate: ${action} with onDelete: ${action} is accepted`, () => {
+      const [m] = readSpectorSchema(datamodel([eventsModel(), account({ relationOnDelete: action, relationOnUpdate: action }), branch]), locate).models
+      assert.deepEqual(m!.relations, [{ name: 'branch', model: 'Branch' }])
+    })
+  }
+
+  test('onDelete and onUpdate problems of one relation are both reported, the optional relation\'s default onDelete included', () => {
+    const messages = problems(datamodel([eventsModel(), account({}), branch])).map((e) => e.message)
+    assert.equal(messages.length, 2, messages.join('\n'))
+    assert.match(messages[0]!, /relation "branch" has onDelete: SetNull \(the default for an optional relation\)/)
+    assert.match(messages[1]!, /relation "branch" has onUpdate: Cascade \(Prisma's default\)/)
+  })
+
+  test('a relation whose foreign key sits on the other (plain) model is not checked', () => {
+    const item = eventedModel('Item', '@evented', [idField(), relation('tags', 'Tag', { isList: true })])
+    const tag = model('Tag', [field('id', 'Int', { isId: true }), field('itemId', 'String'), relation('item', 'Item', { relationFromFields: ['itemId'], relationToFields: ['id'] })])
+    assert.equal(readSpectorSchema(datamodel([eventsModel(), item, tag]), locate).models.length, 1)
   })
 })
