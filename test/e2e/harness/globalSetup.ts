@@ -78,9 +78,12 @@ async function installTree(root: string, name: DependencyTreeName, tarball: stri
     throw new Error(`npm install in ${dir} failed:\n${e.stderr ?? ''}${e.stdout ?? ''}`, { cause: error })
   }
   const modules = path.join(dir, 'node_modules')
-  for (const name of linkedPackages) {
+  // npm hoists a package's dependencies beside it, and code may rely on that (the spector CLI
+  // loads the project's @prisma/config, a dependency of prisma): link those as well.
+  const hoisted = linkedPackages.flatMap((name) => Object.keys(manifestOf(name).dependencies ?? {}))
+  for (const name of [...linkedPackages, ...hoisted]) {
     const target = path.join(modules, name)
-    if (fs.existsSync(target)) continue
+    if (fs.existsSync(target) || !fs.existsSync(path.join(repoRoot, 'node_modules', name))) continue
     fs.mkdirSync(path.dirname(target), { recursive: true })
     fs.symlinkSync(path.join(repoRoot, 'node_modules', name), target, 'dir')
   }
@@ -89,4 +92,8 @@ async function installTree(root: string, name: DependencyTreeName, tarball: stri
     const link = path.join(modules, '.bin', bin)
     if (!fs.existsSync(link)) fs.symlinkSync(path.join('..', file), link)
   }
+}
+
+function manifestOf(name: string): { dependencies?: Record<string, string> } {
+  return JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
 }
