@@ -14,8 +14,8 @@ const checkoutZod = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_module
 export const dependencyTrees = {
   /** zod 4, the version this checkout is developed with. */
   zod4: { zod: checkoutZod },
-  /** zod 3.25, the most installed line, which ships the v4 API under `zod/v4`. */
-  zod3: { zod: '~3.25.0' },
+  /** zod 3.25 (its last release), the most installed line, which ships the v4 API under `zod/v4`. */
+  zod3: { zod: '3.25.76' },
 } as const
 
 export type DependencyTreeName = keyof typeof dependencyTrees
