@@ -1,6 +1,11 @@
+import { z } from 'zod/v4'
 import type { ItemChangeset } from '../../generated/spector/Item.js'
 
-export const changeset: ItemChangeset = {
+export const changeset = {
+  // Optional: the attrs a custom action takes (see "Declaring a custom action's attrs" below).
+  actions: {
+    archive: z.object({ archivedAt: z.date().optional() }),
+  },
   apply(state, attrs, ctx) {
     // Version guard: events written by version 0 called `name` "title".
     if (ctx.versionIs(0)) attrs = { ...attrs, name: attrs.title as string }
@@ -15,4 +20,4 @@ export const changeset: ItemChangeset = {
     }
   },
   // savepoint(record, version) { return { ...record } }   // what a savepoint stores (default: every field)
-}
+} satisfies ItemChangeset
