@@ -38,6 +38,8 @@ export {
   SpectorUnknownActionError,
   SpectorUnsupportedWriteError,
   SpectorConflictError,
+  SpectorConnectionError,
+  type ConflictReason,
   SpectorReplayError,
   SpectorConfigurationError,
   SpectorHashChainError,

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EventedModel } from '../core/eventedModel.ts'
+import { findDialect } from '../dialects/dialectFor.ts'
 import { UsageError } from './commandLine.ts'
 import { adapterFor, databaseUrl } from './database.ts'
 
@@ -81,7 +82,7 @@ export async function connect(values: { url?: string; generated?: string; 'hash-
       if (property === '$spectorStates') {
         return (model: string, id: string, events: never[]) => {
           const d = byName.get(model) as { metadata: never; codec: never; changeset: never }
-          const evented = new EventedModel(d.metadata, d.codec, d.changeset)
+          const evented = new EventedModel(d.metadata, d.codec, d.changeset, findDialect(mod.spectorSchema.provider)?.columns)
           let state: object | null = null
           return events.map((event) => (state = evented.step(id, state, event)))
         }
