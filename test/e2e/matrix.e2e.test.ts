@@ -142,8 +142,7 @@ async function generate(project: E2eProject): Promise<string> {
 async function compileAndRun(project: E2eProject, matrixCase: MatrixCase): Promise<Record<string, unknown>> {
   expectSuccess(await project.run('tsc', ['-p', 'tsconfig.json']))
   await project.createTables(matrixCase.schemaFolder ? 'prisma/schema' : 'prisma/schema.prisma')
-  const outcome =
-    matrixCase.runner === 'node' ? await project.run('node', [path.join('dist', 'src', 'main.js')]) : await project.run('tsx', ['src/main.ts'])
+  const outcome = matrixCase.runner === 'node' ? await project.run('node', [path.join('dist', 'src', 'main.js')]) : await project.run('tsx', ['src/main.ts'])
   const printed = expectSuccess(outcome).trim().split('\n').at(-1) ?? ''
   return JSON.parse(printed) as Record<string, unknown>
 }

@@ -123,7 +123,11 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
     async createTables(schemaPath) {
       const absolute = path.join(dir, schemaPath)
       const files = fs.statSync(absolute).isDirectory()
-        ? fs.readdirSync(absolute).filter((file) => file.endsWith('.prisma')).sort().map((file) => path.join(absolute, file))
+        ? fs
+            .readdirSync(absolute)
+            .filter((file) => file.endsWith('.prisma'))
+            .sort()
+            .map((file) => path.join(absolute, file))
         : [absolute]
       const schemaText = files.map((file) => fs.readFileSync(file, 'utf8')).join('\n')
       const script = await diffCreateScript(schemaText, 'sqlite')

@@ -43,9 +43,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'spector-e2e-')))
   const tarball = await packCheckout(root)
-  await Promise.all(
-    (Object.keys(dependencyTrees) as DependencyTreeName[]).map((name) => installTree(root, name, tarball)),
-  )
+  await Promise.all((Object.keys(dependencyTrees) as DependencyTreeName[]).map((name) => installTree(root, name, tarball)))
   project.provide('e2eRoot', root)
   project.provide('e2eTarball', tarball)
   return () => {

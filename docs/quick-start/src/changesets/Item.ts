@@ -9,7 +9,8 @@ export const changeset = {
   apply(state, attrs, ctx) {
     // Version guard: events written by version 0 called `name` "title".
     if (ctx.versionIs(0)) attrs = { ...attrs, name: attrs.title as string }
-    switch (ctx.action) {                       // 'insert' | 'update' | 'savepoint' | 'archive' | 'restore'
+    // ctx.action: 'insert' | 'update' | 'savepoint' | 'archive' | 'restore'
+    switch (ctx.action) {
       case 'archive':
         if (state?.archivedAt) return ctx.invalid({ archivedAt: 'is already set' })
         return ctx.cast(state, { archivedAt: attrs.archivedAt ?? attrs.updatedAt, updatedAt: attrs.updatedAt })
