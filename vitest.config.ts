@@ -22,7 +22,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], exclude: excluded } },
       // Database suites one file at a time: their concurrency tests size pools and waits for a quiet machine.
       { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], exclude: excluded, fileParallelism: false } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], exclude: excluded } },
+      // e2e: test/e2e/harness/globalSetup.ts packs this checkout once per run and installs the tarball for the temp projects.
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], exclude: excluded, globalSetup: ['test/e2e/harness/globalSetup.ts'] },
+      },
     ],
   },
 })

@@ -26,7 +26,7 @@ commands:
 options:
   --url <url>          database URL; postgresql://, mysql:// or mariadb://, file: (an existing SQLite file).
                        Default: DATABASE_URL, else the datasource url of the project's prisma.config.ts
-  --generated <path>   the generated prisma-spector module (default: ./generated/spector/index.ts)
+  --generated <path>   the generated prisma-spector module (default: ./generated/spector/index.ts, or .mts/.cts)
   --hash-key <key>     the hashKey of a keyed chain (default: SPECTOR_HASH_KEY)
   --json               machine-readable output, errors included ({ "error": { "message", "code" } })
 

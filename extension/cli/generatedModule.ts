@@ -24,11 +24,12 @@ export interface GeneratedModule {
   generated: string
 }
 
-export const defaultGenerated = 'generated/spector/index.ts'
+/** Where the generator writes the module by default, by the client's generatedFileExtension (ts, mts, cts). */
+const defaultGenerated = ['ts', 'mts', 'cts'].map((extension) => `generated/spector/index.${extension}`)
 
-/** Loads the generated module at `given` (default ./generated/spector/index.ts). */
+/** Loads the generated module at `given` (default ./generated/spector/index.ts, .mts or .cts). */
 export async function loadGenerated(given: string | undefined): Promise<GeneratedModule> {
-  const generated = path.resolve(given ?? defaultGenerated)
+  const generated = path.resolve(given ?? defaultGenerated.find((file) => fs.existsSync(file)) ?? defaultGenerated[0]!)
   if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (pass --generated)`)
   if (/\.[cm]?ts$/.test(generated)) await loadTypeScript(path.dirname(generated))
   const mod = await import(pathToFileURL(generated).href)
