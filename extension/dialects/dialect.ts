@@ -6,6 +6,7 @@
 import type { ColumnBehaviour } from '../core/columnBehaviour.ts'
 import type { NewEvent } from '../core/eventLog.ts'
 import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
+import type { NativeColumnTypes } from './nativeColumnTypes.ts'
 import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
 
 /** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
@@ -34,6 +35,8 @@ export interface Dialect {
   readonly supportsRowLocks: boolean
   /** What the database does to a value on its way into a column (rounding, padding, what it refuses), verified on the server. */
   readonly columns: ColumnBehaviour
+  /** Its column types, for the generator's field metadata; null where columns keep what they are given (SQLite). */
+  readonly nativeColumnTypes: NativeColumnTypes | null
   /**
    * A read outside a transaction can run on the connection of another one still open, and see its
    * uncommitted rows (SQLite's adapters share one connection): a read that must see only

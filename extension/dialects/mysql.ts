@@ -20,6 +20,13 @@ export const mysqlDialect: Dialect = {
   // drops trailing spaces, FLOAT reads back widened; MariaDB's JSON_VALID refuses 32 levels of
   // nesting, and an event's payload adds one to a field's.
   columns: { fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', refusesNul: false, jsonDepth: 30, decimalAsDouble: false },
+  nativeColumnTypes: {
+    defaults: { String: ['VarChar', [191]], Int: ['Int', []], BigInt: ['BigInt', []], Float: ['Double', []], Decimal: ['Decimal', [65, 30]], DateTime: ['DateTime', [3]] },
+    bareDecimal: [10, 0],
+    textBytes: { TinyText: 255, Text: 65_535, MediumText: 16_777_215, LongText: 4_294_967_295 },
+    float32: ['Float'],
+    defaultFractionalSeconds: 0,
+  },
   readsSeeOpenTransactions: false,
   quote,
   table,

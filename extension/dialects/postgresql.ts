@@ -19,6 +19,12 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     supportsRowLocks: true,
     // numeric rounds half away from zero; timestamps round from 2000-01-01; text and jsonb refuse U+0000.
     columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: true, jsonDepth: defaultJsonDepth, decimalAsDouble: false },
+    nativeColumnTypes: {
+      defaults: { String: ['Text', []], Int: ['Integer', []], BigInt: ['BigInt', []], Float: ['DoublePrecision', []], Decimal: ['Decimal', [65, 30]], DateTime: ['Timestamp', [3]] },
+      textBytes: {},
+      float32: ['Real'],
+      defaultFractionalSeconds: 6,
+    },
     readsSeeOpenTransactions: false,
     quote,
     table,

@@ -19,6 +19,7 @@ export const sqliteDialect: Dialect = {
   supportsRowLocks: false,
   // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
   columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: false, jsonDepth: defaultJsonDepth, decimalAsDouble: true },
+  nativeColumnTypes: null,
   readsSeeOpenTransactions: true,
   quote,
   table,
