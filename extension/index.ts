@@ -9,8 +9,8 @@ export type { VerifyHashChainOptions, SavepointVerification } from './prisma/int
 export type { Checkpoint, ChainBreak, ChainBreakKind, VerifyResult } from './core/chainVerifier.ts'
 export { canonicalJson } from './core/canonicalJson.ts'
 export { EventHasher, hashInput, type HashAlgorithm, type HashedEvent } from './core/hashChain.ts'
-export { appendOnlySql, appendOnlyEventLogSql, applyAppendOnlyEventLog } from './prisma/sql/appendOnlySql.ts'
-export { sameRecordLinkSql, eventLinkConstraintsSql, applyEventLinkConstraints } from './prisma/sql/sameRecordLinkSql.ts'
+export { appendOnlySql, appendOnlyEventLogSql, applyAppendOnlyEventLog } from './dialects/appendOnlySql.ts'
+export { sameRecordLinkSql, eventLinkConstraintsSql, applyEventLinkConstraints } from './dialects/sameRecordLinkSql.ts'
 export { zodModelCodec, fieldErrorsFromZod } from './codec/zodModelCodec.ts'
 export {
   Invalid,

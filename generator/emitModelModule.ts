@@ -4,15 +4,14 @@
  * JSON payload back into Prisma values.
  */
 import type { FieldMetadata, ModelMetadata } from '../extension/core/metadata.ts'
+import { findDialect } from '../extension/dialects/dialectFor.ts'
 import type { ImportPaths } from './importPaths.ts'
 import { lowerFirst } from './names.ts'
 
-/** Providers where Prisma has createManyAndReturn / updateManyAndReturn. */
-const returningProviders = new Set(['postgresql', 'cockroachdb', 'sqlite'])
-
-export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths, provider = 'postgresql'): string {
+export function emitModelModule(model: ModelMetadata, enums: Record<string, string[]>, paths: ImportPaths, provider: string): string {
   const M = model.name
-  const andReturn = returningProviders.has(provider) && !model.logOnly
+  // Prisma has createManyAndReturn / updateManyAndReturn where the database has RETURNING.
+  const andReturn = (findDialect(provider)?.supportsReturning ?? false) && !model.logOnly
     ? [
         `  /** As createMany, returning the rows. */`,
         `  createManyAndReturn<A extends Omit<Prisma.${M}CreateManyAndReturnArgs, 'data' | 'skipDuplicates'> & { data: ${M}CreateData | ${M}CreateData[] }>(args: A): Promise<Prisma.${M}GetPayload<A>[]>`,

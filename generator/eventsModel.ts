@@ -2,6 +2,7 @@
  * The columns an `@events` model must have, the check, and the block to paste when it is missing.
  */
 import type { DMMF } from '@prisma/generator-helper'
+import type { EventLogMetadata } from '../extension/core/metadata.ts'
 
 interface Column {
   name: string
@@ -70,4 +71,13 @@ export function checkEventsModel(model: DMMF.Model): string[] {
     problems.push('@events model needs @@unique([recordId, sequence]): it is what stops two writers from taking the same place in a record\'s history')
   }
   return problems
+}
+
+/**
+ * The event table's database names besides its table name: its schema (`@@schema`) and the
+ * columns whose `@map` names them differently from their fields, for the SQL the runtime writes.
+ */
+export function eventTableNames(events: DMMF.Model): Pick<EventLogMetadata, 'dbSchema' | 'columns'> {
+  const columns = Object.fromEntries(events.fields.filter((f) => f.kind !== 'object' && f.dbName && f.dbName !== f.name).map((f) => [f.name, f.dbName!]))
+  return { ...(events.schema ? { dbSchema: events.schema } : {}), ...(Object.keys(columns).length ? { columns } : {}) }
 }

@@ -7,7 +7,7 @@ import type { EventLinkMetadata, FieldDefault, FieldMetadata, ModelMetadata, Rel
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
-import { checkEventsModel, eventColumns, eventsModelBlock } from './eventsModel.ts'
+import { checkEventsModel, eventColumns, eventsModelBlock, eventTableNames } from './eventsModel.ts'
 import { lowerFirst } from './names.ts'
 
 export interface SpectorSchemaDescription {
@@ -243,6 +243,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         model: eventsModel!.name,
         delegate: lowerFirst(eventsModel!.name),
         ...(eventsModel!.dbName ? { dbName: eventsModel!.dbName } : {}),
+        ...eventTableNames(eventsModel!),
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
         ...(links.length ? { links } : {}),
@@ -341,6 +342,7 @@ function readLinkTables(
         model: model.name,
         delegate: lowerFirst(model.name),
         ...(model.dbName ? { dbName: model.dbName } : {}),
+        ...(model.schema ? { dbSchema: model.schema } : {}),
         from: { name: from.name, ...(from.dbName && from.dbName !== from.name ? { dbName: from.dbName } : {}) },
         to: { name: to.name, ...(to.dbName && to.dbName !== to.name ? { dbName: to.dbName } : {}) },
         ...(typeMeta ? { type: typeMeta } : {}),

@@ -23,8 +23,8 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { EventedModel } from '../core/eventedModel.ts'
-import { appendOnlySql } from '../prisma/sql/appendOnlySql.ts'
-import { eventLinkConstraintsSql } from '../prisma/sql/sameRecordLinkSql.ts'
+import { appendOnlySql } from '../dialects/appendOnlySql.ts'
+import { eventLinkConstraintsSql } from '../dialects/sameRecordLinkSql.ts'
 import { historyRows, renderTable, show } from './render.ts'
 
 const usage = `usage: spector <command> [options]

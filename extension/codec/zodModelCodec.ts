@@ -3,7 +3,7 @@
  * The schemas come from the application's zod (`zod/v4`, which zod 3.25+ and 4 both ship), so this
  * file relies only on the shape of `safeParse` and never imports zod: any of those versions fits.
  */
-import type { FieldErrors } from '../core/errors.ts'
+import type { FieldErrors } from '../core/fieldErrors.ts'
 import type { DecodeResult, JsonObject, ModelCodec } from '../core/payloadCodec.ts'
 
 /** What a zod error carries that the codec reads. */

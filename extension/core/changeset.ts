@@ -5,7 +5,7 @@
  * one event and a context. It returns the next state, or `ctx.invalid(...)` to reject the attrs.
  * Live commands and replayed events reach it in exactly the same shape.
  */
-import type { FieldErrors } from './errors.ts'
+import type { FieldErrors } from './fieldErrors.ts'
 import type { StoredEvent } from './eventLog.ts'
 import type { JsonObject, JsonValue } from './payloadCodec.ts'
 

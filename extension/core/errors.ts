@@ -3,6 +3,7 @@
  * Catch `SpectorError` for all of them, or a subclass for one kind; `code` never changes meaning.
  */
 import type { ChainBreak } from './chainVerifier.ts'
+import type { FieldErrors } from './fieldErrors.ts'
 
 export type SpectorErrorCode =
   | 'SPECTOR_VALIDATION'
@@ -28,8 +29,7 @@ export abstract class SpectorError extends Error {
   }
 }
 
-/** Field name -> what is wrong with it. `_` holds errors that belong to no single field. */
-export type FieldErrors = Record<string, string[]>
+export type { FieldErrors }
 
 /** `name: is required; value: expected a number`. */
 function describe(errors: FieldErrors): string {

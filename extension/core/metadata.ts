@@ -103,6 +103,8 @@ export interface EventLinkMetadata {
   model: string
   delegate: string
   dbName?: string
+  /** Its schema (`@@schema`, PostgreSQL `multiSchema`), if any. */
+  dbSchema?: string
   from: LinkColumn
   to: LinkColumn
   /** Typed links: the column saying what the link means, and its values when it is an enum. */
@@ -116,6 +118,10 @@ export interface EventLogMetadata {
   delegate: string
   /** Its table name (`@@map`), when it differs from the model name. */
   dbName?: string
+  /** Its schema (`@@schema`, PostgreSQL `multiSchema`), if any. */
+  dbSchema?: string
+  /** The column names (`@map`) of the event table's fields whose column is not named as the field. */
+  columns?: Readonly<Record<string, string>>
   /** `@events(hashed=true)`: every event carries a hash chained to the record's previous event. */
   hashed?: boolean
   /** `@events(chain=table)`: one chain through the whole table, ordered by a `position` column. Default: one chain per record. */

@@ -6,7 +6,7 @@
  * Live attrs are encoded and decoded before the changeset sees them, so a live command and a
  * replayed event always reach the changeset in the same shape.
  */
-import type { FieldErrors } from './errors.ts'
+import type { FieldErrors } from './fieldErrors.ts'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 export type JsonObject = { [key: string]: JsonValue }

@@ -7,8 +7,8 @@ import type { StoredEvent } from '../core/eventLog.ts'
 import { linksOfEvent, type LinkRow } from '../core/eventLinks.ts'
 import type { EventLinkMetadata, EventLogMetadata } from '../core/metadata.ts'
 import { toStoredEvent } from './prismaEventLog.ts'
-import type { Provider } from './sql/lockRecordSql.ts'
-import { recordLinksSql } from './sql/recordLinksSql.ts'
+import type { Dialect } from '../dialects/dialect.ts'
+import { eventTableOf, linkTableOf } from '../dialects/tables.ts'
 
 type AnyClient = Record<string, any>
 
@@ -39,14 +39,14 @@ export interface LinksQuery {
 export class PrismaEventLinks {
   readonly tables: readonly EventLinkMetadata[]
   private readonly log: EventLogMetadata
-  /** Per link table, the SQL that reads a record's links (needs the provider). */
+  /** Per link table, the SQL that reads a record's links (needs the database's dialect). */
   private readonly sql: Map<string, string> | null
 
-  constructor(log: EventLogMetadata, provider?: Provider) {
+  constructor(log: EventLogMetadata, dialect?: Dialect) {
     this.log = log
     this.tables = log.links ?? []
-    const eventsTable = log.dbName ?? log.model
-    this.sql = provider ? new Map(this.tables.map((t) => [t.name, recordLinksSql(provider, eventsTable, t)])) : null
+    const events = eventTableOf(log)
+    this.sql = dialect ? new Map(this.tables.map((t) => [t.name, dialect.recordLinks(events, linkTableOf(t))])) : null
   }
 
   async write(tx: AnyClient, batches: readonly { table: EventLinkMetadata; rows: readonly LinkRow[] }[]): Promise<void> {

@@ -1,0 +1,62 @@
+/**
+ * What the library needs to know of a database, in one place per database: what it can do
+ * (capability flags) and every SQL statement the library writes by hand. The rest of the code asks
+ * its `Dialect` (dialectFor.ts) and never looks at a provider name.
+ */
+import type { NewEvent } from '../core/eventLog.ts'
+import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
+
+/** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
+export const providers = ['postgresql', 'cockroachdb', 'mysql', 'sqlite'] as const
+export type Provider = (typeof providers)[number]
+
+export interface InsertEventSql {
+  sql: string
+  /** The parameters, in the statement's order. */
+  args(event: NewEvent, insertedAt: Date): unknown[]
+}
+
+export interface TableChainSql {
+  /** Run first, with `lockKey` as its one parameter; null where no lock statement is needed. */
+  lock: string | null
+  lockKey: number
+  /** Returns zero or one row with `position` and `hash`. */
+  head: string
+}
+
+export interface Dialect {
+  readonly provider: Provider
+  /** `createManyAndReturn` / `updateManyAndReturn` exist (the database has `RETURNING`). */
+  readonly supportsReturning: boolean
+  /** Rows can be locked for the transaction (`SELECT ... FOR UPDATE`); SQLite admits one writer at a time instead. */
+  readonly supportsRowLocks: boolean
+  /** An identifier, quoted and escaped. */
+  quote(name: string): string
+  /** A table, schema-qualified when it has a schema. */
+  table(table: TableName): string
+  /** Locks one record's row, taking the id as the one parameter; null where no lock is needed. */
+  lockRecord(table: RowTable): string | null
+  /**
+   * Appends one event. `withPosition`: the table-wide chain's `position`; `databaseTime`: leave
+   * `insertedAt` to the column's database default.
+   */
+  insertEvent(table: EventTable, options: { withPosition: boolean; databaseTime: boolean }): InsertEventSql
+  /** Serializes the writers of a table-wide chain, then reads its head (newest position and hash). */
+  tableChainHead(table: EventTable): TableChainSql
+  /** Triggers that refuse UPDATE and DELETE (and TRUNCATE where there is one) on a table. */
+  appendOnly(table: TableName): string[]
+  /** A trigger that refuses a link between events of two records. `linkName`: the link table's `name`. */
+  sameRecordLink(events: EventTable, link: LinkTable, linkName: string): string[]
+  /** Reads every link a record's events made from one link table: `from`, `to` and (typed) `type`; the record id is the parameter. */
+  recordLinks(events: EventTable, link: LinkTable): string
+}
+
+/** Identifier quoting, written once: `quoteWith('"')('a"b')` is `"a""b"`. */
+export function quoteWith(mark: '"' | '`'): (name: string) => string {
+  return (name) => `${mark}${name.replaceAll(mark, mark + mark)}${mark}`
+}
+
+/** A string literal. */
+export function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`
+}

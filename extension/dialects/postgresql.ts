@@ -1,0 +1,53 @@
+/**
+ * PostgreSQL (and CockroachDB, which speaks its SQL): numbered parameters, JSON cast to `jsonb`,
+ * row locks, a transaction-scoped advisory lock for a table-wide chain, plpgsql trigger functions.
+ */
+import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
+import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import type { TableName } from './tables.ts'
+
+const quote = quoteWith('"')
+const table = (t: TableName) => (t.schema ? `${quote(t.schema)}.${quote(t.name)}` : quote(t.name))
+const syntax = { quote, table, placeholder: (i: number, json: boolean) => `$${i + 1}${json ? '::jsonb' : ''}` }
+
+export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'cockroachdb'> = 'postgresql'): Dialect {
+  return {
+    provider,
+    supportsReturning: true,
+    supportsRowLocks: true,
+    quote,
+    table,
+    lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,
+    insertEvent: (events, options) => insertEventStatement(syntax, events, options),
+    tableChainHead: (events) => ({ lock: 'SELECT pg_advisory_xact_lock($1::bigint)', lockKey: chainLockKey(events), head: chainHeadStatement(syntax, events) }),
+    appendOnly(target) {
+      const fn = table({ ...target, name: `${target.name}_append_only` })
+      return [
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'prisma-spector: the event log % is append-only (% refused)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
+END
+$$`,
+        `CREATE TRIGGER ${quote(`${target.name}_no_update_delete`)} BEFORE UPDATE OR DELETE ON ${table(target)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+        `CREATE TRIGGER ${quote(`${target.name}_no_truncate`)} BEFORE TRUNCATE ON ${table(target)} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+      ]
+    },
+    sameRecordLink(events, link, linkName) {
+      const fn = table({ ...link, name: `${link.name}_same_record` })
+      return [
+        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (
+${sameRecordCondition(syntax, events, link, '    ')}
+  ) THEN
+    RAISE EXCEPTION '%: % -> %', ${literal(sameRecordMessage(link, linkName))}, NEW.${quote(link.from)}, NEW.${quote(link.to)} USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$$`,
+        `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+      ]
+    },
+    recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+  }
+}

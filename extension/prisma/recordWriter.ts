@@ -1,0 +1,276 @@
+/**
+ * The write path every command shares, on one record inside a transaction: replay the record (or
+ * take the state this process last wrote), run the changeset, append the event (hashed and
+ * chained where the log is) with its links, write the resulting state to the row.
+ *
+ * The commands themselves (recordCommands.ts, bulkCommands.ts, bringup.ts, materialize.ts) decide
+ * which records to touch and call these steps.
+ */
+import { uuidv7 } from 'uuidv7'
+import type { LinkedEvent, PendingEvent } from '../core/changeset.ts'
+import { linkRowsOf, linksOfEvent } from '../core/eventLinks.ts'
+import type { NewEvent } from '../core/eventLog.ts'
+import type { EventedModel, State } from '../core/eventedModel.ts'
+import { SpectorConfigurationError, SpectorConflictError, SpectorNotFoundError, SpectorUnsupportedWriteError } from '../core/errors.ts'
+import { EventHasher } from '../core/hashChain.ts'
+import type { JsonObject } from '../core/payloadCodec.ts'
+import { RecentStates } from '../core/recentStates.ts'
+import { resolveUpdateOperators } from '../core/updateOperators.ts'
+import { CommandData } from './commandData.ts'
+import { ownRowWrite } from './ownRowWrite.ts'
+import { PrismaEventLinks } from './prismaEventLinks.ts'
+import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
+import type { InsertEventSql, TableChainSql } from '../dialects/dialect.ts'
+import { dialectFor } from '../dialects/dialectFor.ts'
+import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
+import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
+import { transact } from './transactionPolicy.ts'
+
+/** An event on its way to the log: what is stored, and the link rows `prepareEvent` asked for. */
+export type PendingEventRow = Omit<NewEvent, 'hash' | 'prevHash' | 'position'> & { linkRows?: ReturnType<typeof linkRowsOf> }
+
+/** What a command knows of a record before it runs: its state, last sequence and hash, events since its newest savepoint. */
+export interface CurrentState<S> {
+  state: S
+  sequence: number
+  lastHash: Uint8Array | null
+  sinceSavepoint: number
+}
+
+export class RecordWriter<S extends State = State> {
+  readonly model: EventedModel<S>
+  readonly options: Required<Pick<SpectorOptions, 'maxRetries'>> & SpectorOptions
+  /** Set when the model's event log is hashed. */
+  readonly hasher: EventHasher | null
+  /** The link tables of the model's event log. */
+  readonly links: PrismaEventLinks
+  /** `@evented(table=false)`: no row; commands return the state. */
+  readonly logOnly: boolean
+  /** The states this process last wrote, by record id. */
+  readonly recent: RecentStates<S>
+  /** Checks commands' data and builds row data. */
+  readonly data: CommandData<S>
+  /** The statement that locks a record's row; null where the database needs none. */
+  readonly lockSql: string | null
+  /** Set when the log keeps one chain for the whole table. */
+  private readonly tableChain: TableChainSql | null
+  /** Append a savepoint after every this many events of a record (0: never). */
+  private readonly savepointEvery: number
+  /** The statement that appends an event. */
+  private readonly insertEvent: InsertEventSql
+
+  constructor(model: EventedModel<S>, options: SpectorOptions, provider: string) {
+    this.model = model
+    this.options = { maxRetries: 5, ...options }
+    const dialect = dialectFor(provider)
+    this.lockSql = dialect.lockRecord(rowTableOf(model.metadata))
+    this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
+    this.savepointEvery = model.metadata.savepointEvery ?? options.savepointEvery ?? 0
+    if (!Number.isInteger(this.savepointEvery) || this.savepointEvery === 1 || this.savepointEvery < 0) {
+      throw new SpectorConfigurationError(model.metadata.name, `savepointEvery must be a whole number >= 2 (or 0 for none), got ${this.savepointEvery}`)
+    }
+    const log = model.metadata.events
+    const eventTable = eventTableOf(log)
+    this.tableChain = log.hashed && log.chain === 'table' ? dialect.tableChainHead(eventTable) : null
+    this.links = new PrismaEventLinks(log, dialect)
+    this.logOnly = model.metadata.logOnly === true
+    this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
+    this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.tableChain !== null, databaseTime: log.databaseTime === true })
+    this.data = new CommandData(model)
+  }
+
+  get meta() {
+    return this.model.metadata
+  }
+
+  /** Runs `work` in a transaction on `client` under the transaction policy (transactionPolicy.ts). */
+  transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>): Promise<R> {
+    const { maxRetries, transactionOptions } = this.options
+    return transact(client, work, { model: this.meta.name, eventsModel: this.meta.events.model, recordId, maxRetries, transactionOptions })
+  }
+
+  log(client: AnyClient): PrismaEventLog {
+    return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
+  }
+
+  newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number): PendingEventRow {
+    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null }
+  }
+
+  /** A new record: its first event (`insert`, or the action `bringup` names) and its row. */
+  async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args, action = 'insert'): Promise<unknown> {
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
+    const event = await this.prepareEvent(this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
+    const hash = await this.append(tx, event, null)
+    await this.writeLinks(tx, event)
+    this.recent.set(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
+    return this.writeRow(tx, 'create', eventId, action, prepared.state, rowArgs)
+  }
+
+  /** Runs a command on a locked record and rewrites its row from the new state. */
+  async updateIn(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, rowArgs: Args, options: ExecuteOptions = {}): Promise<unknown> {
+    const state = await this.commandOnRecord(tx, recordId, action, data, options)
+    return this.writeRow(tx, 'update', recordId, action, state, rowArgs)
+  }
+
+  async deleteIn(tx: AnyClient, recordId: string, rowArgs: Args): Promise<unknown> {
+    if (this.logOnly) {
+      // No row to return: the state the record had, as Prisma's delete returns the deleted row.
+      const { state, sequence, lastHash } = await this.currentState(tx, recordId)
+      this.recent.delete(recordId)
+      await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, sequence + 1), lastHash)
+      return state
+    }
+    this.recent.delete(recordId)
+    const last = await this.log(tx).last(this.meta.eventName, recordId)
+    if (!last) throw new SpectorNotFoundError(this.meta.name, recordId, 'no-events')
+    if (last.action === 'delete') throw new SpectorNotFoundError(this.meta.name, recordId, 'deleted')
+    await this.append(tx, this.newEvent(uuidv7(), recordId, 'delete', {}, last.sequence + 1), last.hash)
+    return ownRowWrite(tx, this.meta.delegate, 'delete', { ...rowArgs, where: { [this.meta.idField]: recordId } })
+  }
+
+  /**
+   * Writes the record's row from its state (`prepareMaterialization` may adjust the data); a
+   * log-only model has no row, so the command returns the state itself.
+   */
+  async writeRow(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S, rowArgs: Args): Promise<unknown> {
+    if (this.logOnly) return state
+    const data = await this.materializationData(tx, operation, recordId, action, state)
+    return ownRowWrite(tx, this.meta.delegate, operation, operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data })
+  }
+
+  async materializationData(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S): Promise<Record<string, unknown>> {
+    const data = this.data.rowData(state, operation === 'update')
+    const prepare = this.model.changeset.prepareMaterialization
+    if (!prepare) return data
+    const adjusted = await prepare.call(this.model.changeset, data, { operation, action, recordId, state, client: tx })
+    if (!adjusted || typeof adjusted !== 'object') {
+      throw new SpectorConfigurationError(this.meta.name, `${this.meta.name} changeset: prepareMaterialization must return the row data, got ${String(adjusted)}`)
+    }
+    return adjusted
+  }
+
+  /**
+   * The changeset's `prepareEvent`, when it has one: the last chance to add links (or metadata)
+   * to the event. Gets the record's whole history, each event with the links it made.
+   */
+  async prepareEvent(
+    event: PendingEventRow,
+    existing: readonly LinkedEvent[] | (() => Promise<readonly LinkedEvent[]>),
+    attrs: Record<string, unknown>,
+    previous: S | null,
+    state: S,
+  ): Promise<PendingEventRow> {
+    const prepare = this.model.changeset.prepareEvent
+    if (!prepare) return event
+    const history = typeof existing === 'function' ? await existing() : existing
+    const pending: PendingEvent = { ...event, links: {} }
+    const result = (await prepare.call(this.model.changeset, pending, history, attrs, { previous, state })) ?? pending
+    const links = linkRowsOf(this.meta.name, event.action, this.links.tables, event.id, result.links, new Set(history.map((e) => e.id)))
+    return { ...event, metadata: result.metadata ?? null, linkRows: links }
+  }
+
+  async writeLinks(tx: AnyClient, event: PendingEventRow): Promise<void> {
+    if (event.linkRows?.length) await this.links.write(tx, event.linkRows)
+  }
+
+  /** Replays the record, runs the command, appends its event; returns the new state. */
+  async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
+    const { state, sequence, lastHash, sinceSavepoint } = await this.currentState(tx, recordId)
+    if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
+      throw new SpectorConflictError(
+        this.meta.name,
+        recordId,
+        `expected sequence ${options.expectedSequence}, but the record is at ${sequence}`,
+        options.expectedSequence,
+        sequence,
+      )
+    }
+    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
+    const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
+    const event = await this.prepareEvent(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
+    const hash = await this.append(tx, event, lastHash)
+    await this.writeLinks(tx, event)
+    // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
+    const every = this.savepointEvery
+    if (every && sinceSavepoint + 1 >= every) {
+      const savepointId = uuidv7()
+      const savepointHash = await this.append(tx, this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2), hash)
+      this.recent.set(recordId, { eventId: savepointId, sequence: sequence + 2, hash: savepointHash, sinceSavepoint: 0, state: prepared.state })
+    } else {
+      this.recent.set(recordId, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1, state: prepared.state })
+    }
+    return prepared.state
+  }
+
+  /**
+   * What a command needs of a record: the state this process last wrote, when the record's newest
+   * event is still the one written with it, else a replay.
+   */
+  async currentState(tx: AnyClient, recordId: string): Promise<CurrentState<S>> {
+    if (this.recent.has(recordId)) {
+      const newest = await tx[this.meta.events.delegate].findFirst({ where: { recordId }, orderBy: { sequence: 'desc' }, select: { id: true } })
+      const hit = this.recent.get(recordId, newest?.id)
+      if (hit) return { state: hit.state, sequence: hit.sequence, lastHash: hit.hash, sinceSavepoint: hit.sinceSavepoint }
+    }
+    return this.replayFor(tx, recordId)
+  }
+
+  /** The record's state, last sequence and hash, and how many events came after its newest savepoint. */
+  async replayFor(tx: AnyClient, recordId: string): Promise<CurrentState<S>> {
+    // The last hash links the next event in a hashed log; otherwise no hashes are read.
+    const events = this.log(tx).streamForReplay(this.meta.eventName, recordId, undefined, { hashes: this.hasher !== null })
+    const result = await this.model.replayStream(recordId, events)
+    if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
+    const sinceSavepoint = result.firstAction === 'savepoint' ? result.applied - 1 : result.applied
+    return { state: result.state, sequence: result.sequence, lastHash: result.lastHash, sinceSavepoint }
+  }
+
+  /**
+   * Appends an event. In a hashed log it is hashed and linked to the record's previous event
+   * (`recordPrevHash`), or, with one chain for the whole table, to the table's newest event,
+   * read under a lock that makes the table's writers take turns. Returns the appended event's
+   * hash (null in an unhashed log).
+   */
+  async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
+    const { linkRows, ...row } = pending
+    const write = (stored: NewEvent) =>
+      this.meta.events.clientDefaults ? this.log(tx).append(stored) : tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
+    if (!this.hasher) {
+      await write(row)
+      return null
+    }
+    // The hash covers the links the event makes (in the form readers get them back).
+    const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
+    if (!this.tableChain) {
+      const hash = this.hasher.hash(event, recordPrevHash)
+      await write({ ...event, prevHash: recordPrevHash, hash })
+      return hash
+    }
+    const { lock, lockKey, head } = this.tableChain
+    if (lock) await tx.$executeRawUnsafe(lock, lockKey)
+    const [top] = (await tx.$queryRawUnsafe(head)) as { position: number | bigint; hash: Uint8Array | null }[]
+    const positioned = { ...event, position: top ? Number(top.position) + 1 : 1 }
+    const prevHash = top?.hash ? new Uint8Array(top.hash) : null
+    const hash = this.hasher.hash(positioned, prevHash)
+    await write({ ...positioned, prevHash, hash })
+    return hash
+  }
+
+  /** Locks the record's row (PostgreSQL, MySQL); returns whether the row exists. SQLite: true. */
+  async lock(tx: AnyClient, id: string): Promise<boolean> {
+    if (!this.lockSql || this.logOnly) return true
+    const rows: unknown[] = await tx.$queryRawUnsafe(this.lockSql, id)
+    return rows.length > 0
+  }
+
+  /** Operations that need the model's rows, refused on a log-only model. */
+  refuseWithoutRows(operation: string): void {
+    if (this.logOnly) {
+      throw new SpectorUnsupportedWriteError(this.meta.name, operation, `${this.meta.name} is log-only (@evented(table=false)): it has no rows; read its state with replay(id)`)
+    }
+  }
+}
