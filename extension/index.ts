@@ -5,6 +5,8 @@ export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema
 export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord, BringupOptions, BringupResult } from './prisma/eventedDelegate.ts'
 export type { EventLink, LinksQuery } from './prisma/prismaEventLinks.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
+export type { HistoryEntry, FieldChange } from './core/recordHistory.ts'
+export type { HistoryOptions } from './prisma/recordReads.ts'
 export type { VerifyHashChainOptions, SavepointVerification } from './prisma/integrity.ts'
 export type { Checkpoint, ChainBreak, ChainBreakKind, VerifyResult } from './core/chainVerifier.ts'
 export { canonicalJson } from './core/canonicalJson.ts'

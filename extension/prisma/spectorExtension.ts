@@ -19,6 +19,7 @@ import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite } from './ownRowWrite.ts'
+import type { Until } from './recordReads.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
   metadata: ModelMetadata
@@ -89,6 +90,12 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   }
   component.events = function (this: unknown, id: string, options?: object) {
     return delegate.events(parentOf(this), id, options)
+  }
+  component.history = function (this: unknown, id: string, options?: object) {
+    return delegate.history(parentOf(this), id, options)
+  }
+  component.diff = function (this: unknown, id: string, from: Until, to: Until, options?: object) {
+    return delegate.diff(parentOf(this), id, from, to, options)
   }
   component.links = function (this: unknown, eventId: string, options?: object) {
     return delegate.eventLinks(parentOf(this), eventId, options)
