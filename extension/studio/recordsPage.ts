@@ -18,7 +18,7 @@ export async function recordsPage(source: StudioSource, model: StudioModel, para
   const base = href('m', model.name)
   const body = html`<h1>${model.name} ${model.logOnly ? html`<span class="badge logonly">log-only</span>` : ''} ${model.hashed ? html`<span class="badge hashed">hashed</span>` : ''}</h1>
 <form class="inline" method="get" action="${base}" role="search">
-  <label for="field">Search</label>
+  <label for="field">Search in</label>
   <select id="field" name="field">${searchable.map((f) => html`<option value="${f}" ${f === field ? 'selected' : ''}>${f}</option>`)}</select>
   <input id="q" name="q" type="search" value="${params.q ?? ''}" placeholder="${field === model.metadata.idField ? 'part of an id' : 'value'}" aria-label="Search text">
   <button type="submit">Search</button>
