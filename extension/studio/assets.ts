@@ -50,6 +50,7 @@ input, select, button { font: inherit; padding: 5px 9px; border: 1px solid #b9c1
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 button.secondary { background: #fff; color: var(--accent); }
 button[disabled] { opacity: .6; cursor: progress; }
+.nowrap, time { white-space: nowrap; }
 .pager { display: flex; gap: 14px; margin: 10px 0; align-items: center; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .status { margin-top: 8px; min-height: 1.4em; }

@@ -61,6 +61,12 @@ export function show(value: unknown): string {
   return String(value)
 }
 
+/** `show`, with a JSON array written one item a line (a conversation's messages read as a list). */
+export function showBlock(value: unknown): string {
+  if (Array.isArray(value) && value.length > 1) return `[\n${value.map((item) => `  ${show(item)}`).join(',\n')}\n]`
+  return show(value)
+}
+
 /** `show`, cut to `max` characters (the whole value in the title). */
 export function shortValue(value: unknown, max = 80): Html {
   const text = show(value)

@@ -36,8 +36,8 @@ export function reduceLinks(events: GraphEvent[]): Map<string, string[]> {
   return reduced
 }
 
-const ROW = 30
-const LANE = 22
+const ROW = 34
+const LANE = 26
 const colors = ['#3451b2', '#c2410c', '#15803d', '#9333ea', '#0e7490', '#b91c1c', '#4d7c0f']
 
 export function linkGraph(events: GraphEvent[], linkOf: (sequence: number) => string): Html {
@@ -59,7 +59,7 @@ export function linkGraph(events: GraphEvent[], linkOf: (sequence: number) => st
   const y = (id: string) => 16 + index.get(id)! * ROW
   const textX = 12 + Math.max(1, lanes) * LANE + 8
   const width = textX + 520
-  const height = 16 + Math.max(1, ordered.length) * ROW
+  const height = 32 + Math.max(0, ordered.length - 1) * ROW
   const edges = ordered.flatMap((e) =>
     (parents.get(e.id) ?? []).filter((p) => index.has(p)).map((p) => {
       const [x1, y1, x2, y2] = [x(p), y(p), x(e.id), y(e.id)]

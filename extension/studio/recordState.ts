@@ -4,7 +4,7 @@
  * all its events is marked, with what the log says.
  */
 import { diffStates } from '../core/stateDiff.ts'
-import { href, html, show, type Html } from './html.ts'
+import { href, html, show, showBlock, type Html } from './html.ts'
 import type { StudioModel } from './studioSource.ts'
 
 export interface StateView {
@@ -48,8 +48,8 @@ export function stateSection(view: StateView): Html {
     const changedSince = view.asOfState && current && show(view.asOfState[field]) !== show(current[field])
     return html`<tr class="${drifted ? 'drift' : ''}">
       <th scope="row" class="mono">${field}</th>
-      <td class="value">${view.asOfState ? show(view.asOfState[field]) : '∅'}</td>
-      <td class="value">${current ? show(current[field]) : '∅'}${changedSince ? html` <span class="muted" title="differs from the state as of #${view.asOf}">●</span>` : ''}${drifted ? html`<span class="drift-note">drift: the log says ${show(drift.fields.get(field))}</span>` : ''}</td>
+      <td class="value">${view.asOfState ? showBlock(view.asOfState[field]) : '∅'}</td>
+      <td class="value">${current ? showBlock(current[field]) : '∅'}${changedSince ? html` <span class="muted" title="differs from the state as of #${view.asOf}">●</span>` : ''}${drifted ? html`<span class="drift-note">drift: the log says ${show(drift.fields.get(field))}</span>` : ''}</td>
     </tr>`
   })
   return html`<h2 id="state">State as of an event</h2>

@@ -4,7 +4,7 @@
  * a record with 100k events reads one page of events (and a replay up to it), never all of them.
  */
 import type { HistoryEntry } from '../core/recordHistory.ts'
-import { href, html, query, shortId, shortValue, time, type Html } from './html.ts'
+import { href, html, query, shortId, shortValue, show, time, type Html } from './html.ts'
 
 export const EVENTS_PER_PAGE = 50
 
@@ -14,6 +14,18 @@ export function pageWindow(last: number, page: number): { after: number; take: n
   const end = last - page * EVENTS_PER_PAGE
   const after = Math.max(0, end - EVENTS_PER_PAGE)
   return { after, take: Math.max(0, end - after), pages }
+}
+
+/**
+ * One field's change for a table cell. A JSON list that only grew (a message appended to a
+ * conversation) shows the new items, not the whole list twice.
+ */
+export function change(before: unknown, after: unknown): Html {
+  if (before === null && Array.isArray(after) && after.length) return change([], after)
+  if (Array.isArray(before) && Array.isArray(after) && after.length > before.length && before.every((item, i) => show(item) === show(after[i]))) {
+    return html`<ins>+ ${after.slice(before.length).map((item, i) => html`${i ? ', ' : ''}${shortValue(item, 110)}`)}</ins> <span class="muted">(${after.length} items)</span>`
+  }
+  return html`<del>${shortValue(before, 70)}</del> → <ins>${shortValue(after, 70)}</ins>`
 }
 
 export interface TimelineLink {
@@ -40,8 +52,8 @@ export function timeline(
       <td>${time(e.insertedAt)}</td>
       <td>${e.actor === null ? html`<span class="muted">∅</span>` : shortValue(e.actor, 40)}</td>
       ${links ? html`<td>${eventLinks.length ? eventLinks.map((l) => html`<a class="mono" href="#event-${l.sequence}" title="${l.name}${l.type === undefined ? '' : ` (${l.type})`} → event ${l.to}">${l.name}${l.type === undefined ? '' : `:${l.type}`} → #${l.sequence}</a> `) : html`<span class="muted">–</span>`}</td>` : ''}
-      <td>${e.changes.length ? e.changes.map((c) => html`<span class="change"><span class="field">${c.field}</span>: <del>${shortValue(c.before, 70)}</del> → <ins>${shortValue(c.after, 70)}</ins></span>`) : html`<span class="muted">${e.action === 'savepoint' ? 'savepoint (no change)' : 'no field changed'}</span>`}</td>
-      <td><a href="${base}/diff${query({ from: e.sequence - 1, to: e.sequence })}" aria-label="diff of event ${e.sequence}">diff</a> · <a href="${base}${query({ asOf: e.sequence, page: options.page })}#state" aria-label="state as of event ${e.sequence}">state as of</a><br><span class="muted mono" title="${e.id}">${shortId(e.id)}</span></td>
+      <td>${e.changes.length ? e.changes.map((c) => html`<span class="change"><span class="field">${c.field}</span>: ${change(c.before, c.after)}</span>`) : html`<span class="muted">${e.action === 'savepoint' ? 'savepoint (no change)' : 'no field changed'}</span>`}</td>
+      <td class="nowrap"><a href="${base}/diff${query({ from: e.sequence - 1, to: e.sequence })}" aria-label="diff of event ${e.sequence}">diff</a> · <a href="${base}${query({ asOf: e.sequence, page: options.page })}#state" aria-label="state as of event ${e.sequence}">state as of</a><br><span class="muted mono" title="${e.id}">${shortId(e.id)}</span></td>
     </tr>`
   })
   const pager = html`<div class="pager">
