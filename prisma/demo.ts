@@ -150,6 +150,10 @@ state('row', await base.item.findUnique({ where: { id: lamp.id } }))
 state('replay', await prisma.item.replay(lamp.id))
 state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequence: 8 } }))
 
+heading('12', 'History as data: what each event changed, before → after, computed by replay')
+const history = await prisma.item.history(lamp.id)
+table(history.map((h) => ({ seq: h.sequence, action: h.action, actor: h.actor, changed: h.changes.filter((c) => c.field !== 'updatedAt').map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') })))
+
 heading('∑', 'The whole event log')
 const all = await base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
 table(all.map((e) => ({ record: short(e.recordId), seq: e.sequence, action: e.action, v: e.version, insertedAt: e.insertedAt })))
@@ -160,4 +164,9 @@ console.log(final.ok ? `  ok: ${final.events} events in ${final.records} records
 
 await base.$disconnect()
 sqlite.close()
-console.log(`\nDatabase left at ${path.relative(process.cwd(), file)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`)
+const db = path.relative(process.cwd(), file)
+console.log(`\nDatabase left at ${db} for a look (sqlite3 ${db} 'select * from Event').`)
+console.log(`\n${bold('Look at it in the browser')} (read-only, on 127.0.0.1:5556):`)
+console.log(`  npm run studio`)
+console.log(`  (which runs: node dist/extension/cli/spector.js studio --url file:${db} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`)
+console.log(`   in your project: npx spector studio)`)

@@ -72,9 +72,14 @@ export class StudioSource {
     return this.eventsOf(model).count({ where: { model: model.metadata.eventName } })
   }
 
-  /** Events per day for `days` days, ending on the day of the model's newest event (UTC). */
+  /**
+   * Events per day for `days` days, ending on the day of the model's newest event (UTC). A log that
+   * holds one model's events only is counted on `insertedAt` alone, which its index answers.
+   */
   async eventsPerDay(model: StudioModel, days = 30): Promise<{ day: string; count: number }[]> {
-    const newest = await this.eventsOf(model).findFirst({ where: { model: model.metadata.eventName }, orderBy: { insertedAt: 'desc' }, select: { insertedAt: true } })
+    const shared = this.models.some((m) => m !== model && m.metadata.events.model === model.metadata.events.model)
+    const ofModel = shared ? { model: model.metadata.eventName } : {}
+    const newest = await this.eventsOf(model).findFirst({ where: ofModel, orderBy: { insertedAt: 'desc' }, select: { insertedAt: true } })
     if (!newest) return []
     const end = new Date(newest.insertedAt as Date)
     end.setUTCHours(24, 0, 0, 0)
@@ -82,7 +87,7 @@ export class StudioSource {
     for (let i = days; i >= 1; i--) {
       const from = new Date(end.getTime() - i * 86_400_000)
       const to = new Date(from.getTime() + 86_400_000)
-      const count = await this.eventsOf(model).count({ where: { model: model.metadata.eventName, insertedAt: { gte: from, lt: to } } })
+      const count = await this.eventsOf(model).count({ where: { ...ofModel, insertedAt: { gte: from, lt: to } } })
       out.push({ day: from.toISOString().slice(0, 10), count })
     }
     return out
