@@ -7,12 +7,19 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'vitest'
-import { providersUnderTest } from './support/databases.ts'
+import { appendOnlySql } from 'prisma-spector'
+import { createTestDatabase, providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 import { withLegacy } from './support/legacyClient.ts'
 import { loadPreparedSchema, repoRoot } from './support/testSchemas.ts'
 
 const cli = path.join(repoRoot, 'dist/extension/cli/spector.js')
+
+/** Runs the CLI in `cwd` (default the repository) with DATABASE_URL as given (default unset). */
+function runCli(args: string[], options: { cwd?: string; databaseUrl?: string } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: options.cwd ?? repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: options.databaseUrl ?? '' } })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
 
 for (const provider of providersUnderTest()) {
   describe(`spector command line on ${provider}`, () => {
@@ -67,10 +74,78 @@ for (const provider of providersUnderTest()) {
           const broken = spector('verify')
           assert.equal(broken.code, 1)
           assert.match(broken.out, /BROKEN \(edited\)/)
+          const checkpoint = spector('checkpoint')
+          assert.equal(checkpoint.code, 1, 'checkpoint exits 1 as verify does for the same break')
+          assert.match(checkpoint.out, /BROKEN \(edited\): event \S+ was changed after it was written/)
+          assert.equal(JSON.parse(spector('checkpoint', '--json').out).failure.kind, 'edited')
         } finally {
           fs.rmSync(path.dirname(file), { recursive: true, force: true })
         }
       }))
+
+    test('replay and history of an unknown id exit 1 with a not-found message', () =>
+      withExample(provider, async (ctx) => {
+        const generated = loadPreparedSchema('example', provider).spectorModule
+        for (const command of ['replay', 'history']) {
+          const r = runCli([command, 'Item', 'no-such-id', '--generated', generated], { databaseUrl: ctx.db.url })
+          assert.equal(r.code, 1, r.err)
+          assert.match(r.err, /Item no-such-id: no such record/)
+        }
+        assert.equal(JSON.parse(runCli(['replay', 'Item', 'no-such-id', '--json', '--generated', generated], { databaseUrl: ctx.db.url }).out), null)
+      }))
+
+    test('a keyed log verified without the key, or with another key, exits 2 naming --hash-key, not BROKEN', () =>
+      withExample(provider, async (ctx) => {
+        const key = 'the secret key of this deployment'
+        const keyed = ctx.base.$extends(ctx.spector({ hashKey: key }))
+        await keyed.item.create({ data: { name: 'Lamp' } })
+        const generated = loadPreparedSchema('example', provider).spectorModule
+        const verify = (...args: string[]) => runCli(['verify', '--generated', generated, ...args], { databaseUrl: ctx.db.url })
+        const keyless = verify()
+        assert.equal(keyless.code, 2)
+        assert.match(keyless.err, /this log is keyed and no key was given.*--hash-key/)
+        assert.doesNotMatch(keyless.out + keyless.err, /BROKEN/)
+        const wrong = verify('--hash-key', 'another key, not the right one')
+        assert.deepEqual([wrong.code, /the key does not match/.test(wrong.err)], [2, true], wrong.err)
+        assert.equal(verify('--hash-key', key).code, 0)
+        assert.equal(JSON.parse(verify('--json').out).error.code, 'SPECTOR_CONFIGURATION')
+      }))
+
+    test('the database URL comes from prisma.config.ts when neither --url nor DATABASE_URL is given', () =>
+      withExample(provider, async (ctx) => {
+        await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), 'spector-cli-config-'))
+        try {
+          fs.writeFileSync(path.join(project, 'prisma.config.ts'), `export default { schema: 'schema.prisma', datasource: { url: ${JSON.stringify(ctx.db.url)} } }\n`)
+          const generated = loadPreparedSchema('example', provider).spectorModule
+          const fromConfig = runCli(['verify', '--generated', generated], { cwd: project })
+          assert.equal(fromConfig.code, 0, fromConfig.err)
+          assert.match(fromConfig.out, /ok: 1 events in 1 records verified/)
+          // --url wins over the config.
+          const wins = runCli(['verify', '--generated', generated, '--url', 'file:./nowhere.db'], { cwd: project })
+          assert.deepEqual([wins.code, /no SQLite database at/.test(wins.err)], [2, true], wins.err)
+        } finally {
+          fs.rmSync(project, { recursive: true, force: true })
+        }
+      }))
+
+    test("a database without the event table says so without Prisma's invocation wrapping", async () => {
+      const db = await createTestDatabase(provider, 'CREATE TABLE unrelated (id INT PRIMARY KEY)')
+      try {
+        const r = runCli(['verify', '--generated', loadPreparedSchema('example', provider).spectorModule], { databaseUrl: db.url })
+        assert.equal(r.code, 2)
+        assert.match(r.err, /Event/)
+        assert.doesNotMatch(r.err, /Invalid `|invocation/)
+      } finally {
+        await db.drop()
+      }
+    })
+
+    test('sql append-only takes the provider and the event table from the generated module', () => {
+      const r = runCli(['sql', 'append-only', '--generated', loadPreparedSchema('example', provider).spectorModule])
+      assert.equal(r.code, 0, r.err)
+      assert.equal(r.out, `-- prisma-spector: the event log Event is append-only\n${appendOnlySql(provider, 'Event').map((st) => `${st};`).join('\n\n')}\n`)
+    })
   })
 }
 
@@ -99,11 +174,64 @@ test('spector sql links prints the link triggers of the generated schema', () =>
   for (const table of ['AiChatAncestor', 'basic_chat_edits', 'TypedEventLink']) assert.match(r.stdout, new RegExp(`${table}_same_record`))
 })
 
-test('usage errors exit 2 and say what is wrong', () => {
-  const noUrl = spawnSync(process.execPath, [cli, 'verify', '--generated', 'nowhere.ts'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } })
-  assert.equal(noUrl.status, 2)
-  assert.match(noUrl.stderr, /no database: pass --url or set DATABASE_URL/)
-  const unknown = spawnSync(process.execPath, [cli, 'explode'], { cwd: repoRoot, encoding: 'utf8' })
-  assert.equal(unknown.status, 2)
-  assert.match(unknown.stderr, /unknown command "explode"/)
+test('usage errors exit 2 and say what is wrong, with a short usage line, not the whole help', () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'spector-cli-empty-'))
+  try {
+    const noUrl = runCli(['verify', '--generated', 'nowhere.ts'], { cwd: empty })
+    assert.equal(noUrl.code, 2)
+    assert.match(noUrl.err, /no database: pass --url, set DATABASE_URL, or give prisma.config.ts a datasource url/)
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true })
+  }
+  for (const [args, message] of [[['explode'], /unknown command "explode"/], [['verify', '--frobnicate'], /Unknown option '--frobnicate'/]] as const) {
+    const r = runCli([...args])
+    assert.equal(r.code, 2)
+    assert.match(r.err, message)
+    assert.match(r.err, /^usage: spector <verify\|checkpoint/m)
+    assert.doesNotMatch(r.err, /commands:|exit codes:/, 'the short usage line, not the help')
+  }
 })
+
+test('spector -- --help prints the help, exit codes included', () => {
+  const r = runCli(['--', '--help'])
+  assert.equal(r.code, 0, r.err)
+  assert.match(r.out, /^usage: spector <command>/)
+  assert.match(r.out, /exit codes:\n +0 +done/)
+})
+
+test('--json is JSON for set-up errors too', () => {
+  for (const args of [['verify', '--frobnicate', '--json'], ['verify', '--json', '--generated', 'nowhere.ts', '--url', 'file:./x.db']]) {
+    const r = runCli(args)
+    assert.equal(r.code, 2)
+    assert.equal(r.err, '')
+    const { error } = JSON.parse(r.out)
+    assert.equal(typeof error.message, 'string')
+    assert.match(error.code, /^(USAGE|DATABASE|SPECTOR_)/)
+  }
+})
+
+test('a file: URL to a missing SQLite file is an error, and no empty database is created', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spector-cli-sqlite-'))
+  try {
+    const missing = path.join(dir, 'missing.db')
+    const r = runCli(['verify', '--url', `file:${missing}`, '--generated', loadPreparedSchema('example', 'sqlite').spectorModule])
+    assert.equal(r.code, 2)
+    assert.match(r.err, new RegExp(`no SQLite database at ${missing}`))
+    assert.equal(fs.existsSync(missing), false)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+if (providersUnderTest().includes('mysql')) {
+  test('an unreachable MariaDB/MySQL server or a missing database is said plainly, not as a pool timeout', () => {
+    const generated = loadPreparedSchema('example', 'mysql').spectorModule
+    const port = runCli(['verify', '--url', 'mysql://root@127.0.0.1:1/spector', '--generated', generated])
+    assert.equal(port.code, 2)
+    assert.match(port.err, /cannot reach 127\.0\.0\.1:1/)
+    const database = runCli(['verify', '--url', 'mysql://root@127.0.0.1:3306/spector_no_such_database', '--generated', generated])
+    assert.equal(database.code, 2)
+    assert.match(database.err, /database spector_no_such_database does not exist/)
+    assert.doesNotMatch(port.err + database.err, /pool timeout|45028/)
+  })
+}

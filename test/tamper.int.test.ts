@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
-import { EventHasher, SpectorHashChainError, SpectorSavepointError, type Checkpoint } from 'prisma-spector'
+import { EventHasher, SpectorConfigurationError, SpectorHashChainError, SpectorSavepointError, type Checkpoint } from 'prisma-spector'
 import { providersUnderTest, type Provider } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
 
@@ -29,6 +29,20 @@ async function history(ctx: ExampleContext, client = ctx.prisma) {
 
 async function eventsOf(ctx: ExampleContext, recordId: string) {
   return ctx.base.event.findMany({ where: { recordId }, orderBy: { sequence: 'asc' } })
+}
+
+/** On the table-chain variant of the example: positions 1..3 from two records. */
+function onTableChain(provider: Provider, fn: (ctx: ExampleContext) => Promise<void>) {
+  return withExample(
+    provider,
+    async (ctx) => {
+      const a = await ctx.prisma.item.create({ data: { name: 'A' } })
+      await ctx.prisma.item.create({ data: { name: 'B' } })
+      await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
+      await fn(ctx)
+    },
+    'tableChain',
+  )
 }
 
 /** Raw SQL with {Identifier} quoted for the provider. */
@@ -115,8 +129,8 @@ for (const provider of providersUnderTest()) {
         const keyed = ctx.base.$extends(ctx.spector({ hashKey: key }))
         const ids = await history(ctx, keyed as unknown as typeof ctx.prisma)
         assert.equal((await keyed.$verifyHashChain()).ok, true)
-        // Without the key, the chain does not verify at all.
-        assert.equal((await ctx.prisma.$verifyHashChain()).ok, false)
+        // Without the key, the chain does not verify at all (a set-up error, tested below).
+        await assert.rejects(ctx.prisma.$verifyHashChain(), SpectorConfigurationError)
         const checkpoint = await keyed.$checkpoint()
 
         /** Rewrites record a's second event and re-hashes the rest of its chain with `hasher`. */
@@ -139,6 +153,80 @@ for (const provider of providersUnderTest()) {
         assert.equal((await keyed.$verifyHashChain()).ok, true)
         const result = await keyed.$verifyHashChain({ against: checkpoint })
         assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.recordId === ids.a)
+      }))
+
+    test('a duplicated (recordId, sequence) at a verify page boundary and inside a page is found, naming both events', () =>
+      withExample(provider, async (ctx) => {
+        const ids = await history(ctx)
+        const checkpoint: Checkpoint = JSON.parse(JSON.stringify(await ctx.prisma.$checkpoint()))
+        // The unique index would refuse the copy: an attacker with table rights drops it first.
+        await sql(ctx, provider === 'mysql' ? 'ALTER TABLE {Event} DROP INDEX {Event_recordId_sequence_key}' : 'DROP INDEX {Event_recordId_sequence_key}')
+        const ordered = [...(await eventsOf(ctx, ids.a)), ...(await eventsOf(ctx, ids.b)), ...(await eventsOf(ctx, ids.c))]
+        assert.deepEqual([ordered.length, [ids.a, ids.b, ids.c].sort()], [8, [ids.a, ids.b, ids.c]])
+        /** A second row at the place of `original`, with a forged payload, sorting right after it. */
+        async function duplicate(original: (typeof ordered)[number], id: string) {
+          const { insertedAt: _, ...row } = original
+          await ctx.base.event.create({ data: { ...row, id, payload: { ...(row.payload as object), name: 'Forged' }, metadata: undefined } })
+        }
+        // batchSize 3 pages the log as [a1 a2 a3] [a4 b1 b2] [b3 c1]: a copy of a3 is the first row of page two.
+        for (const [original, where] of [[ordered[2]!, 'at a page boundary'], [ordered[4]!, 'inside a page']] as const) {
+          const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
+          await duplicate(original, forged)
+          for (const against of [undefined, checkpoint]) {
+            const result = await ctx.prisma.$verifyHashChain({ batchSize: 3, against })
+            assert.ok(!result.ok, `a duplicate ${where} is found${against ? ' against a checkpoint' : ''}`)
+            assert.equal(result.failure.kind, 'duplicated', result.failure.message)
+            assert.deepEqual([result.failure.recordId, result.failure.eventId, result.failure.sequence], [original.recordId, forged, original.sequence])
+            assert.ok(result.failure.message.includes(original.id) && result.failure.message.includes(forged), result.failure.message)
+          }
+          await assert.rejects(ctx.prisma.$checkpoint({ batchSize: 3 }), (e: unknown) => e instanceof SpectorHashChainError && e.kind === 'duplicated')
+          await sql(ctx, `DELETE FROM {Event} WHERE {id} = '${forged}'`)
+          assert.equal((await ctx.prisma.$verifyHashChain({ batchSize: 3, against: checkpoint })).ok, true)
+        }
+      }))
+
+    test('a keyed log verified without the key, or with another key, is a set-up error naming the key, not an edit', () =>
+      withExample(provider, async (ctx) => {
+        const keyed = ctx.base.$extends(ctx.spector({ hashKey: 'the secret key of this deployment' }))
+        await history(ctx, keyed as unknown as typeof ctx.prisma)
+        assert.equal((await keyed.$verifyHashChain()).ok, true)
+        await assert.rejects(ctx.prisma.$verifyHashChain(), (e: unknown) => e instanceof SpectorConfigurationError && /this log is keyed and no key was given/.test(e.message))
+        await assert.rejects(ctx.prisma.$checkpoint(), /this log is keyed and no key was given/)
+        const wrong = ctx.base.$extends(ctx.spector({ hashKey: 'another key, not the right one' }))
+        await assert.rejects(wrong.$verifyHashChain({ batchSize: 2 }), (e: unknown) => e instanceof SpectorConfigurationError && /the key does not match/.test(e.message))
+        // An unkeyed log whose first event was edited is still an edit: the events after it match.
+        const plain = await ctx.prisma.item.create({ data: { name: 'Plain' } })
+        await ctx.prisma.item.update({ where: { id: plain.id }, data: { value: 5 } })
+        const [first] = await eventsOf(ctx, plain.id)
+        await sql(ctx, `UPDATE {Event} SET {payload} = '{"name": "Edited", "value": 0}' WHERE {id} = '${first!.id}'`)
+        const result = await ctx.prisma.$verifyHashChain({ recordId: plain.id })
+        assert.ok(!result.ok && result.failure.kind === 'edited' && result.failure.eventId === first!.id)
+      }))
+
+    test('a duplicated position of a table chain at a verify page boundary is found, naming both events', () =>
+      onTableChain(provider, async (ctx) => {
+        for (const index of ['Event_position_key', 'Event_recordId_sequence_key']) {
+          await sql(ctx, provider === 'mysql' ? `ALTER TABLE {Event} DROP INDEX {${index}}` : `DROP INDEX {${index}}`)
+        }
+        const rows = (await ctx.base.event.findMany()) as unknown as ({ position: number; id: string; insertedAt?: Date } & Record<string, unknown>)[]
+        const { insertedAt: _, ...second } = rows.find((r) => r.position === 2)!
+        const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
+        await ctx.base.event.create({ data: { ...second, id: forged, payload: { name: 'Forged' }, metadata: undefined } as never })
+        // batchSize 2 pages the chain as [1 2] [2' 3]: the copy opens the second page.
+        const result = await ctx.prisma.$verifyHashChain({ batchSize: 2 })
+        assert.ok(!result.ok && result.failure.kind === 'duplicated', JSON.stringify(result))
+        assert.equal(result.failure.eventId, forged)
+        assert.match(result.failure.message, new RegExp(`${second.id} and ${forged} both claim position 2 of the table chain`))
+      }))
+
+    test('a truncated table chain names the position it ends at, not a sequence', () =>
+      onTableChain(provider, async (ctx) => {
+        const checkpoint = await ctx.prisma.$checkpoint()
+        await sql(ctx, 'DELETE FROM {Event} WHERE {position} = 3')
+        const result = await ctx.prisma.$verifyHashChain({ against: checkpoint })
+        assert.ok(!result.ok && result.failure.kind === 'truncated')
+        assert.match(result.failure.message, /^the table chain ends at position 2; at the checkpoint it had 3 events/)
+        assert.doesNotMatch(result.failure.message, /sequence/)
       }))
 
     test('renaming an action keeps old events readable and verifiable', () =>

@@ -8,89 +8,38 @@
  *     spector replay  <Model> <id> [--until <event id | ISO date | sequence>]
  *     spector check   [--model Item]
  *     spector bringup <Model> [--action import] [--keep-ids]
- *     spector sql append-only --provider <postgresql|mysql|sqlite> [--table Event]
+ *     spector sql append-only [--provider <postgresql|mysql|sqlite>] [--table Event]
  *     spector sql links
  *
- * Every command but `sql append-only` loads the generated prisma-spector module; all but `sql` connect with --url (or DATABASE_URL) and loads the generated
- * prisma-spector module (--generated, default ./generated/spector/index.ts), which brings the
- * Prisma client and the changesets. Output is for people; --json prints JSON for machines.
- * Exit codes: 0 fine, 1 verification failed or drift found, 2 usage or setup error.
+ * Every command loads the generated prisma-spector module (--generated, default
+ * ./generated/spector/index.ts), which brings the Prisma client and the changesets (`sql
+ * append-only` only when --provider is not given); all but `sql` connect to the database of --url,
+ * DATABASE_URL or the project's prisma.config.ts. Output is for people; --json prints JSON for
+ * machines, errors included. Exit codes (commandLine.ts): 0 fine, 1 the answer is no (a break,
+ * drift, no such record), 2 usage or set-up error.
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
-import { EventedModel } from '../core/eventedModel.ts'
-import { appendOnlySql } from '../dialects/appendOnlySql.ts'
-import { eventLinkConstraintsSql } from '../dialects/sameRecordLinkSql.ts'
+import { fileURLToPath } from 'node:url'
+import { SpectorError, SpectorHashChainError } from '../core/errors.ts'
+import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
+import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
+import { DatabaseSetupError } from './database.ts'
+import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
 import { historyRows, renderTable, show } from './render.ts'
-
-const usage = `usage: spector <command> [options]
-
-commands:
-  verify [--against <checkpoint.json>] [--model <Model>]   verify the hash chain (exit 1 on a break)
-  checkpoint [--out <file>] [--model <Model>]             print or write a checkpoint of the log
-  history <Model> <id>                                     the events of a record and what each changed
-  replay <Model> <id> [--until <event id|date|sequence>]   a record's state from its events
-  check [--model <Model>]                                  rows that differ from their replay (exit 1 on drift)
-  bringup <Model> [--action <a>] [--keep-ids]              give rows written before the model was evented their first event
-                                                           (new ids; rows others reference need --keep-ids, or bringup's
-                                                           transfer option in code)
-  sql append-only --provider <provider> [--table <Event>]  SQL for a migration that makes the log append-only
-  sql links                                                SQL for a migration: links only within one record, never changed
-
-options:
-  --url <url>          database URL (default: DATABASE_URL); postgresql://, mysql:// or mariadb://, file:
-  --generated <path>   the generated prisma-spector module (default: ./generated/spector/index.ts)
-  --hash-key <key>     the hashKey of a keyed chain (default: SPECTOR_HASH_KEY)
-  --json               machine-readable output`
-
-class UsageError extends Error {}
 
 interface Output {
   out(text: string): void
   err(text: string): void
 }
 
-const options = {
-  url: { type: 'string' },
-  generated: { type: 'string' },
-  'hash-key': { type: 'string' },
-  json: { type: 'boolean' },
-  against: { type: 'string' },
-  out: { type: 'string' },
-  model: { type: 'string' },
-  until: { type: 'string' },
-  provider: { type: 'string' },
-  table: { type: 'string' },
-  action: { type: 'string' },
-  'keep-ids': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const
-
 export async function run(argv: string[], io: Output): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options })
-  const [command, ...rest] = positionals
+  const { command, rest, values } = parseCommandLine(argv)
+  // No command at all asks for orientation: the whole help (exit 2, nothing was done).
   if (values.help || !command) {
     io.out(`${usage}\n`)
     return values.help ? 0 : 2
   }
-  if (command === 'sql' && rest[0] === 'links') {
-    const mod = await loadGenerated(values.generated)
-    const statements: string[] = eventLinkConstraintsSql(mod.spectorSchema)
-    if (!statements.length) throw new UsageError('the schema has no @eventLinks models')
-    io.out(`-- prisma-spector: event links join events of one record and never change\n${statements.map((st) => `${st};`).join('\n\n')}\n`)
-    return 0
-  }
-  if (command === 'sql') {
-    if (rest[0] !== 'append-only') throw new UsageError(`unknown command "sql ${rest.join(' ')}"`)
-    if (!values.provider) throw new UsageError('--provider is required')
-    const table = values.table ?? 'Event'
-    io.out(`-- prisma-spector: the event log ${table} is append-only\n${appendOnlySql(values.provider, table).map((s) => `${s};`).join('\n\n')}\n`)
-    return 0
-  }
+  if (command === 'sql') return sql(rest, values, io)
   if (!['verify', 'checkpoint', 'history', 'replay', 'check', 'bringup'].includes(command)) throw new UsageError(`unknown command "${command}"`)
 
   const prisma = await connect(values)
@@ -103,15 +52,21 @@ export async function run(argv: string[], io: Output): Promise<number> {
         progress.done()
         if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
         else if (result.ok) io.out(`ok: ${result.events} events in ${result.records} records verified${against ? ' against the checkpoint' : ''}\n`)
-        else {
-          const f = result.failure
-          io.out(`BROKEN (${f.kind}) after ${result.events} events: ${f.message}\n`)
-          io.out(renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]))
-        }
+        else reportBreak(io, result.failure, result.events)
         return result.ok ? 0 : 1
       }
       case 'checkpoint': {
-        const checkpoint = await prisma.$checkpoint({ model: values.model })
+        let checkpoint
+        try {
+          checkpoint = await prisma.$checkpoint({ model: values.model })
+        } catch (error) {
+          // The same break verify reports, with verify's exit code: no checkpoint of a broken log.
+          if (!(error instanceof SpectorHashChainError)) throw error
+          const failure = { kind: error.kind, model: error.model, recordId: error.recordId, eventId: error.eventId, sequence: error.sequence, expectedHash: error.expectedHash, actualHash: error.actualHash, message: error.message.replace(/^Hash chain broken \([^)]*\): /, '') }
+          if (values.json) io.out(`${JSON.stringify({ ok: false, failure }, null, 2)}\n`)
+          else reportBreak(io, failure)
+          return 1
+        }
         const text = `${JSON.stringify(checkpoint, null, values.out ? 2 : values.json ? 2 : 0)}\n`
         if (values.out) {
           fs.writeFileSync(values.out, text)
@@ -126,12 +81,19 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const delegate = delegateOf(prisma, modelName)
         if (command === 'replay') {
           const state = await delegate.replay(id, { until: parseUntil(values.until) })
-          io.out(values.json ? `${JSON.stringify(state, jsonReplacer, 2)}\n` : state ? renderTable(Object.entries(state).map(([field, value]) => ({ field, value }))) : `${modelName} ${id}: no such record${values.until ? ' at that point' : ''}\n`)
+          if (values.json) io.out(`${JSON.stringify(state, jsonReplacer, 2)}\n`)
+          if (!state) {
+            if (!values.json) io.err(`spector: ${modelName} ${id}: no such record${values.until ? ' at that point' : ''}\n`)
+            return 1
+          }
+          if (!values.json) io.out(renderTable(Object.entries(state).map(([field, value]) => ({ field, value }))))
           return 0
         }
         const rows = historyRows(await delegate.events(id), (events) => delegate.replayEach(id, events))
-        io.out(values.json ? `${JSON.stringify(rows, jsonReplacer, 2)}\n` : rows.length ? renderTable(rows.map((r) => ({ ...r, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))) : `${modelName} ${id} has no events\n`)
-        return 0
+        if (values.json) io.out(`${JSON.stringify(rows, jsonReplacer, 2)}\n`)
+        else if (rows.length) io.out(renderTable(rows.map((r) => ({ ...r, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))))
+        else io.err(`spector: ${modelName} ${id}: no such record (it has no events)\n`)
+        return rows.length ? 0 : 1
       }
       case 'bringup': {
         const [modelName] = rest
@@ -171,6 +133,35 @@ export async function run(argv: string[], io: Output): Promise<number> {
   } finally {
     await prisma.$disconnect()
   }
+}
+
+/** `sql append-only` and `sql links`: migration SQL for the generated schema. */
+async function sql(rest: string[], values: CommandLine['values'], io: Output): Promise<number> {
+  if (rest[0] === 'links') {
+    const { mod } = await loadGenerated(values.generated)
+    const statements: string[] = eventLinkConstraintsSql(mod.spectorSchema)
+    if (!statements.length) throw new UsageError('the schema has no @eventLinks models')
+    io.out(`-- prisma-spector: event links join events of one record and never change\n${statements.map((st) => `${st};`).join('\n\n')}\n`)
+    return 0
+  }
+  if (rest[0] !== 'append-only' || rest.length > 1) throw new UsageError(`unknown command "sql ${rest.join(' ')}" (sql append-only, sql links)`)
+  let provider = values.provider
+  let tables = values.table ? [values.table] : []
+  if (!provider || !tables.length) {
+    // The generated module knows the provider and the event tables.
+    const { mod } = await loadGenerated(values.generated).catch((error: Error) => {
+      throw new UsageError(`${error.message}; or pass --provider${values.table ? '' : ' and --table'}`)
+    })
+    provider ??= mod.spectorSchema.provider as string
+    if (!tables.length) tables = [...new Set(mod.spectorSchema.models.map((m: { metadata: { events: { model: string; dbName?: string } } }) => m.metadata.events.dbName ?? m.metadata.events.model) as string[])]
+  }
+  for (const table of tables) io.out(`-- prisma-spector: the event log ${table} is append-only\n${appendOnlySql(provider as never, table).map((s) => `${s};`).join('\n\n')}\n`)
+  return 0
+}
+
+function reportBreak(io: Output, f: { kind: string; model: string | null; recordId: string; eventId: string | null; sequence: number | null; expectedHash: string | null; actualHash: string | null; message: string }, events?: number): void {
+  io.out(`BROKEN (${f.kind})${events === undefined ? '' : ` after ${events} events`}: ${f.message}\n`)
+  io.out(renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]))
 }
 
 function jsonReplacer(_key: string, value: unknown) {
@@ -219,8 +210,6 @@ function progressReporter(io: Output, quiet: boolean | undefined) {
   }
 }
 
-type AnyClient = Record<string, any>
-
 function delegateOf(prisma: AnyClient, model: string) {
   const delegate = prisma[prisma.$spectorDelegates.get(model) ?? '']
   if (!delegate) {
@@ -236,104 +225,29 @@ function delegateOf(prisma: AnyClient, model: string) {
   }
 }
 
-async function connect(values: { url?: string; generated?: string; 'hash-key'?: string }): Promise<AnyClient> {
-  const url = values.url ?? process.env.DATABASE_URL
-  if (!url) throw new UsageError('no database: pass --url or set DATABASE_URL')
-  const { mod, generated } = await loadGenerated(values.generated)
-  const adapter = await adapterFor(url, path.dirname(generated))
-  const base = new mod.PrismaClient({ adapter })
-  const models: string[] = mod.spectorSchema.models.map((m: { metadata: { name: string } }) => m.metadata.name)
-  const delegates = new Map<string, string>(mod.spectorSchema.models.map((m: { metadata: { name: string; delegate: string } }) => [m.metadata.name, m.metadata.delegate]))
-  const extended = base.$extends(mod.spector({ hashKey: values['hash-key'] ?? process.env.SPECTOR_HASH_KEY }))
-  const byName = new Map(mod.spectorSchema.models.map((m: { metadata: { name: string } }) => [m.metadata.name, m]))
-  return new Proxy(extended, {
-    get(target, property) {
-      if (property === '$spectorModels') return models
-      if (property === '$spectorDelegates') return delegates
-      if (property === '$spectorStates') {
-        return (model: string, id: string, events: never[]) => {
-          const d = byName.get(model) as { metadata: never; codec: never; changeset: never }
-          const evented = new EventedModel(d.metadata, d.codec, d.changeset)
-          let state: object | null = null
-          return events.map((event) => (state = evented.step(id, state, event)))
-        }
-      }
-      return Reflect.get(target, property)
-    },
-  })
+/** An error's message without Prisma's "Invalid `prisma.x.findMany()` invocation" wrapping and code frame. */
+export function plainMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (!/Invalid `[^`]*` invocation/.test(message)) return message.trim()
+  const blocks = message.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean)
+  const meaningful = blocks.filter((b) => !/Invalid `[^`]*` invocation/.test(b) && !/^(→\s*)?\d+\s/m.test(b))
+  return (meaningful.length ? meaningful : blocks).join('\n').trim()
 }
 
-/** The generated prisma-spector module (it brings the Prisma client and the changesets). */
-async function loadGenerated(given: string | undefined): Promise<{ mod: any; generated: string; spectorSchema: any }> {
-  const generated = path.resolve(given ?? 'generated/spector/index.ts')
-  if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (pass --generated)`)
-  const mod = await import(pathToFileURL(generated).href)
-  if (typeof mod.PrismaClient !== 'function' || typeof mod.spector !== 'function') {
-    throw new UsageError(`${generated} is not a prisma-spector module generated by this version (run prisma generate)`)
-  }
-  return { mod, generated, spectorSchema: mod.spectorSchema }
-}
-
-async function adapterFor(url: string, from: string): Promise<unknown> {
-  const require = createRequire(path.join(from, 'noop.js'))
-  const load = async (pkg: string) => {
-    try {
-      return await import(pathToFileURL(require.resolve(pkg)).href)
-    } catch {
-      throw new UsageError(`${url.split(':')[0]} URLs need the ${pkg} package: npm install ${pkg}`)
-    }
-  }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { PrismaPg } = await load('@prisma/adapter-pg')
-    return new PrismaPg({ connectionString: url })
-  }
-  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
-    const { PrismaMariaDb } = await load('@prisma/adapter-mariadb')
-    const u = new URL(url)
-    return new PrismaMariaDb({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1), connectionLimit: 2 })
-  }
-  if (url.startsWith('file:')) {
-    const { PrismaBetterSqlite3 } = await load('@prisma/adapter-better-sqlite3')
-    return new PrismaBetterSqlite3({ url })
-  }
-  throw new UsageError(`unsupported database URL ${url} (postgresql://, mysql://, mariadb:// or file:)`)
-}
-
-/** Generated modules are TypeScript: on a Node.js that cannot load them, run again through tsx. */
-function needsTypeScriptLoader(argv: string[]): boolean {
-  const generated = argv.find((a, i) => argv[i - 1] === '--generated') ?? 'generated/spector/index.ts'
-  if (!generated.endsWith('.ts') || process.env.SPECTOR_CLI_REEXEC) return false
-  const [major, minor] = process.versions.node.split('.').map(Number)
-  const stripsTypes = major! > 22 || (major === 22 && minor! >= 18)
-  return !stripsTypes && !process.execArgv.some((a) => a.includes('tsx'))
-}
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2)
-  const io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }
-  const needsModule = argv[0] !== 'sql' || argv[1] === 'links'
-  if (needsModule && argv.length && !argv.includes('--help') && needsTypeScriptLoader(argv)) {
-    let tsx: string
-    try {
-      tsx = createRequire(path.join(process.cwd(), 'noop.js')).resolve('tsx')
-    } catch {
-      io.err('spector: the generated module is TypeScript; install tsx (npm install -D tsx) or use Node.js >= 22.18\n')
-      process.exitCode = 2
-      return
-    }
-    const child = spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, fileURLToPath(import.meta.url), ...argv], {
-      stdio: 'inherit',
-      env: { ...process.env, SPECTOR_CLI_REEXEC: '1' },
-    })
-    process.exitCode = child.status ?? 2
-    return
-  }
+/** Runs the command line and reports an error the way it was asked: text on stderr or JSON on stdout. */
+export async function main(argv: string[], io: Output): Promise<number> {
   try {
-    process.exitCode = await run(argv, io)
+    return await run(argv, io)
   } catch (error) {
-    io.err(`spector: ${(error as Error).message}\n${error instanceof UsageError ? `\n${usage}\n` : ''}`)
-    process.exitCode = 2
+    const message = plainMessage(error)
+    if (wantsJson(argv)) {
+      const code = error instanceof SpectorError ? error.code : error instanceof UsageError ? 'USAGE' : error instanceof DatabaseSetupError ? 'DATABASE' : 'ERROR'
+      io.out(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`)
+    } else io.err(`spector: ${message}\n${error instanceof UsageError ? `${shortUsage}\n` : ''}`)
+    return 2
   }
 }
 
-if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main()
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) })
+}

@@ -1,7 +1,10 @@
 /**
  * Walks a hashed event log in (recordId, sequence) order, one event at a time, and finds the first
  * break: an edited event (its hash no longer matches its content), a missing one (a gap in the
- * sequence), a reordered one (its link to the previous event is wrong). Against a checkpoint it
+ * sequence), a duplicated one (two events at one place), a reordered one (its link to the previous
+ * event is wrong). A log hashed with another key than the verifier's (or with a key while the
+ * verifier has none) is not reported as edited: no event's hash matches, which is a set-up error
+ * (SpectorConfigurationError) and says which key is missing. Against a checkpoint it
  * also finds what a chain alone cannot show: a record whose newest events were deleted
  * (truncated), a record whose events all vanished, and a history rewritten consistently.
  *
@@ -10,9 +13,10 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from './canonicalJson.ts'
 import type { StoredEvent } from './eventLog.ts'
+import { SpectorConfigurationError } from './errors.ts'
 import { chainFormat, sameBytes, toHex, type EventHasher, type HashAlgorithm } from './hashChain.ts'
 
-export type ChainBreakKind = 'edited' | 'missing' | 'reordered' | 'truncated' | 'vanished'
+export type ChainBreakKind = 'edited' | 'missing' | 'duplicated' | 'reordered' | 'truncated' | 'vanished'
 
 export interface ChainBreak {
   kind: ChainBreakKind
@@ -48,6 +52,8 @@ export type VerifyResult =
   | { ok: false; events: number; records: number; failure: ChainBreak }
 
 interface Head {
+  /** The event that is the head. */
+  eventId: string
   recordId: string
   model: string
   sequence: number
@@ -64,6 +70,11 @@ export class ChainVerifier {
   private readonly heads: Head[] = []
   events = 0
   records = 0
+  /** Events whose hash matched: none at all means the key is wrong, not that everything was edited. */
+  private matched = 0
+  /** The first hash mismatch, held while the next events show whether the key is the problem. */
+  private unmatched: ChainBreak | undefined
+  private probed = 0
 
   private readonly collectHeads: boolean
 
@@ -96,8 +107,12 @@ export class ChainVerifier {
       this.records++
     }
     const expectedPlace = previous ? previous.sequence + 1 : 1
+    if (previous && place === previous.sequence) {
+      const where = this.table ? `position ${place} of the table chain` : `sequence ${place} of record ${event.recordId}`
+      return this.held() ?? this.fail('duplicated', event, null, null, `events ${previous.eventId} and ${event.id} both claim ${where}`)
+    }
     if (place !== expectedPlace) {
-      return this.fail(
+      return this.held() ?? this.fail(
         'missing',
         event,
         null,
@@ -109,20 +124,32 @@ export class ChainVerifier {
     }
     const expectedPrev = previous?.hash ?? null
     if (!sameBytes(event.prevHash, expectedPrev)) {
-      return this.fail('reordered', event, toHex(expectedPrev), toHex(event.prevHash), `event ${event.id} does not link to the event before it`)
+      return this.held() ?? this.fail('reordered', event, toHex(expectedPrev), toHex(event.prevHash), `event ${event.id} does not link to the event before it`)
     }
     const recomputed = this.hasher.hash(event, event.prevHash)
+    let head: Uint8Array = recomputed
     if (!sameBytes(event.hash, recomputed)) {
-      return this.fail('edited', event, toHex(recomputed), toHex(event.hash), event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`)
+      const failure = this.fail('edited', event, toHex(recomputed), toHex(event.hash), event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`)
+      if (!event.hash || this.matched || this.probed >= keyProbe) return this.held() ?? failure
+      // Nothing has matched yet: look further before calling it an edit, following the stored hashes.
+      this.unmatched ??= failure
+      this.probed++
+      head = event.hash
+    } else {
+      this.matched++
+      const held = this.held()
+      if (held) return held
     }
-    this.current = { recordId: chain, model: event.model, sequence: place, hash: recomputed }
+    this.current = { eventId: event.id, recordId: chain, model: event.model, sequence: place, hash: head }
     const mark = this.against?.get(chain)
-    if (mark && mark.sequence === place) this.atCheckpoint.set(chain, { sequence: place, hash: recomputed })
+    if (mark && mark.sequence === place) this.atCheckpoint.set(chain, { sequence: place, hash: head })
     return null
   }
 
   /** Call after the last event: closes the last record and checks the checkpoint, if any. */
   finish(): ChainBreak | null {
+    const held = this.held()
+    if (held) return held
     const closed = this.closeRecord()
     if (closed) return closed
     this.current = undefined
@@ -156,6 +183,24 @@ export class ChainVerifier {
 
   private readonly seenAtAll = new Set<string>()
 
+  /**
+   * The held hash mismatch once it is decided: an edit if another event matched, a set-up error
+   * (wrong or missing key) if none did. Undefined while nothing is held.
+   */
+  private held(): ChainBreak | undefined {
+    const failure = this.unmatched
+    if (!failure) return undefined
+    if (this.matched) {
+      this.unmatched = undefined
+      return failure
+    }
+    const model = failure.model ?? '(log)'
+    if (this.hasher.algorithm === 'sha256') {
+      throw new SpectorConfigurationError(model, `no event's hash matches: this log is keyed and no key was given (pass hashKey; on the command line --hash-key or SPECTOR_HASH_KEY), or every event checked (${this.probed}) was edited`)
+    }
+    throw new SpectorConfigurationError(model, `no event's hash matches with this hashKey: the key does not match the one the log was written with (or the log is not keyed; or every event checked (${this.probed}) was edited)`)
+  }
+
   private closeRecord(): ChainBreak | null {
     const head = this.current
     if (!head) return null
@@ -164,11 +209,13 @@ export class ChainVerifier {
     const mark = this.against?.get(head.recordId)
     if (mark) {
       if (head.sequence < mark.sequence) {
-        return this.failRecord('truncated', head.recordId, head.model, `record ${head.recordId} ends at sequence ${head.sequence}; at the checkpoint it had ${mark.sequence} events (the newest were deleted)`)
+        const ends = this.table ? `the table chain ends at position ${head.sequence}` : `record ${head.recordId} ends at sequence ${head.sequence}`
+        return this.failRecord('truncated', head.recordId, head.model, `${ends}; at the checkpoint it had ${mark.sequence} events (the newest were deleted)`)
       }
       const at = this.atCheckpoint.get(head.recordId)
       if (at && toHex(at.hash)!.slice(0, 16) !== mark.prefix) {
-        return this.failRecord('edited', head.recordId, head.model, `record ${head.recordId}'s history up to sequence ${mark.sequence} differs from the checkpoint (rewritten)`, mark.prefix, toHex(at.hash)!.slice(0, 16))
+        const history = this.table ? `the table chain up to position ${mark.sequence}` : `record ${head.recordId}'s history up to sequence ${mark.sequence}`
+        return this.failRecord('edited', head.recordId, head.model, `${history} differs from the checkpoint (rewritten)`, mark.prefix, toHex(at.hash)!.slice(0, 16))
       }
     }
     return null
@@ -182,6 +229,9 @@ export class ChainVerifier {
     return { kind, model, recordId, eventId: null, sequence: null, expectedHash: expected, actualHash: actual, message }
   }
 }
+
+/** Hash mismatches looked at, with none matching, before the key is blamed rather than edits. */
+const keyProbe = 20
 
 /** The one chain of a table-wide log, in checkpoints and heads. */
 export const tableChain = '*'

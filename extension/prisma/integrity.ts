@@ -134,21 +134,22 @@ export class Integrity {
     return { log, where }
   }
 
-  /** The events in (recordId, sequence) order, a page at a time. */
+  /**
+   * The events in (recordId, sequence) order, or (table chain) position order, a page at a time.
+   * Pages follow the full sort key, id last: a key that is unique by construction, so no row is
+   * skipped at a page boundary even when the unique index on (recordId, sequence) was dropped and
+   * two rows share a place (the verifier then reports them as duplicated).
+   */
   private async *events(client: AnyClient, log: EventLogMetadata, where: Record<string, unknown>, options: { batchSize?: number; onProgress?: (events: number) => void }) {
     const delegate = client[log.delegate] as EventDelegate
     const take = options.batchSize ?? 1000
-    const table = log.chain === 'table'
-    let after: { recordId: string; sequence: number; position: number } | undefined
+    const sortKey = log.chain === 'table' ? ['position', 'id'] : ['recordId', 'sequence', 'id']
+    let after: Record<string, unknown> | undefined
     let seen = 0
     for (;;) {
       const page = await delegate.findMany({
-        where: !after
-          ? where
-          : table
-            ? { ...where, position: { gt: after.position } }
-            : { ...where, OR: [{ recordId: { gt: after.recordId } }, { recordId: after.recordId, sequence: { gt: after.sequence } }] },
-        orderBy: table ? { position: 'asc' } : [{ recordId: 'asc' }, { sequence: 'asc' }],
+        where: after ? { ...where, OR: afterKey(sortKey, after) } : where,
+        orderBy: sortKey.map((field) => ({ [field]: 'asc' })),
         take,
       })
       // Hashes cover the links an event made: read them for the page.
@@ -160,8 +161,12 @@ export class Integrity {
       seen += page.length
       options.onProgress?.(seen)
       if (page.length < take) return
-      const last = page[page.length - 1]!
-      after = { recordId: last.recordId as string, sequence: last.sequence as number, position: last.position as number }
+      after = page[page.length - 1]!
     }
   }
+}
+
+/** Rows strictly after `last` in the order of `key`: (a > x) or (a = x and b > y) or ... */
+function afterKey(key: string[], last: Record<string, unknown>): Record<string, unknown>[] {
+  return key.map((field, i) => ({ ...Object.fromEntries(key.slice(0, i).map((k) => [k, last[k]])), [field]: { gt: last[field] } }))
 }
