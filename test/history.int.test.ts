@@ -10,7 +10,7 @@ import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 import { withGuides } from './support/guidesClient.ts'
 
-const withoutTimestamps = (changes: { field: string }[]) => changes.filter((c) => c.field !== 'updatedAt' && c.field !== 'createdAt')
+const withoutTimestamps = <C extends { field: string }>(changes: C[]) => changes.filter((c) => c.field !== 'updatedAt' && c.field !== 'createdAt')
 
 for (const provider of providersUnderTest()) {
   describe(`history and diff on ${provider}`, () => {
