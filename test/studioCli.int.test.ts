@@ -25,7 +25,15 @@ function startStudioProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ u
     child.stdout.on('data', (chunk) => {
       out += chunk
       const url = /on (http:\/\/\S+)/.exec(out)?.[1]
-      if (url) resolve({ url, stop: () => (child.kill('SIGTERM'), exited) })
+      if (url) {
+        resolve({
+          url,
+          stop: () => {
+            child.kill('SIGTERM')
+            return exited
+          },
+        })
+      }
     })
     void exited.then((code) => reject(new Error(`studio exited with ${code} before printing its URL:\n${out}${err}`)))
   })

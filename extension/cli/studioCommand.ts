@@ -2,7 +2,7 @@
  * `spector studio`: connects as the other commands do (same URL and generated-module discovery),
  * starts the read-only studio, prints its URL and serves until the process is interrupted.
  */
-import { startStudio, StudioRefusedError } from '../studio/studioServer.ts'
+import { type RunningStudio, startStudio, StudioRefusedError } from '../studio/studioServer.ts'
 import { UsageError, type CommandLine } from './commandLine.ts'
 import { connect, loadGenerated } from './generatedModule.ts'
 
@@ -18,7 +18,7 @@ export async function studio(values: CommandLine['values'], io: Output, stop: Pr
   const { mod } = await loadGenerated(values.generated)
   const prisma = await connect(values)
   try {
-    let running
+    let running: RunningStudio
     try {
       running = await startStudio({ client: prisma, schema: mod.spectorSchema, port, host: values.host, token: values.token })
     } catch (error) {
