@@ -164,23 +164,25 @@ for (const provider of providers) {
         })
       }))
 
-    test('keyboard: Tab reaches every link, button and field of the record page, in order', () =>
+    test('keyboard: Tab reaches every link, button and field of the overview, records, record and drift pages', () =>
       withExample(provider, async (ctx) => {
         const { lamp } = await seed(ctx)
         await withStudio(ctx.prisma, ctx.spectorSchema, async (studio, page) => {
-          await page.goto(`${studio.url}m/Item/r/${lamp.id}`)
-          const controls = await page.evaluate(() => {
-            const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select')]
-            for (const [i, el] of all.entries()) el.setAttribute('data-control', String(i))
-            return all.length
-          })
-          const reached = new Set<string>()
-          for (let i = 0; i < controls + 3; i++) {
-            await page.keyboard.press('Tab')
-            const id = await page.evaluate(() => document.activeElement?.getAttribute('data-control') ?? null)
-            if (id !== null) reached.add(id)
+          for (const url of [studio.url, `${studio.url}m/Item`, `${studio.url}drift`, `${studio.url}m/Item/r/${lamp.id}`]) {
+            await page.goto(url)
+            const controls = await page.evaluate(() => {
+              const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select')]
+              for (const [i, el] of all.entries()) el.setAttribute('data-control', String(i))
+              return all.length
+            })
+            const reached = new Set<string>()
+            for (let i = 0; i < controls + 3; i++) {
+              await page.keyboard.press('Tab')
+              const id = await page.evaluate(() => document.activeElement?.getAttribute('data-control') ?? null)
+              if (id !== null) reached.add(id)
+            }
+            assert.equal(reached.size, controls, `${url}: Tab reached ${reached.size} of ${controls} controls`)
           }
-          assert.equal(reached.size, controls, `Tab reached ${reached.size} of ${controls} controls`)
           // Enter on a focused link follows it.
           await page.getByRole('link', { name: 'diff of event 2' }).focus()
           await page.keyboard.press('Enter')

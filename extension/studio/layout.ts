@@ -38,7 +38,7 @@ export function layout(title: string, crumbs: Crumb[], models: StudioModel[], bo
 </html>`
 }
 
-/** A page for a request that names nothing the studio knows (an unknown model, record or event). */
-export function notFoundPage(message: string, models: StudioModel[]): Html {
-  return layout('Not found', [{ label: 'Overview', href: '/' }, { label: 'Not found' }], models, html`<h1>Not found</h1><p class="error">${message}</p>`)
+/** A page for a request that names nothing the studio knows (an unknown model, record or event), or that failed. */
+export function notFoundPage(message: string, models: StudioModel[], title = 'Not found'): Html {
+  return layout(title, [{ label: 'Overview', href: '/' }, { label: title }], models, html`<h1>${title}</h1><p class="error">${message}</p>`)
 }

@@ -102,7 +102,10 @@ export function createStudioApp(source: StudioSource, options: StudioAppOptions 
   )
 
   app.notFound((c) => page(c, notFoundPage(`Nothing at ${c.req.path}.`, source.models), 404))
-  app.onError((error, c) => page(c, notFoundPage(error.message, source.models), (error as { code?: string }).code === 'NOT_FOUND' ? 404 : 500))
+  app.onError((error, c) => {
+    const notFound = (error as { code?: string }).code === 'NOT_FOUND'
+    return page(c, notFoundPage(error.message, source.models, notFound ? 'Not found' : 'Could not read this'), notFound ? 404 : 500)
+  })
   return app
 }
 
