@@ -42,7 +42,12 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     ' */',
     'export function spector(options: SpectorOptions = {}) {',
     '  const extension = createSpectorExtension(spectorSchema, options)',
-    '  return Prisma.defineExtension({ name: extension.name, model: extension.model as unknown as SpectorModels, query: extension.query as {}, client: extension.client })',
+    '  // Two layers: the query hooks first, so that prisma-spector\'s row writes pass them last (see spectorExtension.ts).',
+    '  return Prisma.defineExtension((client) =>',
+    '    client',
+    '      .$extends({ name: `${extension.name}:row-writes`, query: extension.query as {} })',
+    '      .$extends({ name: extension.name, model: extension.model as unknown as SpectorModels, client: extension.client }),',
+    '  )',
     '}',
     '',
   )

@@ -1,10 +1,12 @@
 /**
  * prisma-spector with other extensions applied before and after it: one event per write, no
- * recursion, transactions still joined.
+ * recursion, transactions still joined; a query extension chained before it that rewrites a
+ * write's data changes the event as it changes the row; extensions chained after it keep working.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
 import { Prisma } from '@prisma/client/extension'
+import { SpectorUnsupportedWriteError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
 
@@ -42,6 +44,59 @@ const chains: Record<string, Chain> = {
   },
 }
 
+type Data = Record<string, unknown> | undefined
+
+/**
+ * A query extension of the kinds users write: trims and upper-cases `name`, adds a default
+ * `value` on create, and stamps every new Item with a tenant (here its category).
+ */
+function rewriting(tenant: string) {
+  const shape = (data: Data, creating: boolean): Data => {
+    if (!data) return data
+    const out = { ...data }
+    if (typeof out.name === 'string') out.name = out.name.trim().toUpperCase()
+    if (creating) {
+      out.value ??= 7
+      out.categoryId = tenant
+    }
+    return out
+  }
+  return Prisma.defineExtension({
+    name: 'rewriting',
+    query: {
+      item: {
+        create: ({ args, query }) => query({ ...args, data: shape(args.data as Data, true) } as typeof args),
+        update: ({ args, query }) => query({ ...args, data: shape(args.data as Data, false) } as typeof args),
+        upsert: ({ args, query }) => query({ ...args, create: shape(args.create as Data, true), update: shape(args.update as Data, false) } as typeof args),
+        createMany: ({ args, query }) => query({ ...args, data: ([] as Data[]).concat(args.data as Data).map((d) => shape(d, true)) } as typeof args),
+      },
+    },
+  })
+}
+
+async function tenantOf(ctx: ExampleContext): Promise<string> {
+  return (await ctx.base.category.create({ data: { name: 'tenant' } })).id
+}
+
+/** Row, replay and events agree, and check() finds no drift. */
+async function assertRowMatchesEvents(ctx: ExampleContext, client: any, id: string, expected: Record<string, unknown>) {
+  const row = await ctx.base.item.findUniqueOrThrow({ where: { id } })
+  const replayed = await client.item.replay(id)
+  for (const [field, value] of Object.entries(expected)) {
+    assert.deepEqual((row as Record<string, unknown>)[field], value, `row ${field}`)
+    assert.deepEqual(replayed[field], value, `replay ${field}`)
+  }
+  assert.deepEqual((await client.item.check()).drifted, [])
+}
+
+const rewriteChains: Record<string, (ctx: ExampleContext, tenant: string, seen: string[]) => any> = {
+  'a rewriting extension chained before spector': (ctx, tenant) => ctx.base.$extends(rewriting(tenant)).$extends(ctx.spector()),
+  'a rewriting extension before spector and logging after it': (ctx, tenant, seen) =>
+    ctx.base.$extends(rewriting(tenant)).$extends(ctx.spector()).$extends(others(seen).logging),
+  'logging, then a rewriting extension, then spector': (ctx, tenant, seen) =>
+    ctx.base.$extends(others(seen).logging).$extends(rewriting(tenant)).$extends(ctx.spector()).$extends(others([]).model),
+}
+
 for (const provider of providersUnderTest()) {
   describe(`chained extensions on ${provider}`, () => {
     for (const [name, chain] of Object.entries(chains)) {
@@ -73,5 +128,115 @@ for (const provider of providersUnderTest()) {
           assert.equal(await ctx.base.event.count(), 4)
         }))
     }
+
+    for (const [name, chain] of Object.entries(rewriteChains)) {
+      test(`${name}: the event holds what the extension made of the write, on create, update, upsert and createMany`, () =>
+        withExample(provider, async (ctx) => {
+          const tenant = await tenantOf(ctx)
+          const client = chain(ctx, tenant, [])
+          const item = await client.item.create({ data: { name: '  desk lamp ' } })
+          assert.equal(item.name, 'DESK LAMP')
+          const [insert] = await client.item.events(item.id)
+          assert.equal(insert.payload.name, 'DESK LAMP')
+          assert.equal(insert.payload.value, 7)
+          assert.equal(insert.payload.categoryId, tenant)
+          await assertRowMatchesEvents(ctx, client, item.id, { name: 'DESK LAMP', value: 7, categoryId: tenant })
+
+          await client.item.update({ where: { id: item.id }, data: { name: ' floor lamp', value: 3 } })
+          assert.equal((await client.item.events(item.id)).at(-1).payload.name, 'FLOOR LAMP')
+          await assertRowMatchesEvents(ctx, client, item.id, { name: 'FLOOR LAMP', value: 3, categoryId: tenant })
+
+          const upserted = await client.item.upsert({ where: { id: item.id }, create: { name: 'x' }, update: { name: 'reading lamp ' } })
+          assert.equal(upserted.name, 'READING LAMP')
+          const created = await client.item.upsert({ where: { id: 'missing' }, create: { name: ' shade' }, update: {} })
+          await assertRowMatchesEvents(ctx, client, created.id, { name: 'SHADE', value: 7, categoryId: tenant })
+
+          assert.deepEqual(await client.item.createMany({ data: [{ name: ' a ' }, { name: ' b', value: 1 }] }), { count: 2 })
+          const many = await ctx.base.item.findMany({ where: { name: { in: ['A', 'B'] } }, orderBy: { name: 'asc' } })
+          assert.deepEqual(many.map((row) => [row.name, row.value, row.categoryId]), [['A', 7, tenant], ['B', 1, tenant]])
+          for (const row of many) await assertRowMatchesEvents(ctx, client, row.id, { name: row.name, value: row.value })
+          // One event per record: the stopped row writes left nothing behind.
+          assert.equal(await ctx.base.event.count(), 6)
+        }))
+
+      test(`${name}: inside a caller's transaction the rewritten write joins it and rolls back with it`, () =>
+        withExample(provider, async (ctx) => {
+          const tenant = await tenantOf(ctx)
+          const client = chain(ctx, tenant, [])
+          const kept = await client.$transaction(async (tx: any) => tx.item.create({ data: { name: ' kept ' } }))
+          await assertRowMatchesEvents(ctx, client, kept.id, { name: 'KEPT', value: 7, categoryId: tenant })
+          await assert.rejects(
+            client.$transaction(async (tx: any) => {
+              await tx.item.create({ data: { name: ' gone ' } })
+              await tx.item.update({ where: { id: kept.id }, data: { name: ' renamed' } })
+              throw new Error('undo')
+            }),
+            /undo/,
+          )
+          assert.equal(await ctx.base.item.count(), 1)
+          assert.equal(await ctx.base.event.count(), 1)
+          await assertRowMatchesEvents(ctx, client, kept.id, { name: 'KEPT' })
+        }))
+    }
+
+    test('a rewrite the changeset cannot take in is refused, naming the field, and nothing is written', () =>
+      withExample(provider, async (ctx) => {
+        // Not idempotent: every pass adds another "!", so the row could never be what the event says.
+        const shouting = Prisma.defineExtension({
+          name: 'shouting',
+          query: { item: { create: ({ args, query }) => query({ ...args, data: { ...(args.data as object), name: `${(args.data as { name: string }).name}!` } } as typeof args) } },
+        })
+        const client = ctx.base.$extends(shouting).$extends(ctx.spector())
+        const error = await client.item.create({ data: { name: 'Lamp' } }).then(
+          () => assert.fail('expected a refusal'),
+          (e: unknown) => e,
+        )
+        assert.ok(error instanceof SpectorUnsupportedWriteError, String(error))
+        assert.equal(error.path, 'Item.name')
+        assert.match(error.message, /query extension chained before prisma-spector changes Item\.name/)
+        assert.equal(await ctx.base.item.count(), 0)
+        assert.equal(await ctx.base.event.count(), 0)
+      }))
+
+    // Known gap (issue 10, "Extensions chained after spector()"): spector's model methods shadow
+    // Prisma's create/update/upsert/delete on every client chained after it, and the row write goes
+    // down through `$parent`, so query hooks and result extensions chained after spector are never on
+    // its path. Reaching them needs Prisma internals (a transaction client inside a query hook). These
+    // assert the wanted behaviour and are expected to fail until then; remove `.fails` when fixed.
+    test.fails('logging chained after spector sees each evented write once (known gap)', () =>
+      withExample(provider, async (ctx) => {
+        const seen: string[] = []
+        const client = ctx.base.$extends(ctx.spector()).$extends(others(seen).logging)
+        const item = await client.item.create({ data: { name: 'Lamp' } })
+        await client.item.update({ where: { id: item.id }, data: { value: 2 } })
+        await client.item.upsert({ where: { id: item.id }, create: { name: 'x' }, update: { value: 3 } })
+        await client.item.delete({ where: { id: item.id } })
+        assert.deepEqual(
+          seen.filter((s) => /^Item\.(create|update|upsert|delete)$/.test(s)),
+          ['Item.create', 'Item.update', 'Item.upsert', 'Item.delete'],
+        )
+      }))
+
+    test.fails('a result extension chained after spector computes its fields on create and update results (known gap)', () =>
+      withExample(provider, async (ctx) => {
+        const client: any = ctx.base.$extends(ctx.spector()).$extends(others([]).result)
+        const item = await client.item.create({ data: { name: 'Lamp' } })
+        assert.equal((await client.item.findUnique({ where: { id: item.id } }))?.shout, 'LAMP')
+        assert.equal(item.shout, 'LAMP')
+        assert.equal((await client.item.update({ where: { id: item.id }, data: { name: 'Desk' } })).shout, 'DESK')
+      }))
+
+    test('logging chained before spector sees each evented write once', () =>
+      withExample(provider, async (ctx) => {
+        const seen: string[] = []
+        const client = ctx.base.$extends(others(seen).logging).$extends(ctx.spector()).$extends(others([]).model)
+        const item = await client.item.create({ data: { name: 'Lamp' } })
+        await client.item.update({ where: { id: item.id }, data: { value: 2 } })
+        await client.item.delete({ where: { id: item.id } })
+        assert.deepEqual(
+          seen.filter((s) => /^Item\.(create|update|upsert|delete)$/.test(s)),
+          ['Item.create', 'Item.update', 'Item.delete'],
+        )
+      }))
   })
 }

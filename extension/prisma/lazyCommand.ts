@@ -5,6 +5,7 @@
  * own reads and two writes, answers with an error instead of running outside the batch.
  */
 import { SpectorUnsupportedWriteError } from '../core/errors.ts'
+import { prismaPromiseTag } from './prismaCompat.ts'
 
 export class LazyCommand<T> implements PromiseLike<T> {
   private started: Promise<T> | undefined
@@ -18,9 +19,9 @@ export class LazyCommand<T> implements PromiseLike<T> {
     this.run = run
   }
 
-  // Prisma's batch $transaction accepts only elements tagged like this, then calls requestTransaction.
+  // Prisma's batch $transaction accepts only elements tagged like this, then calls requestTransaction (see prismaCompat.ts).
   get [Symbol.toStringTag](): string {
-    return 'PrismaPromise'
+    return prismaPromiseTag
   }
 
   /** Called by `$transaction([...])`: evented writes cannot be part of a batch. */

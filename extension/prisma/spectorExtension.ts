@@ -7,6 +7,11 @@
  * when the caller is inside `$transaction`. Overriding `create`/`update`/`upsert`/`delete` means
  * an extension chained after this one makes `$parent` reach these overrides again; prisma-spector's
  * own row write is recognised there (see ownRowWrite.ts) and goes straight down to Prisma.
+ *
+ * The generated `spector()` applies two layers: first `query` (the hooks), then `model` and
+ * `client`. The row write, made through `$parent` of the model layer, so runs through every query
+ * extension chained before prisma-spector and then through prisma-spector's hook, the last one
+ * before the database: the place to see what really reaches the row.
  */
 import { Prisma } from '@prisma/client/extension'
 import type { Changeset } from '../core/changeset.ts'
@@ -18,7 +23,9 @@ import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { LazyCommand } from './lazyCommand.ts'
-import { isOwnRowWrite } from './ownRowWrite.ts'
+import { isOwnRowWrite, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
+import { modelMethodParent } from './prismaCompat.ts'
+import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
@@ -36,80 +43,96 @@ export interface SpectorSchema {
 }
 
 type Delegate = Record<string, (...args: any[]) => PromiseLike<unknown>>
+type Args = Record<string, any>
 
-function parentOf(self: unknown): Record<string, any> {
-  return (Prisma.getExtensionContext(self as object) as unknown as { $parent: Record<string, any> }).$parent
+const objects = (...values: unknown[]) => values.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v))
+
+/** Where each command's caller gave the data its row writes are made from (see extensionRewrites.ts). */
+const callerData: Record<string, (args: Args) => CallerData> = {
+  create: (args) => () => objects(args?.data),
+  update: (args) => () => objects(args?.data),
+  upsert: (args) => (rowOperation) => objects(rowOperation === 'create' ? args?.create : args?.update),
+  createMany: (args) => () => objects(...(Array.isArray(args?.data) ? args.data : [args?.data])),
+  updateMany: (args) => () => objects(args?.data),
 }
+callerData.createManyAndReturn = callerData.createMany!
+callerData.updateManyAndReturn = callerData.updateMany!
 
 /** Builds the model methods of one evented model. */
 export function modelComponent(delegate: EventedDelegate<any>, integrity: Integrity): Delegate {
   const name = delegate.model.metadata.delegate
   const model = delegate.model.metadata.name
   const component: Delegate = {}
+  const command = <A, T>(operation: string, args: A, data: ((args: A) => CallerData) | null, run: (args: A) => Promise<T>) =>
+    new LazyCommand(model, operation, () => runWithExtensionRewrites(model, operation, args, data, run))
 
   for (const operation of ['create', 'update', 'upsert', 'delete'] as const) {
-    component[operation] = function (this: unknown, args: Record<string, any>) {
-      const parent = parentOf(this)
+    component[operation] = function (this: unknown, args: Args) {
+      const parent = modelMethodParent(this)
       if (isOwnRowWrite(name, operation)) return parent[name][operation](args)
-      return new LazyCommand(model, operation, () => delegate[operation](parent, args))
+      return command(operation, args, callerData[operation] ?? null, (a) => delegate[operation](parent, a))
     }
   }
   const bulk = {
-    createMany: (parent: Record<string, any>, args: any) => delegate.createMany(parent, args),
-    createManyAndReturn: (parent: Record<string, any>, args: any) => delegate.createMany(parent, args, true),
-    updateMany: (parent: Record<string, any>, args: any) => delegate.updateMany(parent, args),
-    updateManyAndReturn: (parent: Record<string, any>, args: any) => delegate.updateMany(parent, args, true),
-    deleteMany: (parent: Record<string, any>, args: any) => delegate.deleteMany(parent, args),
+    createMany: (parent: Args, args: any) => delegate.createMany(parent, args),
+    createManyAndReturn: (parent: Args, args: any) => delegate.createMany(parent, args, true),
+    updateMany: (parent: Args, args: any) => delegate.updateMany(parent, args),
+    updateManyAndReturn: (parent: Args, args: any) => delegate.updateMany(parent, args, true),
+    deleteMany: (parent: Args, args: any) => delegate.deleteMany(parent, args),
   }
   for (const [operation, run] of Object.entries(bulk)) {
-    component[operation] = function (this: unknown, args: Record<string, any>) {
-      const parent = parentOf(this)
-      return new LazyCommand(model, operation, () => run(parent, args))
+    component[operation] = function (this: unknown, args: Args) {
+      const parent = modelMethodParent(this)
+      return command(operation, args, callerData[operation] ?? null, (a) => run(parent, a))
     }
   }
-  component.execute = function (this: unknown, id: string, action: string, attrs: Record<string, unknown>, options?: object) {
-    const parent = parentOf(this)
-    return new LazyCommand(model, 'execute', () => delegate.execute(parent, id, action, attrs, options))
+  component.execute = function (this: unknown, id: string, action: string, attrs: Args, options?: object) {
+    const parent = modelMethodParent(this)
+    return command('execute', attrs, (a) => () => objects(a), (a) => delegate.execute(parent, id, action, a, options))
   }
   component.replay = function (this: unknown, id: string, options?: object) {
-    return delegate.replay(parentOf(this), id, options)
+    return delegate.replay(modelMethodParent(this), id, options)
   }
   component.savepoint = function (this: unknown, id: string) {
-    const parent = parentOf(this)
-    return new LazyCommand(model, 'savepoint', () => delegate.savepoint(parent, id))
+    const parent = modelMethodParent(this)
+    return command('savepoint', id, null, (i) => delegate.savepoint(parent, i))
   }
   component.check = function (this: unknown, options?: object) {
-    return delegate.check(parentOf(this), options)
+    return delegate.check(modelMethodParent(this), options)
   }
   component.materialize = function (this: unknown, id: string) {
-    const parent = parentOf(this)
-    return new LazyCommand(model, 'materialize', () => delegate.materialize(parent, id))
+    const parent = modelMethodParent(this)
+    return command('materialize', id, null, (i) => delegate.materialize(parent, i))
   }
   component.verifySavepoints = function (this: unknown, id: string) {
-    return integrity.verifySavepoints(parentOf(this), delegate.model, id)
+    return integrity.verifySavepoints(modelMethodParent(this), delegate.model, id)
   }
   component.events = function (this: unknown, id: string, options?: object) {
-    return delegate.events(parentOf(this), id, options)
+    return delegate.events(modelMethodParent(this), id, options)
   }
   component.history = function (this: unknown, id: string, options?: object) {
-    return delegate.history(parentOf(this), id, options)
+    return delegate.history(modelMethodParent(this), id, options)
   }
   component.diff = function (this: unknown, id: string, from: Until, to: Until, options?: object) {
-    return delegate.diff(parentOf(this), id, from, to, options)
+    return delegate.diff(modelMethodParent(this), id, from, to, options)
   }
   component.links = function (this: unknown, eventId: string, options?: object) {
-    return delegate.eventLinks(parentOf(this), eventId, options)
+    return delegate.eventLinks(modelMethodParent(this), eventId, options)
   }
   component.bringup = function (this: unknown, options?: object) {
-    const parent = parentOf(this)
-    return new LazyCommand(model, 'bringup', () => delegate.bringup(parent, options))
+    const parent = modelMethodParent(this)
+    return command('bringup', options, null, (o) => delegate.bringup(parent, o))
   }
   return component
 }
 
 /**
- * A query hook on every model that is not evented: its writes may carry nested writes into an
- * evented model, which would change rows without events. Those are refused, naming the path.
+ * A query hook on every model. A model that is not evented: its writes may carry nested writes
+ * into an evented model, which would change rows without events; those are refused, naming the
+ * path. An evented model: prisma-spector's own row write arrives here last, after the query
+ * extensions chained before prisma-spector (the generated `spector()` applies this hook in a layer
+ * of its own, below the model methods); when they rewrote its data, the command runs again with
+ * their values (extensionRewrites.ts).
  */
 function nestedWriteGuard(schema: SpectorSchema) {
   const graph = schema.relations ?? {}
@@ -127,7 +150,11 @@ function nestedWriteGuard(schema: SpectorSchema) {
             'the event log is append-only: events are never updated or deleted (see appendOnlyEventLogSql for the database triggers that enforce it)',
           )
         }
-        if (model && !evented.has(model)) {
+        if (model && evented.has(model)) {
+          // prisma-spector's own row write, as the extensions chained before it left it.
+          const rewrites = rewritesOfOwnRowWrite(delegates.get(model)!, operation, args as Args)
+          if (rewrites?.length) throw new RowWriteRewritten(operation, rewrites)
+        } else if (model) {
           const nested = findNestedEventedWrite(graph, evented, model, operation, args)
           if (nested) {
             throw new SpectorUnsupportedWriteError(

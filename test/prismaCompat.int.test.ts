@@ -1,0 +1,102 @@
+/**
+ * The Prisma behaviour prisma-spector relies on without it being public API (extension/prisma/
+ * prismaCompat.ts), checked against the installed @prisma/client. Each test names the version it
+ * was verified on and the one installed: when a Prisma 7.x minor moves one, that test fails.
+ */
+import assert from 'node:assert/strict'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { describe, test } from 'vitest'
+import { Prisma } from '@prisma/client/extension'
+import { LazyCommand } from '../extension/prisma/lazyCommand.ts'
+import { driverErrorCause, driverErrorCode, isInsideTransaction, modelMethodParent, prismaPromiseTag, startPrismaPromise } from '../extension/prisma/prismaCompat.ts'
+import { providersUnderTest } from './support/databases.ts'
+import { withExample } from './support/exampleClient.ts'
+
+const verifiedOn = '7.10.0'
+const installed: string = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@prisma/client/package.json'), 'utf8')).version
+const versions = `verified on Prisma ${verifiedOn}, installed ${installed}`
+
+/** The database's own code for a primary-key violation, as the driver adapters report it (SQLite's by name). */
+const uniqueViolationCode = { sqlite: /^SQLITE_CONSTRAINT_PRIMARYKEY$/, postgresql: /^23505$/, mysql: /^1062$/ }
+
+test(`the installed Prisma is a 7.x (${versions})`, () => {
+  assert.match(installed, /^7\./)
+})
+
+for (const provider of providersUnderTest()) {
+  describe(`Prisma internals prisma-spector relies on, on ${provider}`, () => {
+    test(`a PrismaPromise is tagged '${prismaPromiseTag}' and a batch $transaction asks a LazyCommand to join (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        assert.equal(Object.prototype.toString.call(base.item.count()), `[object ${prismaPromiseTag}]`)
+        let ran = false
+        const lazy = new LazyCommand('Item', 'create', async () => {
+          ran = true
+          return null
+        })
+        await assert.rejects(base.$transaction([lazy as any]), (e: { code?: string }) => e.code === 'SPECTOR_UNSUPPORTED_WRITE')
+        assert.equal(ran, false)
+      }))
+
+    test(`a PrismaPromise runs its query hooks when then() is called, in that caller's async context (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        const context = new AsyncLocalStorage<string>()
+        const seen: (string | undefined)[] = []
+        const client = base.$extends({
+          query: { item: { findMany: ({ args, query }) => (seen.push(context.getStore()), query(args)) } },
+        })
+        await context.run('started', () => startPrismaPromise(client.item.findMany()))
+        // Made in a context but awaited outside it: the hooks run in the awaiting one.
+        const made = context.run('made', () => client.item.findMany())
+        await made
+        assert.deepEqual(seen, ['started', undefined])
+      }))
+
+    test(`$parent in a model method is the client minus its last extension, so an override re-enters itself (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        const probe = Prisma.defineExtension({
+          name: 'probe',
+          model: { item: { parentOfCall(this: unknown) { return modelMethodParent(this) } } },
+        })
+        const other = Prisma.defineExtension({ name: 'other', model: { item: { unrelated: () => 1 } } })
+        const alone = base.$extends(probe) as any
+        const chained = alone.$extends(other) as any
+        // Chained after: $parent still carries the override (the re-entry ownRowWrite.ts handles).
+        assert.equal(typeof chained.item.parentOfCall().item.parentOfCall, 'function')
+        // Applied last: $parent is the client below it, without the override.
+        assert.equal(alone.item.parentOfCall().item.parentOfCall, undefined)
+        // Called on a transaction client, $parent is a transaction client too.
+        await chained.$transaction(async (tx: any) => {
+          assert.equal(isInsideTransaction(tx.item.parentOfCall()), true)
+        })
+        assert.equal(isInsideTransaction(chained.item.parentOfCall()), false)
+      }))
+
+    test(`a transaction client is the only client without $connect (${versions})`, () =>
+      withExample(provider, async ({ base, prisma }) => {
+        assert.equal(isInsideTransaction(base), false)
+        assert.equal(isInsideTransaction(prisma), false)
+        await base.$transaction(async (tx) => {
+          assert.equal(isInsideTransaction(tx), true)
+          // Nested (a SAVEPOINT since Prisma 7.5): still a transaction client.
+          await (tx as any).$transaction(async (inner: any) => assert.equal(isInsideTransaction(inner), true))
+        })
+        await prisma.$transaction(async (tx) => assert.equal(isInsideTransaction(tx), true))
+      }))
+
+    test(`a driver error carries the database's own code in meta.driverAdapterError.cause (${versions})`, () =>
+      withExample(provider, async ({ base, q }) => {
+        const insert = `INSERT INTO ${q('Category')} (${q('id')}, ${q('name')}) VALUES ('same', 'a')`
+        await base.$executeRawUnsafe(insert)
+        const error = await base.$executeRawUnsafe(insert).then(
+          () => assert.fail('expected a unique violation'),
+          (e: unknown) => e,
+        )
+        assert.equal((error as { code?: string }).code, 'P2010')
+        assert.equal(driverErrorCause(error).kind, 'UniqueConstraintViolation')
+        assert.match(driverErrorCode(error) ?? '', uniqueViolationCode[provider])
+        assert.equal(driverErrorCode(new Error('not from a driver')), undefined)
+      }))
+  })
+}
