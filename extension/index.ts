@@ -24,6 +24,9 @@ export {
   type LinkedEvent,
   type PrepareEventContext,
   type MaterializationContext,
+  type ActionAttrsSchema,
+  type ActionSchemasOf,
+  type ExecuteArgs,
 } from './core/changeset.ts'
 export type { StoredEvent, HistoryPoint } from './core/eventLog.ts'
 export type { ModelMetadata, FieldMetadata, RelationMetadata, EventLogMetadata, EventLinkMetadata, FieldDefault, ScalarType } from './core/metadata.ts'

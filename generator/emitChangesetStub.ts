@@ -10,6 +10,7 @@ export function emitChangesetStub(model: ModelMetadata, paths: ImportPaths): str
   const M = model.name
   const aM = `${/^[AEIOU]/.test(M) ? 'an' : 'a'} ${M}`
   const firstField = model.fields.find((f) => !f.isId)?.name ?? 'name'
+  const firstAction = model.actions[0]
   const actionCases = model.actions.flatMap((action) => [
     `      // case '${action}':`,
     `      //   return ctx.cast(state, { /* the fields '${action}' changes, from attrs */ ...attrs })`,
@@ -22,11 +23,19 @@ export function emitChangesetStub(model: ModelMetadata, paths: ImportPaths): str
  * replayed, so keep it a pure function of (state, attrs, ctx). Return the next state, or
  * \`ctx.invalid({ field: 'message' })\` to reject the command (nothing is written then).
  * \`ctx.cast(state, attrs)\` copies the ${M} fields present in attrs onto the state and validates it.
+ * (\`satisfies\` rather than a type annotation lets the generated types see the \`actions\` schemas.)
  */
-import type { ${M}Changeset } from '${paths.modelModule(M)}'
+${firstAction ? "// import { z } from 'zod/v4'\n" : ''}import type { ${M}Changeset } from '${paths.modelModule(M)}'
 
-export const changeset: ${M}Changeset = {
-  apply(state, attrs, ctx) {
+export const changeset = {
+${firstAction ? `  // The attrs each custom action takes, as a zod schema: execute checks them before anything is
+  // written (keys the schema does not know are refused) and its third argument is typed from it.
+  // Actions left out take any attrs.
+  // actions: {
+  //   ${firstAction}: z.object({ /* the attrs '${firstAction}' takes, e.g. */ reason: z.string().optional() }),
+  // },
+
+` : ''}  apply(state, attrs, ctx) {
     // Version guard: events keep the @evented(version) they were written with. After renaming a
     // field, map old events onto the new shape, for example:
     //   if (ctx.versionIs(0)) attrs = { ...attrs, ${firstField}: attrs.oldName }
@@ -54,6 +63,6 @@ ${model.events.links?.length ? `
   // prepareMaterialization(data, { operation, state, client }) {
   //   return data
   // },
-`}}
+`}} satisfies ${M}Changeset
 `
 }

@@ -9,7 +9,7 @@ import { lowerFirst } from './names.ts'
 
 export function emitIndex(models: readonly ModelMetadata[], relations: RelationGraph, provider: string, paths: ImportPaths): string {
   const lines: string[] = [header, '']
-  lines.push(`import { createSpectorExtension, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
+  lines.push(`import { createSpectorExtension, type ActionSchemasOf, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
   lines.push(`import { Prisma } from '${paths.client}'`)
   lines.push(`/** The Prisma client this module was generated with (the spector command line uses it). */`)
   lines.push(`export { PrismaClient } from '${paths.client}'`)
@@ -32,7 +32,7 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     '',
     '/** The methods prisma-spector adds to (or takes over on) each evented model. */',
     'export type SpectorModels = {',
-    ...models.map((m) => `  ${m.delegate}: ${m.name}SpectorMethods`),
+    ...models.map((m) => `  ${m.delegate}: ${m.name}SpectorMethods<ActionSchemasOf<typeof ${lowerFirst(m.name)}Changeset>>`),
     '}',
     '',
     '/**',

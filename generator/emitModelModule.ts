@@ -32,7 +32,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
 
   return `${header}
 import { z } from 'zod/v4'
-import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteOptions, type FieldChange, type HistoryEntry, type HistoryOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteArgs, type ExecuteOptions, type FieldChange, type HistoryEntry, type HistoryOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -64,10 +64,16 @@ ${stateFields}
 
 export const ${lowerFirst(M)}Codec = zodModelCodec<${M}>(${M}PayloadSchema as z.ZodType<Record<string, unknown>>, ${M}StateSchema as unknown as z.ZodType<${M}>)
 
+/**
+ * Keys that \`create\`, \`createMany\`, \`upsert\`, \`update\` (and their AndReturn forms) refuse: the id
+ * (prisma-spector assigns it) and relation fields (a nested write would change rows without events;
+ * write the foreign key instead). Declared \`never\` so that data held in a variable is refused too.
+ */
+export type ${M}RefusedDataKeys = { [K in ${omitCreate}]?: never }
 /** \`create\` data: as Prisma's, without the id (prisma-spector assigns it) and without nested writes. */
-export type ${M}CreateData = Omit<Prisma.${M}UncheckedCreateInput, ${omitCreate}>
+export type ${M}CreateData = Omit<Prisma.${M}UncheckedCreateInput, ${omitCreate}> & ${M}RefusedDataKeys
 /** \`update\` data: as Prisma's (operators included), without the id and without nested writes. */
-export type ${M}UpdateData = Omit<Prisma.${M}UncheckedUpdateInput, ${omitCreate}>
+export type ${M}UpdateData = Omit<Prisma.${M}UncheckedUpdateInput, ${omitCreate}> & ${M}RefusedDataKeys
 export type ${M}CreateArgs = Omit<Prisma.${M}CreateArgs, 'data'> & { data: ${M}CreateData }
 export type ${M}UpdateArgs = Omit<Prisma.${M}UpdateArgs, 'data'> & {
   data: ${M}UpdateData
@@ -76,11 +82,17 @@ export type ${M}UpdateArgs = Omit<Prisma.${M}UpdateArgs, 'data'> & {
 }
 export type ${M}UpsertArgs = Omit<Prisma.${M}UpsertArgs, 'create' | 'update'> & { create: ${M}CreateData; update: ${M}UpdateData }
 
-/** The methods prisma-spector gives \`prisma.${model.delegate}\`. */
-export type ${M}SpectorMethods = {
+/**
+ * The methods prisma-spector gives \`prisma.${model.delegate}\`. \`ActionSchemas\`: the \`actions\` of the
+ * changeset (the generated index passes them), which type \`execute\`'s attrs per action.
+ */
+export type ${M}SpectorMethods<ActionSchemas = {}> = {
 ${model.logOnly ? logOnlyWrites(model) : rowWrites(model)}
-  /** Runs a custom action: \`execute(id, 'archive', { ... })\`. */
-  execute(id: string, action: ${M}CustomAction, attrs?: ${M}Attrs, options?: ExecuteOptions): Promise<${M}>
+  /**
+   * Runs a custom action: \`execute(id, 'archive', { ... })\`. Its attrs are what the action's schema in
+   * the changeset's \`actions\` accepts (checked before anything is written), else any ${M}Attrs.
+   */
+  execute<A extends ${M}CustomAction>(id: string, action: A, ...attrsAndOptions: ExecuteArgs<ActionSchemas, A, ${M}Attrs, ExecuteOptions>): Promise<${M}>
   /**
    * The state rebuilt from the log alone; null when deleted or unknown. \`until\`: an event id, a Date or
    * { sequence }. \`only\`: replay just these events (say, one branch of a conversation), in order.

@@ -9,6 +9,7 @@ import { describe, test } from 'vitest'
 import { applyAppendOnlyEventLog, SpectorUnsupportedWriteError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
+import { spectorErrorOfTrigger } from '../extension/prisma/triggerErrors.ts'
 import { repoRoot } from './support/testSchemas.ts'
 
 for (const provider of providersUnderTest()) {
@@ -25,6 +26,23 @@ for (const provider of providersUnderTest()) {
           await assert.rejects(attempt(), (e: unknown) => e instanceof SpectorUnsupportedWriteError && /append-only/.test(e.message) && e.model === 'Event')
         }
         assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert'])
+      }))
+
+    test('an append-only trigger error is recognised as SpectorUnsupportedWriteError with the trigger message, not P2003', () =>
+      withExample(provider, async (ctx) => {
+        await applyAppendOnlyEventLog(ctx.base, ctx.spectorSchema)
+        await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        // Prisma without the extension reports the trigger by its error class (P2003 on SQLite).
+        const raw = await ctx.base.event.deleteMany({}).then(() => assert.fail('the trigger let a delete through'), (e: unknown) => e)
+        const mapped = spectorErrorOfTrigger(raw, 'Event', 'deleteMany')
+        // (extension source imported here, so its class is compared by name and code)
+        assert.deepEqual([mapped?.name, mapped?.code, mapped?.model], ['SpectorUnsupportedWriteError', 'SPECTOR_UNSUPPORTED_WRITE', 'Event'], String(raw))
+        assert.equal(mapped!.message, 'Event.deleteMany refused: prisma-spector: the event log Event is append-only (DELETE refused)')
+        assert.equal((mapped as Error & { cause?: unknown }).cause, raw)
+        // Anything else is left alone.
+        const other = await ctx.base.item.create({ data: { id: 'dup', name: 'x' } }).then(() => ctx.base.item.create({ data: { id: 'dup', name: 'y' } })).then(() => null, (e: unknown) => e)
+        assert.equal(spectorErrorOfTrigger(other, 'Item', 'create'), null)
+        assert.equal(await ctx.base.event.count(), 1)
       }))
 
     test('with the triggers applied, raw UPDATE and DELETE of events fail while commands go on', () =>

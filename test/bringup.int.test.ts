@@ -71,6 +71,42 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual((await prisma.post.check()).drifted, [])
       }))
 
+    test('bringup with a custom action and attrs that omit @default(now()) and @updatedAt fields fills them as insert does', () =>
+      withLegacy(provider, async (ctx) => {
+        const { prisma, base } = ctx
+        await seed(ctx)
+        const before = Date.now()
+        const imported = await prisma.post.bringup({
+          action: 'import',
+          attrs: (row) => ({ title: row.title }),
+          transfer: (tx, oldRow, newRecord) => tx.comment.updateMany({ where: { postId: oldRow.id }, data: { postId: newRecord.id } }),
+        })
+        assert.equal(imported.count, 2)
+        for (const { id } of imported.records) {
+          const [first] = await prisma.post.events(id)
+          assert.equal(first!.action, 'import')
+          // The first event holds the defaults it was given, so replay and row agree on them.
+          for (const field of ['createdAt', 'updatedAt'] as const) {
+            assert.equal(typeof first!.payload[field], 'string', `${field} in the import event`)
+            assert.ok(Date.parse(first!.payload[field] as string) >= before - 1000, field)
+          }
+          const row = await base.post.findUniqueOrThrow({ where: { id } })
+          assert.deepEqual((await prisma.post.replay(id))!.createdAt, row.createdAt)
+        }
+        assert.deepEqual((await prisma.post.check()).drifted, [])
+      }))
+
+    test('bringup keepIds with a custom action and attrs without defaults fills them on the first event', () =>
+      withLegacy(provider, async (ctx) => {
+        const { prisma } = ctx
+        await seed(ctx)
+        const result = await prisma.post.bringup({ action: 'import', keepIds: true, attrs: (row) => ({ title: row.title }) })
+        assert.equal(result.count, 2)
+        const replayed = await prisma.post.replay('legacy-a')
+        assert.ok(replayed!.createdAt instanceof Date && !Number.isNaN(replayed!.createdAt.getTime()))
+        assert.deepEqual((await prisma.post.check()).drifted, [])
+      }))
+
     test('one failing row rolls the whole import back; an unknown action is refused up front', () =>
       withLegacy(provider, async (ctx) => {
         const { prisma, base } = ctx

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
-import { SpectorUnsupportedWriteError } from 'prisma-spector'
+import { SpectorUnsupportedWriteError, SpectorValidationError } from 'prisma-spector'
 import type { ChatMessage } from './schemas/changesets/AiChat.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withGuides } from './support/guidesClient.ts'
@@ -31,6 +31,24 @@ for (const provider of providersUnderTest()) {
         await assert.rejects(base.$executeRawUnsafe(`UPDATE ${q('AiChatAncestor')} SET ${q('ancestorId')} = '${thirdId}'`), /append-only/)
         await assert.rejects(base.$executeRawUnsafe(`DELETE FROM ${q('AiChatAncestor')}`), /append-only/)
         assert.equal(await base.aiChatAncestor.count(), 3)
+      }))
+
+    test('a link across records written through the client fails with SpectorValidationError and the trigger message, not P2003', () =>
+      withGuides(provider, async ({ prisma }) => {
+        const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'one' } })
+        const other = await prisma.aiChat.create({ data: { role: 'user', content: 'other' } })
+        const reply = await prisma.aiChat.execute(chat.id, 'append', { to: chat.id, role: 'assistant', content: 'two' })
+        const replyId = (reply.messages as unknown as ChatMessage[])[1]!.id
+        const refused = (operation: string) => (e: unknown) => {
+          assert.ok(e instanceof SpectorValidationError, String(e))
+          assert.deepEqual([e.model, e.action, e.fields], ['AiChatAncestor', operation, ['links.ancestors']])
+          assert.match(e.message, /prisma-spector: a link in ancestors must join two events of one record \(AiChatAncestor\)/)
+          assert.ok((e as Error & { cause?: unknown }).cause, 'the database error is the cause')
+          return true
+        }
+        await assert.rejects(prisma.aiChatAncestor.create({ data: { eventId: replyId, ancestorId: other.id } }), refused('create'))
+        await assert.rejects(prisma.aiChatAncestor.createMany({ data: [{ eventId: replyId, ancestorId: other.id }] }), refused('createMany'))
+        assert.equal(await prisma.aiChatAncestor.count(), 1)
       }))
 
     test('the extended client refuses to update or delete links', () =>

@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
+import type * as LegacySpector from './.generated/legacy/sqlite/spector/index.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withLegacy } from './support/legacyClient.ts'
+import { withPreparedSchema } from './support/preparedClient.ts'
+import type { PrismaClient as LegacyClient } from './.generated/legacy/sqlite/client/client.ts'
 
 for (const provider of providersUnderTest()) {
   describe(`prepareMaterialization on ${provider}`, () => {
@@ -35,6 +38,33 @@ for (const provider of providersUnderTest()) {
         await assert.rejects(prisma.post.execute(post.id, 'tag', { tags: 'not-a-list' }), /tags/)
         assert.deepEqual((await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag), ['kept'])
         assert.equal((await prisma.post.events(post.id)).length, 2)
+      }))
+
+    test('materialize of a missing row calls prepareMaterialization once, with operation create', () =>
+      withPreparedSchema<LegacyClient, typeof LegacySpector, void>('legacy', provider, async ({ base, module }) => {
+        const prisma = base.$extends(module.spector())
+        const changeset = module.spectorSchema.models.find((m) => m.metadata.name === 'Post')!.changeset
+        const original = changeset.prepareMaterialization!
+        const post = await prisma.post.create({ data: { title: 'Hello' } })
+        await prisma.post.execute(post.id, 'tag', { tags: ['kept'] })
+        const calls: string[] = []
+        changeset.prepareMaterialization = function (data, ctx) {
+          calls.push(`${ctx.operation}:${ctx.action}`)
+          return original.call(this, data, ctx)
+        }
+        try {
+          await base.postTag.deleteMany({ where: { postId: post.id } })
+          await base.post.delete({ where: { id: post.id } })
+          await prisma.post.materialize(post.id)
+          assert.deepEqual(calls, ['create:materialize'])
+          assert.deepEqual((await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag), ['kept'])
+          // A row that is there is updated, once.
+          calls.length = 0
+          await prisma.post.materialize(post.id)
+          assert.deepEqual(calls, ['update:materialize'])
+        } finally {
+          changeset.prepareMaterialization = original
+        }
       }))
   })
 }

@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, test } from 'vitest'
 import { Prisma } from '@prisma/client/extension'
+import { applyAppendOnlyEventLog } from 'prisma-spector'
 import { LazyCommand } from '../extension/prisma/lazyCommand.ts'
-import { driverErrorCause, driverErrorCode, isInsideTransaction, modelMethodParent, prismaPromiseTag, startPrismaPromise } from '../extension/prisma/prismaCompat.ts'
+import { driverErrorCause, driverErrorCode, driverErrorMessage, isInsideTransaction, modelMethodParent, prismaPromiseTag, startPrismaPromise } from '../extension/prisma/prismaCompat.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 
@@ -97,6 +98,18 @@ for (const provider of providersUnderTest()) {
         assert.equal(driverErrorCause(error).kind, 'UniqueConstraintViolation')
         assert.match(driverErrorCode(error) ?? '', uniqueViolationCode[provider])
         assert.equal(driverErrorCode(new Error('not from a driver')), undefined)
+      }))
+
+    test(`a model operation's driver error carries a trigger's own message in meta.driverAdapterError.cause (${versions})`, () =>
+      withExample(provider, async (ctx) => {
+        await applyAppendOnlyEventLog(ctx.base, ctx.spectorSchema)
+        await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        const error = await ctx.base.event.deleteMany({}).then(
+          () => assert.fail('expected the append-only trigger to refuse'),
+          (e: unknown) => e,
+        )
+        assert.equal(driverErrorMessage(error), 'prisma-spector: the event log Event is append-only (DELETE refused)')
+        assert.equal(driverErrorMessage(new Error('not from a driver')), undefined)
       }))
   })
 }

@@ -98,6 +98,14 @@ export interface Changeset<
   Links extends object = EventLinks,
   Client = unknown,
 > {
+  /**
+   * The attrs each custom action takes, as a zod schema (any Standard Schema): `execute` checks its
+   * attrs against it before anything is written, refuses keys the schema does not know, and its
+   * third argument is typed from it (declare the changeset with `satisfies`, not a type annotation,
+   * so the generated types see the schemas). Actions left out take any attrs. Stored events are
+   * not checked against it on replay.
+   */
+  actions?: { readonly [A in Exclude<Action, 'insert' | 'update' | 'savepoint'>]?: ActionAttrsSchema }
   /** Applies one event's attrs to the state. */
   apply(state: State | null, attrs: Attrs, ctx: ChangesetContext<State, Action>): State | Invalid
   /**
@@ -127,6 +135,45 @@ export interface Changeset<
     ctx: MaterializationContext<State, Client>,
   ): Record<string, unknown> | Promise<Record<string, unknown>>
 }
+
+/**
+ * A schema of one custom action's attrs: the Standard Schema interface (zod 3.25+ and 4, valibot,
+ * arktype... implement it), written out so that the core depends on no schema library.
+ */
+export interface ActionAttrsSchema<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (value: unknown) => ActionAttrsResult<Output> | Promise<ActionAttrsResult<Output>>
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined
+  }
+}
+
+export type ActionAttrsResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
+
+/** The `actions` schemas of a changeset's type (`typeof changeset`), or none. */
+export type ActionSchemasOf<C> = C extends { readonly actions?: infer S } ? NonNullable<S> : {}
+
+/**
+ * What `execute` takes after the action for one custom action: the attrs its declared schema
+ * accepts (required when the schema needs any key), else `Fallback` (the model's attrs), then the
+ * options. A changeset typed by annotation declares no specific schema: `Fallback` again.
+ */
+export type ExecuteArgs<Schemas, A extends string, Fallback, Options> = A extends keyof Schemas
+  ? AttrsArgs<SchemaInput<Schemas[A], Fallback>, Options>
+  : AttrsArgs<Fallback, Options>
+
+type AttrsArgs<Attrs, Options> = {} extends Attrs ? [attrs?: Attrs, options?: Options] : [attrs: Attrs, options?: Options]
+
+type SchemaInput<S, Fallback> = S extends { readonly '~standard': { readonly types?: infer T } }
+  ? NonNullable<T> extends { readonly input: infer I }
+    ? unknown extends I
+      ? Fallback
+      : I
+    : Fallback
+  : Fallback
 
 export function versionInRange(version: number, versions: VersionRange): boolean {
   if (Array.isArray(versions)) return versions.includes(version)

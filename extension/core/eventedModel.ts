@@ -166,7 +166,7 @@ export class EventedModel<S extends State = State> {
    * attrs or the changeset reject it; nothing has been written at that point.
    */
   prepare(state: S | null, action: string, attrs: Record<string, unknown>, input: CommandInput): PreparedEvent<S> {
-    const stamped = this.stamp(action, attrs, input.now)
+    const stamped = this.stamp(state === null, attrs, input.now)
     const payload = this.encode(action, stamped)
     const decoded = this.codec.decodeAttrs(payload)
     if (!decoded.ok) throw new SpectorValidationError(this.name, action, decoded.errors)
@@ -199,14 +199,16 @@ export class EventedModel<S extends State = State> {
     }
   }
 
-  /** Adds what Prisma would fill in itself: `@default` values on insert, `@updatedAt` on every write. */
-  private stamp(action: string, attrs: Record<string, unknown>, now: Date): Record<string, unknown> {
+  /**
+   * Adds what Prisma would fill in itself: `@default` values on a record's first event, whatever
+   * its action (`insert`, or the custom action `bringup` imports with), `@updatedAt` on every write.
+   */
+  private stamp(first: boolean, attrs: Record<string, unknown>, now: Date): Record<string, unknown> {
     const out = { ...attrs }
-    const inserting = action === 'insert'
     for (const field of this.metadata.fields) {
       if (out[field.name] !== undefined) continue
       if (field.isUpdatedAt) out[field.name] = now
-      else if (inserting && field.default) out[field.name] = defaultValue(field, now)
+      else if (first && field.default) out[field.name] = defaultValue(field, now)
     }
     return out
   }

@@ -79,10 +79,17 @@ export function sameRecordCondition(syntax: Syntax, events: EventTable, link: Li
 
 /** The message a same-record link trigger raises. */
 export function sameRecordMessage(link: LinkTable, linkName: string): string {
-  return `prisma-spector: a ${linkName} link must join two events of one record (${link.name})`
+  return `prisma-spector: a link in ${linkName} must join two events of one record (${link.name})`
 }
 
-/** The message an append-only trigger raises (MySQL, SQLite). */
+/** The message an append-only trigger raises (MySQL, SQLite; PostgreSQL's trigger function spells the same). */
 export function appendOnlyMessage(table: { name: string }, operation: string): string {
   return `prisma-spector: the event log ${table.name} is append-only (${operation} refused)`
+}
+
+/** Which of prisma-spector's triggers raised a database error message, if one did (the link name for a same-record link). */
+export function triggerOfMessage(message: string): { trigger: 'append-only' } | { trigger: 'same-record'; linkName: string } | null {
+  if (/^prisma-spector: the event log \S+ is append-only/.test(message)) return { trigger: 'append-only' }
+  const link = /^prisma-spector: a link in (\S+) must join two events of one record/.exec(message)
+  return link ? { trigger: 'same-record', linkName: link[1]! } : null
 }

@@ -6,6 +6,7 @@
 import { uuidv7 } from 'uuidv7'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorUnsupportedWriteError } from '../core/errors.ts'
+import { rowSelect } from './fullSelect.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient } from './spectorOptions.ts'
@@ -48,7 +49,8 @@ export async function bringup<S extends State>(writer: RecordWriter<S>, client: 
     const records: { previousId: string; id: string }[] = []
     options.onProgress?.({ done: 0, total: legacy.length })
     for (const oldId of legacy) {
-      const row = (await tx[delegate].findUnique({ where: { [idField]: oldId } })) as Record<string, unknown>
+      // Every field, whatever the client's global omit: the row is imported whole.
+      const row = (await tx[delegate].findUnique({ where: { [idField]: oldId }, select: rowSelect(writer.meta) })) as Record<string, unknown>
       const data = options.attrs ? await options.attrs(row) : legacyAttrs(writer, row)
       const clean = writer.data.writableData('bringup', data)
       if (options.keepIds) {

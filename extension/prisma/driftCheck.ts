@@ -5,6 +5,7 @@
  */
 import type { EventedModel, State } from '../core/eventedModel.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
+import { rowSelect } from './fullSelect.ts'
 import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
@@ -31,13 +32,15 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
   const { idField, delegate, eventName, events } = meta
   const fields = meta.fields.map((f) => f.name)
   const drifted: DriftedRecord[] = []
-  const log = new PrismaEventLog(client[events.delegate] as EventDelegate)
+  const log = new PrismaEventLog(client[events.delegate] as EventDelegate, events)
+  const select = rowSelect(meta)
   let checked = 0
   const seen = new Set<string>()
   for (let cursor: string | undefined; ; ) {
     const rows: Record<string, unknown>[] = await client[delegate].findMany({
       orderBy: { [idField]: 'asc' },
       take: batchSize,
+      select,
       ...(cursor === undefined ? {} : { cursor: { [idField]: cursor }, skip: 1 }),
     })
     for (const row of rows) {

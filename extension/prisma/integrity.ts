@@ -9,6 +9,7 @@ import { linksOfEvent } from '../core/eventLinks.ts'
 import { EventHasher } from '../core/hashChain.ts'
 import type { EventLogMetadata, ModelMetadata } from '../core/metadata.ts'
 import { diffStates } from '../core/stateDiff.ts'
+import { storedEventSelect } from './fullSelect.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
 import { PrismaEventLog, toStoredEvent, type EventDelegate } from './prismaEventLog.ts'
 
@@ -81,7 +82,7 @@ export class Integrity {
    */
   async verifySavepoints(client: AnyClient, model: EventedModel<any>, recordId: string): Promise<SavepointVerification> {
     const meta = model.metadata
-    const events = await new PrismaEventLog(client[meta.events.delegate] as EventDelegate).readAll(meta.eventName, recordId)
+    const events = await new PrismaEventLog(client[meta.events.delegate] as EventDelegate, meta.events).readAll(meta.eventName, recordId)
     const fields = meta.fields.map((f) => f.name)
     let state: Record<string, unknown> | null = null
     let savepoints = 0
@@ -151,6 +152,7 @@ export class Integrity {
         where: after ? { ...where, OR: afterKey(sortKey, after) } : where,
         orderBy: sortKey.map((field) => ({ [field]: 'asc' })),
         take,
+        select: storedEventSelect(log),
       })
       // Hashes cover the links an event made: read them for the page.
       const links = log.links?.length ? await new PrismaEventLinks(log).ofEvents(client, page.map((row) => row.id as string)) : null

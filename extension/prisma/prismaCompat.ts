@@ -16,7 +16,10 @@
  * - A transaction client is the only client without `$connect` (it is on Prisma's deny list for
  *   transaction clients), which is how "inside the caller's transaction" is told apart.
  * - A driver adapter's error carries the database's own code in `meta.driverAdapterError.cause`
- *   (`originalCode`, `kind`), which is how a deadlock or serialization failure is recognised.
+ *   (`originalCode`, `kind`), which is how a deadlock or serialization failure is recognised, and
+ *   the database's own message (`originalMessage`), which is how an error raised by one of
+ *   prisma-spector's triggers is recognised whatever Prisma made of it (on SQLite a trigger's
+ *   `RAISE(ABORT)` reads as P2003 "Foreign key constraint violated").
  */
 import { Prisma } from '@prisma/client/extension'
 
@@ -50,4 +53,10 @@ export function driverErrorCause(error: unknown): { originalCode: string | undef
 /** The database's own error code of a driver error (e.g. '40P01', '1213', '2067'), or undefined. */
 export function driverErrorCode(error: unknown): string | undefined {
   return driverErrorCause(error).originalCode
+}
+
+/** The database's own message of a driver error (a trigger's `RAISE` / `SIGNAL` text), or undefined. */
+export function driverErrorMessage(error: unknown): string | undefined {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalMessage?: unknown } } } })?.meta?.driverAdapterError?.cause
+  return typeof cause?.originalMessage === 'string' ? cause.originalMessage : undefined
 }

@@ -6,7 +6,9 @@
 import type { StoredEvent } from '../core/eventLog.ts'
 import { linksOfEvent, type LinkRow } from '../core/eventLinks.ts'
 import type { EventLinkMetadata, EventLogMetadata } from '../core/metadata.ts'
+import { linkSelect, storedEventSelect } from './fullSelect.ts'
 import { toStoredEvent } from './prismaEventLog.ts'
+import { withTriggerErrors } from './triggerErrors.ts'
 import type { Dialect } from '../dialects/dialect.ts'
 import { eventTableOf, linkTableOf } from '../dialects/tables.ts'
 
@@ -51,9 +53,8 @@ export class PrismaEventLinks {
 
   async write(tx: AnyClient, batches: readonly { table: EventLinkMetadata; rows: readonly LinkRow[] }[]): Promise<void> {
     for (const { table, rows } of batches) {
-      await tx[table.delegate].createMany({
-        data: rows.map((r) => ({ [table.from.name]: r.from, [table.to.name]: r.to, ...(table.type ? { [table.type.name]: r.type } : {}) })),
-      })
+      const data = rows.map((r) => ({ [table.from.name]: r.from, [table.to.name]: r.to, ...(table.type ? { [table.type.name]: r.type } : {}) }))
+      await withTriggerErrors(table.model, 'createMany', () => tx[table.delegate].createMany({ data }))
     }
   }
 
@@ -73,7 +74,7 @@ export class PrismaEventLinks {
   async ofEvents(client: AnyClient, eventIds: readonly string[]): Promise<Map<string, Map<string, LinkRow[]>>> {
     const byEvent = new Map<string, Map<string, LinkRow[]>>()
     for (const table of this.tables) {
-      const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [table.from.name]: { in: eventIds } } })
+      const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [table.from.name]: { in: eventIds } }, select: linkSelect(table) })
       for (const row of rows) {
         add(byEvent, table, { from: row[table.from.name] as string, to: row[table.to.name] as string, type: table.type ? (row[table.type.name] as string | number) : undefined })
       }
@@ -93,7 +94,7 @@ export class PrismaEventLinks {
       if (direction !== 'incoming') ends.push(['outgoing', table.from.name])
       if (direction !== 'outgoing') ends.push(['incoming', table.to.name])
       for (const [way, column] of ends) {
-        const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [column]: eventId, ...typeFilter } })
+        const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [column]: eventId, ...typeFilter }, select: linkSelect(table) })
         for (const row of rows) {
           found.push({
             name: table.name,
@@ -108,7 +109,7 @@ export class PrismaEventLinks {
     if (!found.length) return []
     const otherEnds = [...new Set(found.map((l) => (l.direction === 'outgoing' ? l.to : l.from)))]
     const events = new Map<string, StoredEvent>()
-    for (const row of await client[this.log.delegate].findMany({ where: { id: { in: otherEnds } } })) {
+    for (const row of await client[this.log.delegate].findMany({ where: { id: { in: otherEnds } }, select: storedEventSelect(this.log) })) {
       events.set(row.id as string, toStoredEvent(row))
     }
     return found

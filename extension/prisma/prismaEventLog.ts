@@ -2,7 +2,9 @@
  * The event log over the `@events` model, through a Prisma client (or transaction client) delegate.
  */
 import type { EventLog, HistoryPoint, NewEvent, ReplayEvent, StoredEvent } from '../core/eventLog.ts'
+import type { EventLogMetadata } from '../core/metadata.ts'
 import type { JsonObject, JsonValue } from '../core/payloadCodec.ts'
+import { storedEventSelect } from './fullSelect.ts'
 
 /** The slice of a Prisma model delegate this file uses. */
 export interface EventDelegate {
@@ -20,9 +22,12 @@ export class HistoryPointNotFoundError extends Error {}
  */
 export class PrismaEventLog implements EventLog {
   private readonly events: EventDelegate
+  /** Every column of an event, named (a client's global `omit` hides nothing from the log's reads). */
+  private readonly stored: Record<string, true>
 
-  constructor(events: EventDelegate) {
+  constructor(events: EventDelegate, log: Pick<EventLogMetadata, 'chain'> = {}) {
     this.events = events
+    this.stored = storedEventSelect(log)
   }
 
   /** The events replay needs, all in one array: the stream collected (see `streamForReplay`). */
@@ -84,7 +89,7 @@ export class PrismaEventLog implements EventLog {
   async readAll(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]> {
     const bound = await this.sequenceBound(model, recordId, until)
     if (bound === 0) return []
-    const rows = await this.events.findMany({ where: { recordId, sequence: bound === undefined ? {} : { lte: bound } }, orderBy: { sequence: 'asc' } })
+    const rows = await this.events.findMany({ where: { recordId, sequence: bound === undefined ? {} : { lte: bound } }, orderBy: { sequence: 'asc' }, select: this.stored })
     return ofModel(model, rows.map(toStoredEvent))
   }
 
@@ -105,7 +110,7 @@ export class PrismaEventLog implements EventLog {
 
   /** The newest event of the record, or null. */
   async last(model: string, recordId: string): Promise<StoredEvent | null> {
-    const row = await this.events.findFirst({ where: { recordId }, orderBy: { sequence: 'desc' } })
+    const row = await this.events.findFirst({ where: { recordId }, orderBy: { sequence: 'desc' }, select: this.stored })
     return row && row.model === model ? toStoredEvent(row) : null
   }
 

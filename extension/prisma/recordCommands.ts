@@ -4,6 +4,7 @@
  * (recordWriter.ts) in one transaction.
  */
 import { uuidv7 } from 'uuidv7'
+import { checkActionAttrs } from '../core/actionAttrs.ts'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorNotFoundError, SpectorUnsupportedWriteError, SpectorValidationError } from '../core/errors.ts'
 import type { RecordWriter } from './recordWriter.ts'
@@ -60,9 +61,12 @@ export class RecordCommands<S extends State = State> {
     if (attrs !== undefined && (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs))) {
       throw new SpectorValidationError(this.meta.name, action, { _: ['attrs must be an object'] })
     }
+    // An action whose attrs the changeset declares gets them checked before anything is written.
+    const schema = this.writer.model.changeset.actions?.[action]
+    const checked = schema ? await checkActionAttrs(this.meta.name, action, schema, attrs ?? {}) : (attrs ?? {})
     return this.writer.transact(client, id, async (tx) => {
       await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
-      return this.writer.updateIn(tx, id, action, attrs ?? {}, {}, options)
+      return this.writer.updateIn(tx, id, action, checked, {}, options)
     })
   }
 

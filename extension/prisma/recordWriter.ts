@@ -90,7 +90,7 @@ export class RecordWriter<S extends State = State> {
   }
 
   log(client: AnyClient): PrismaEventLog {
-    return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate)
+    return new PrismaEventLog(client[this.meta.events.delegate] as EventDelegate, this.meta.events)
   }
 
   newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number): PendingEventRow {

@@ -27,6 +27,7 @@ import { isOwnRowWrite, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRo
 import { modelMethodParent } from './prismaCompat.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
+import { withTriggerErrors } from './triggerErrors.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
   metadata: ModelMetadata
@@ -150,6 +151,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
             'the event log is append-only: events are never updated or deleted (see appendOnlyEventLogSql for the database triggers that enforce it)',
           )
         }
+        // The database's triggers (appendOnlyEventLogSql, eventLinkConstraintsSql) may refuse what gets this far.
+        if (model && eventLogs.has(model) && insertingOperations.has(operation)) return withTriggerErrors(model, operation, () => query(args) as PromiseLike<unknown>)
         if (model && evented.has(model)) {
           // prisma-spector's own row write, as the extensions chained before it left it.
           const rewrites = rewritesOfOwnRowWrite(delegates.get(model)!, operation, args as Args)
@@ -189,6 +192,7 @@ function clientComponent(integrity: Integrity) {
 }
 
 const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'])
+const insertingOperations = new Set(['create', 'createMany', 'createManyAndReturn'])
 
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
 export function createSpectorExtension(

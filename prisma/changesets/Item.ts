@@ -5,9 +5,17 @@
  * `apply` runs for every new command and again, in order, for every stored event when an Item is
  * replayed, so it is a pure function of (state, attrs, ctx).
  */
+import { z } from 'zod/v4'
 import type { ItemChangeset } from '../generated/spector/Item.ts'
 
-export const changeset: ItemChangeset = {
+export const changeset = {
+  // The attrs of archive and increment, checked (and typed) before anything is written: a
+  // misspelt key such as { archviedAt } is refused. restore takes any attrs.
+  actions: {
+    archive: z.object({ archivedAt: z.date().optional() }),
+    increment: z.object({ by: z.number().int().optional() }),
+  },
+
   apply(state, attrs, ctx) {
     // Version 0 of Item called `name` "title". Events written then still say `title`; this guard
     // maps them onto today's shape every time they are replayed. The stored events never change.
@@ -33,4 +41,4 @@ export const changeset: ItemChangeset = {
         return ctx.cast(state, attrs)
     }
   },
-}
+} satisfies ItemChangeset

@@ -82,7 +82,11 @@ describe('prisma generate: a valid schema', () => {
     assert.deepEqual(sorted(project.changesetsDir), ['Item.ts', 'Note.ts'])
     const item = firstItemStub
     assert.match(item, /import type \{ ItemChangeset \} from '\.\.\/\.\.\/generated\/spector\/Item\.ts'/)
-    assert.match(item, /export const changeset: ItemChangeset = \{/)
+    assert.match(item, /^export const changeset = \{$/m)
+    assert.match(item, /^\} satisfies ItemChangeset$/m)
+    // How to declare an action's attrs, commented out: the stub needs nothing but the generated module.
+    assert.match(item, /^\/\/ import \{ z \} from 'zod\/v4'$/m)
+    assert.match(item, /^ {2}\/\/ actions: \{\n {2}\/\/ {3}archive: z\.object\(/m)
     assert.match(item, /^ {6}\/\/ case 'archive':$/m)
     assert.match(item, /^ {6}\/\/ case 'restore':$/m)
     assert.match(item, /\/\/ +if \(ctx\.versionIs\(0\)\)/)

@@ -53,23 +53,58 @@ export async function usage(id: string): Promise<void> {
   await prisma.item.execute(id, 'insert', {})
   // @ts-expect-error => Type 'string' is not assignable to type 'Date'
   await prisma.item.execute(id, 'archive', { archivedAt: 'yesterday' })
-  // @ts-expect-error => 'id' does not exist in type 'ItemCreateData'
+  // @ts-expect-error => Type 'string' is not assignable to type 'undefined'
   await prisma.item.create({ data: { id: 'mine', name: 'Lamp' } })
-  // @ts-expect-error => 'uuid' does not exist in type 'NoteCreateData'
+  // @ts-expect-error => Type 'string' is not assignable to type 'undefined'
   await prisma.note.create({ data: { uuid: 'mine', body: 'hi' } })
-  // @ts-expect-error => 'id' does not exist in type 'ItemUpdateData'
+  // @ts-expect-error => Type 'string' is not assignable to type 'undefined'
   await prisma.item.update({ where: { id }, data: { id: 'other' } })
-  // @ts-expect-error => 'tags' does not exist in type 'ItemCreateData'
+  // @ts-expect-error => Type '{ create: { label: string; }[]; }' is not assignable to type 'undefined'
   await prisma.item.create({ data: { name: 'Lamp', tags: { create: [{ label: 'x' }] } } })
   // Bulk writes are evented, one event per record; their data has the same rules as create/update.
   await prisma.item.createMany({ data: [{ name: 'Lamp' }] })
   await prisma.item.deleteMany({ where: {} })
-  // @ts-expect-error => 'id' does not exist in type 'ItemCreateData'
+  // @ts-expect-error => Type 'string' is not assignable to type 'undefined'
   await prisma.item.createMany({ data: [{ id: 'mine', name: 'Lamp' }] })
   // @ts-expect-error => Type 'true' is not assignable to type 'false'
   await prisma.item.createMany({ data: [{ name: 'Lamp' }], skipDuplicates: true })
   // @ts-expect-error => Argument of type '"anything"' is not assignable to parameter of type 'never'
   await prisma.note.execute(id, 'anything')
+
+  // The id and nested writes are refused on every create and upsert, data held in a variable included.
+  const mine = { id: 'mine', name: 'Lamp' }
+  const nestedCreate = { name: 'Lamp', tags: { create: [{ label: 'x' }] } }
+  const nestedConnect = { name: 'Lamp', tags: { connect: [{ id: 1 }] } }
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.create({ data: mine })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.create({ data: nestedCreate })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.create({ data: nestedConnect, select: { id: true } })
+  // @ts-expect-error => Type '{ connect: { id: number; }[]; }' is not assignable to type 'undefined'
+  await prisma.item.create({ data: { name: 'Lamp', tags: { connect: [{ id: 1 }] } } })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.createMany({ data: [mine] })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData | ItemCreateData[]'
+  await prisma.item.createMany({ data: nestedConnect })
+  // @ts-expect-error => Type 'string' is not assignable to type 'undefined'
+  await prisma.item.createManyAndReturn({ data: [{ id: 'mine', name: 'Lamp' }] })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.createManyAndReturn({ data: [nestedCreate] })
+  // @ts-expect-error => is not assignable to type 'ItemCreateData'
+  await prisma.item.upsert({ where: { id }, create: mine, update: {} })
+  // @ts-expect-error => Type '{ connect: { id: number; }[]; }' is not assignable to type 'undefined'
+  await prisma.item.upsert({ where: { id }, create: { name: 'Lamp', tags: { connect: [{ id: 1 }] } }, update: {} })
+  // @ts-expect-error => is not assignable to type 'ItemUpdateData'
+  await prisma.item.upsert({ where: { id }, create: { name: 'Lamp' }, update: mine })
+  // @ts-expect-error => is not assignable to type 'ItemUpdateData'
+  await prisma.item.update({ where: { id }, data: nestedConnect })
+  // @ts-expect-error => is not assignable to type 'ItemUpdateData'
+  await prisma.item.updateMany({ where: {}, data: mine })
+  // Without them, the same calls compile.
+  await prisma.item.create({ data: { name: 'Lamp' }, select: { id: true } })
+  await prisma.item.createManyAndReturn({ data: [{ name: 'Lamp' }] })
+  await prisma.item.upsert({ where: { id }, create: { name: 'Lamp' }, update: { value: { increment: 1 } } })
 }
 
 export const itemChangeset: ItemChangeset = {
@@ -193,7 +228,7 @@ describe('types of the generated API', () => {
       })
     assert.equal(unchecked.code, 2, unchecked.output)
     const expected = expectations(usage)
-    assert.ok(expected.length >= 14)
+    assert.ok(expected.length >= 27)
     for (const e of expected) {
       const here = errors.filter((x) => x.line === e.line)
       assert.ok(
