@@ -83,6 +83,23 @@ for (const provider of providersUnderTest()) {
         await assert.rejects(prisma.item.diff(item.id, 'no-such-event', { sequence: 1 }), SpectorNotFoundError)
       }))
 
+    test('history and diff on a client whose global omit hides event columns still read every column', () =>
+      withExample(provider, async (ctx) => {
+        const PrismaClient = ctx.base.constructor as new (options: object) => typeof ctx.base
+        const plain = new PrismaClient({ adapter: ctx.db.adapter, omit: { event: { payload: true, metadata: true, insertedAt: true } } })
+        try {
+          const prisma = plain.$extends(ctx.spector())
+          const item = await prisma.item.create({ data: { name: 'Lamp', value: 1 } })
+          await prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' } })
+          const page = await prisma.item.history(item.id, { after: { sequence: 1 }, fields: ['name'] })
+          assert.deepEqual(page.map((h) => [h.sequence, h.changes]), [[2, [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }]]])
+          assert.ok(page[0]!.insertedAt instanceof Date)
+          assert.deepEqual(await prisma.item.diff(item.id, { sequence: 1 }, { sequence: 2 }, { fields: ['name'] }), [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }])
+        } finally {
+          await plain.$disconnect()
+        }
+      }))
+
     test('history names the actor the event metadata carries', () =>
       withGuides(provider, async ({ prisma }) => {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })

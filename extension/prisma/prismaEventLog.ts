@@ -103,6 +103,7 @@ export class PrismaEventLog implements EventLog {
     const rows = await this.events.findMany({
       where: { recordId, sequence: { gt: after, ...(bound === undefined ? {} : { lte: bound }) } },
       orderBy: { sequence: 'asc' },
+      select: this.stored,
       ...(take === undefined ? {} : { take }),
     })
     return ofModel(model, rows.map(toStoredEvent))
