@@ -40,6 +40,8 @@ export {
   SpectorUnknownActionError,
   SpectorUnsupportedWriteError,
   SpectorConflictError,
+  SpectorConnectionError,
+  type ConflictReason,
   SpectorReplayError,
   SpectorConfigurationError,
   SpectorHashChainError,

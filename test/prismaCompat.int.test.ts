@@ -11,7 +11,17 @@ import { describe, test } from 'vitest'
 import { Prisma } from '@prisma/client/extension'
 import { applyAppendOnlyEventLog } from 'prisma-spector'
 import { LazyCommand } from '../extension/prisma/lazyCommand.ts'
-import { driverErrorCause, driverErrorCode, driverErrorMessage, isInsideTransaction, modelMethodParent, prismaPromiseTag, startPrismaPromise } from '../extension/prisma/prismaCompat.ts'
+import {
+  driverErrorCause,
+  driverErrorCode,
+  driverErrorMessage,
+  isInsideTransaction,
+  isTransactionStartTimeout,
+  modelMethodParent,
+  prismaPromiseTag,
+  startPrismaPromise,
+  transactionScopeOf,
+} from '../extension/prisma/prismaCompat.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 
@@ -110,6 +120,43 @@ for (const provider of providersUnderTest()) {
         )
         assert.equal(driverErrorMessage(error), 'prisma-spector: the event log Event is append-only (DELETE refused)')
         assert.equal(driverErrorMessage(new Error('not from a driver')), undefined)
+      }))
+
+    test(`a transaction client carries its transaction and nesting level, and a level admits one nested $transaction at a time (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        assert.equal(transactionScopeOf(base), null)
+        await base.$transaction(async (tx) => {
+          const outer = transactionScopeOf(tx)!
+          assert.ok(outer.transactionId && outer.scopeId)
+          let release!: () => void
+          const held = new Promise<void>((resolve) => (release = resolve))
+          const first = (tx as any).$transaction(async (inner: any) => {
+            const nested = transactionScopeOf(inner)!
+            assert.equal(nested.transactionId, outer.transactionId)
+            assert.notEqual(nested.scopeId, outer.scopeId)
+            await held
+          })
+          // Why evented commands on one transaction client take turns (transactionQueue.ts).
+          await assert.rejects((tx as any).$transaction(async () => {}), /Concurrent nested transactions are not supported/)
+          release()
+          await first
+        })
+      }))
+
+    test(`a transaction that cannot start within maxWait is a P2028 "Unable to start a transaction" (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        let release!: () => void
+        const held = new Promise<void>((resolve) => (release = resolve))
+        // SQLite's adapter runs one transaction at a time; the others' pools are filled up.
+        const holders = Array.from({ length: provider === 'sqlite' ? 1 : 4 }, () => base.$transaction(() => held, { timeout: 20_000 }))
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        const error = await base.$transaction(async () => {}, { maxWait: 50 }).then(
+          () => assert.fail('expected a start timeout'),
+          (e: unknown) => e,
+        )
+        release()
+        await Promise.all(holders)
+        assert.equal(isTransactionStartTimeout(error), true, String(error))
       }))
   })
 }

@@ -12,6 +12,7 @@ export type SpectorErrorCode =
   | 'SPECTOR_UNKNOWN_ACTION'
   | 'SPECTOR_UNSUPPORTED_WRITE'
   | 'SPECTOR_CONFLICT'
+  | 'SPECTOR_CONNECTION'
   | 'SPECTOR_REPLAY'
   | 'SPECTOR_CONFIGURATION'
   | 'SPECTOR_HASH_CHAIN'
@@ -118,18 +119,52 @@ export class SpectorUnsupportedWriteError extends SpectorError {
   }
 }
 
-/** Another writer appended to the record first, more times than the retries allowed, or an expected sequence did not match. */
+/**
+ * What a conflict was: another writer took the record's next sequence, an expected sequence did
+ * not match, the database aborted the transaction as a deadlock victim or on a serialization
+ * failure, or (SQLite) another connection held the write lock too long.
+ */
+export type ConflictReason = 'sequence' | 'expected-sequence' | 'deadlock' | 'serialization' | 'busy'
+
+/**
+ * A command lost a race and wrote nothing: in a transaction prisma-spector opened, after its
+ * retries; inside a caller's transaction, at once (never retried there: the caller's transaction
+ * must roll back and run again). `cause` is the database's error, when there is one.
+ */
 export class SpectorConflictError extends SpectorError {
   readonly code = 'SPECTOR_CONFLICT' as const
   readonly recordId: string
   readonly expectedSequence: number | undefined
   readonly actualSequence: number | undefined
+  readonly reason: ConflictReason
 
-  constructor(model: string, recordId: string, message: string, expected?: number, actual?: number, cause?: unknown) {
+  constructor(model: string, recordId: string, message: string, expected?: number, actual?: number, cause?: unknown, reason?: ConflictReason) {
     super(model, `${model} ${recordId}: ${message}`, { cause })
     this.recordId = recordId
     this.expectedSequence = expected
     this.actualSequence = actual
+    this.reason = reason ?? (expected !== undefined ? 'expected-sequence' : 'sequence')
+  }
+}
+
+/**
+ * The connection to the database was lost during a command. `outcome` says what is known:
+ * `not-written` when it failed before the transaction's COMMIT was sent (the database rolled the
+ * transaction back; inside a caller's transaction, that whole transaction is gone), `unknown` when
+ * it was lost during the COMMIT of a transaction prisma-spector opened (the event and row may or
+ * may not have landed: read the record's events before running the command again).
+ */
+export class SpectorConnectionError extends SpectorError {
+  readonly code = 'SPECTOR_CONNECTION' as const
+  readonly recordId: string | undefined
+  readonly outcome: 'not-written' | 'unknown'
+
+  constructor(model: string, recordId: string | undefined, outcome: 'not-written' | 'unknown', cause: unknown) {
+    const what = outcome === 'unknown' ? 'lost during COMMIT: the command may or may not have been written' : 'lost before COMMIT: nothing was written'
+    const detail = cause instanceof Error ? ` (${cause.message.split('\n').filter(Boolean).at(-1)})` : ''
+    super(model, `${model}${recordId ? ` ${recordId}` : ''}: the database connection was ${what}${detail}`, { cause })
+    this.recordId = recordId
+    this.outcome = outcome
   }
 }
 

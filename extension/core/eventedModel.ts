@@ -3,9 +3,11 @@
  * Replays events into state and turns a command into the event to append. No database, no Prisma.
  */
 import { uuidv4, uuidv7 } from 'uuidv7'
+import { lenientColumns, type ColumnBehaviour } from './columnBehaviour.ts'
 import { Invalid, toFieldErrors, versionInRange, type Changeset, type ChangesetContext } from './changeset.ts'
 import type { ReplayEvent } from './eventLog.ts'
 import { SpectorReplayError, SpectorUnknownActionError, SpectorValidationError } from './errors.ts'
+import { FieldValues } from './fieldValues.ts'
 import type { FieldMetadata, ModelMetadata } from './metadata.ts'
 import { encodePayload, type JsonObject, type ModelCodec } from './payloadCodec.ts'
 
@@ -48,12 +50,18 @@ export class EventedModel<S extends State = State> {
   private readonly codec: ModelCodec<S>
   readonly changeset: Changeset<S, Record<string, unknown>, string>
   private readonly fieldNames: ReadonlySet<string>
+  /** Field values as the database's columns hold them (fieldValues.ts). */
+  private readonly values: FieldValues
+  /** What the database does to values (the dialect's); without one, nothing beyond the Prisma types. */
+  readonly columns: ColumnBehaviour
 
-  constructor(metadata: ModelMetadata, codec: ModelCodec<S>, changeset: Changeset<S, any, any>) {
+  constructor(metadata: ModelMetadata, codec: ModelCodec<S>, changeset: Changeset<S, any, any>, columns: ColumnBehaviour = lenientColumns) {
     this.metadata = metadata
     this.codec = codec
     this.changeset = changeset
     this.fieldNames = new Set(metadata.fields.map((f) => f.name))
+    this.columns = columns
+    this.values = new FieldValues(metadata, columns)
   }
 
   get name(): string {
@@ -133,7 +141,7 @@ export class EventedModel<S extends State = State> {
     } else ctx = this.context(action, recordId, event.id, event.version, true)
     const next = this.changeset.apply(state, decoded.value, ctx)
     if (next instanceof Invalid) throw new SpectorReplayError(this.name, recordId, event.id, event.sequence, next.errors)
-    return next
+    return this.values.forRow(next, action, false)
   }
 
   /**
@@ -166,14 +174,15 @@ export class EventedModel<S extends State = State> {
    * attrs or the changeset reject it; nothing has been written at that point.
    */
   prepare(state: S | null, action: string, attrs: Record<string, unknown>, input: CommandInput): PreparedEvent<S> {
-    const stamped = this.stamp(state === null, attrs, input.now)
+    // The event holds what the row will: values rounded as their columns round them, or refused.
+    const stamped = this.values.forEvent(action, this.stamp(state === null, attrs, input.now))
     const payload = this.encode(action, stamped)
     const decoded = this.codec.decodeAttrs(payload)
     if (!decoded.ok) throw new SpectorValidationError(this.name, action, decoded.errors)
     const ctx = this.context(action, input.recordId, input.eventId, this.metadata.version, false)
     const next = this.changeset.apply(state, decoded.value, ctx)
     if (next instanceof Invalid) throw new SpectorValidationError(this.name, action, next.errors)
-    return { state: next, payload }
+    return { state: this.values.forRow(next, action, true), payload }
   }
 
   /** The payload of a savepoint of `state`: the changeset's `savepoint`, or every model field. */
@@ -195,7 +204,16 @@ export class EventedModel<S extends State = State> {
     try {
       return encodePayload(attrs)
     } catch (error) {
-      throw new SpectorValidationError(this.name, action, { _: [(error as Error).message] })
+      // Name the attr at fault: encode them one by one.
+      const failing = Object.keys(attrs).find((key) => {
+        try {
+          encodePayload({ [key]: attrs[key] })
+          return false
+        } catch {
+          return true
+        }
+      })
+      throw new SpectorValidationError(this.name, action, { [failing ?? '_']: [(error as Error).message] })
     }
   }
 

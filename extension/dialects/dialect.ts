@@ -3,7 +3,9 @@
  * (capability flags) and every SQL statement the library writes by hand. The rest of the code asks
  * its `Dialect` (dialectFor.ts) and never looks at a provider name.
  */
+import type { ColumnBehaviour } from '../core/columnBehaviour.ts'
 import type { NewEvent } from '../core/eventLog.ts'
+import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
 
 /** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
@@ -30,6 +32,8 @@ export interface Dialect {
   readonly supportsReturning: boolean
   /** Rows can be locked for the transaction (`SELECT ... FOR UPDATE`); SQLite admits one writer at a time instead. */
   readonly supportsRowLocks: boolean
+  /** What the database does to a value on its way into a column (rounding, padding, what it refuses), verified on the server. */
+  readonly columns: ColumnBehaviour
   /** An identifier, quoted and escaped. */
   quote(name: string): string
   /** A table, schema-qualified when it has a schema. */
@@ -49,6 +53,14 @@ export interface Dialect {
   sameRecordLink(events: EventTable, link: LinkTable, linkName: string): string[]
   /** Reads every link a record's events made from one link table: `from`, `to` and (typed) `type`; the record id is the parameter. */
   recordLinks(events: EventTable, link: LinkTable): string
+  /**
+   * Run first in a transaction the library opens to write: takes the database's write lock up
+   * front, so the transaction waits for it (the driver's busy timeout) instead of failing when it
+   * would later upgrade from reading to writing. Null where writers lock rows instead.
+   */
+  takeWriteLock(events: EventTable): string | null
+  /** What a database error means for its transaction (databaseErrors.ts); null: nothing the transaction policy handles. */
+  classifyError(error: DatabaseErrorInfo): DatabaseErrorClass | null
 }
 
 /** Identifier quoting, written once: `quoteWith('"')('a"b')` is `"a""b"`. */

@@ -5,6 +5,7 @@
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
 import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('`')
@@ -15,6 +16,10 @@ export const mysqlDialect: Dialect = {
   provider: 'mysql',
   supportsReturning: false,
   supportsRowLocks: true,
+  // DECIMAL rounds half away from zero, DATETIME(n) truncates (MariaDB), an integer `/` rounds, CHAR
+  // drops trailing spaces, FLOAT reads back widened; MariaDB's JSON_VALID refuses 32 levels of
+  // nesting, and an event's payload adds one to a field's.
+  columns: { fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', refusesNul: false, jsonDepth: 30, decimalAsDouble: false },
   quote,
   table,
   lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = ? FOR UPDATE`,
@@ -36,4 +41,24 @@ ${sameRecordCondition(syntax, events, link, '    ')}
 END`,
   ],
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+  takeWriteLock: () => null,
+  classifyError: classifyMysqlError,
+}
+
+/**
+ * Server errnos of a lost connection (1053 shutdown, 1927 killed, 2006/2013 gone or lost) and the
+ * mariadb driver's own (45001 already closed, 45004 destroyed, 45009 socket closed, 45013 command on
+ * a closed connection, 45019 socket error).
+ */
+const lostConnectionCodes = new Set(['1053', '1927', '2006', '2013', '45001', '45004', '45009', '45013', '45019'])
+
+/**
+ * 1213 is a deadlock: InnoDB has rolled back the whole transaction, not just the statement.
+ * 1020 ("record has changed since last read", MariaDB's snapshot isolation) is a serialization failure.
+ */
+function classifyMysqlError(error: DatabaseErrorInfo) {
+  if (error.code === '1213') return 'deadlock'
+  if (error.code === '1020') return 'serialization'
+  if (lostConnectionCodes.has(error.code ?? '') || isLostConnection(error)) return 'connection'
+  return null
 }

@@ -2,8 +2,10 @@
  * PostgreSQL (and CockroachDB, which speaks its SQL): numbered parameters, JSON cast to `jsonb`,
  * row locks, a transaction-scoped advisory lock for a table-wide chain, plpgsql trigger functions.
  */
+import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
 import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
 const quote = quoteWith('"')
@@ -15,6 +17,8 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     provider,
     supportsReturning: true,
     supportsRowLocks: true,
+    // numeric rounds half away from zero; timestamps round from 2000-01-01; text and jsonb refuse U+0000.
+    columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: true, jsonDepth: defaultJsonDepth, decimalAsDouble: false },
     quote,
     table,
     lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,
@@ -49,5 +53,19 @@ $$`,
       ]
     },
     recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+    takeWriteLock: () => null,
+    classifyError: classifyPostgresError,
   }
+}
+
+/**
+ * SQLSTATE 40P01 is a deadlock, 40001 a serialization failure (CockroachDB reports its retryable
+ * conflicts so too); class 08 and 57P01..57P03 (a terminated backend, a server shutting down) mean
+ * the connection is gone.
+ */
+function classifyPostgresError(error: DatabaseErrorInfo) {
+  if (error.code === '40P01') return 'deadlock'
+  if (error.code === '40001') return 'serialization'
+  if (error.code?.startsWith('08') || ['57P01', '57P02', '57P03'].includes(error.code ?? '') || isLostConnection(error)) return 'connection'
+  return null
 }

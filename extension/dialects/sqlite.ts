@@ -2,9 +2,11 @@
  * SQLite: one writer at a time, so no row locks and no chain lock; `?` parameters; triggers refuse
  * with `RAISE(ABORT, ...)`. `RETURNING` exists, so Prisma's `...AndReturn` operations do.
  */
+import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
 import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
-import type { TableName } from './tables.ts'
+import type { DatabaseErrorInfo } from './databaseErrors.ts'
+import type { EventTable, TableName } from './tables.ts'
 
 const quote = quoteWith('"')
 /** SQLite has no schemas (an attached database's name would go here, which Prisma does not use). */
@@ -15,6 +17,8 @@ export const sqliteDialect: Dialect = {
   provider: 'sqlite',
   supportsReturning: true,
   supportsRowLocks: false,
+  // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
+  columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: false, jsonDepth: defaultJsonDepth, decimalAsDouble: true },
   quote,
   table,
   lockRecord: () => null,
@@ -32,4 +36,22 @@ ${sameRecordCondition(syntax, events, link, '  ')}
 BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
   ],
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+  takeWriteLock: takeSqliteWriteLock,
+  classifyError: classifySqliteError,
+}
+
+/**
+ * A write that changes nothing still takes SQLite's write lock (RESERVED, or the WAL write lock)
+ * when it is the transaction's first statement: a connection holding no lock waits for it through
+ * its busy timeout (better-sqlite3's `timeout`, 5 s unless set), where a transaction that read
+ * first fails with SQLITE_BUSY at once on upgrading. Prisma's adapter opens with a deferred BEGIN,
+ * so this is the library's `BEGIN IMMEDIATE`. No row matches, so the append-only triggers never fire.
+ */
+function takeSqliteWriteLock(events: EventTable): string {
+  return `UPDATE ${table(events)} SET ${quote(events.columns.id)} = ${quote(events.columns.id)} WHERE 0`
+}
+
+/** SQLITE_BUSY (and its extended codes): another connection holds the write lock. */
+function classifySqliteError(error: DatabaseErrorInfo) {
+  return error.code?.startsWith('SQLITE_BUSY') ? 'busy' : null
 }

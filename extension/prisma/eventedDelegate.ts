@@ -8,6 +8,7 @@
  * on a transaction client joins that transaction (Prisma >= 7.5 opens a SAVEPOINT for the nested
  * `$transaction`); a call on the plain client opens its own.
  */
+import { requireId } from '../core/callArguments.ts'
 import type { LinkedEvent } from '../core/changeset.ts'
 import type { StoredEvent } from '../core/eventLog.ts'
 import type { EventedModel, State } from '../core/eventedModel.ts'
@@ -63,12 +64,12 @@ export class EventedDelegate<S extends State = State> {
     return this.records.delete(client, args)
   }
 
-  execute(client: AnyClient, id: string, action: string, attrs: Record<string, unknown>, options: ExecuteOptions = {}): Promise<unknown> {
-    return this.records.execute(client, id, action, attrs, options)
+  async execute(client: AnyClient, id: string, action: string, attrs: Record<string, unknown>, options: ExecuteOptions = {}): Promise<unknown> {
+    return this.records.execute(client, requireId(this.model.name, action, id), action, attrs, options)
   }
 
-  savepoint(client: AnyClient, id: string): Promise<S> {
-    return this.records.savepoint(client, id)
+  async savepoint(client: AnyClient, id: string): Promise<S> {
+    return this.records.savepoint(client, requireId(this.model.name, 'savepoint', id))
   }
 
   createMany(client: AnyClient, args: Args, returning = false): Promise<unknown> {
@@ -87,8 +88,8 @@ export class EventedDelegate<S extends State = State> {
     return bringup(this.writer, client, options)
   }
 
-  materialize(client: AnyClient, id: string): Promise<unknown> {
-    return materialize(this.writer, client, id)
+  async materialize(client: AnyClient, id: string): Promise<unknown> {
+    return materialize(this.writer, client, requireId(this.model.name, 'materialize', id))
   }
 
   async check(client: AnyClient, options: { batchSize?: number } = {}): Promise<DriftReport> {

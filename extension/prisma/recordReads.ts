@@ -4,6 +4,7 @@
  * two points (`diff`), and the links of one of its events.
  */
 import type { LinkedEvent } from '../core/changeset.ts'
+import { eventIdList, historyPoint, requireId, type Until } from '../core/callArguments.ts'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorConfigurationError, SpectorNotFoundError, SpectorValidationError } from '../core/errors.ts'
@@ -13,8 +14,7 @@ import { HistoryPointNotFoundError } from './prismaEventLog.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
-/** `until` for `replay` and `events`: an event id, a time (inclusive) or a sequence number. */
-export type Until = string | Date | { sequence: number }
+export type { Until }
 
 export interface HistoryOptions {
   /** The last event to include (an event id, a time, or `{ sequence }`). */
@@ -40,8 +40,10 @@ export class RecordReads<S extends State = State> {
 
   /** The record's state rebuilt from its events alone (null when deleted or unknown). */
   async replay(client: AnyClient, id: string, options: { until?: Until; only?: readonly string[] } = {}): Promise<S | null> {
-    if (options.only) return this.replayOnly(client, id, options.only, options.until)
-    const until = toHistoryPoint(options.until)
+    requireId(this.meta.name, 'replay', id)
+    const until = historyPoint(this.meta.name, 'replay', options.until)
+    const only = eventIdList(this.meta.name, 'replay', options.only)
+    if (only) return this.replayOnly(client, id, only, until)
     // Only the state is wanted: no hashes read.
     const events = () => this.writer.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
     const result = await this.readOrExplain(() => this.writer.model.replayStream(id, events()), id)
@@ -50,7 +52,8 @@ export class RecordReads<S extends State = State> {
 
   /** The record's events, oldest first. */
   async events(client: AnyClient, id: string, options: { until?: Until; links?: boolean } = {}): Promise<StoredEvent[] | LinkedEvent[]> {
-    const until = toHistoryPoint(options.until)
+    requireId(this.meta.name, 'events', id)
+    const until = historyPoint(this.meta.name, 'events', options.until)
     const events = await this.readOrExplain(() => this.writer.log(client).readAll(this.meta.eventName, id, until), id)
     return options.links ? ((await this.writer.links.attach(client, id, events)) as LinkedEvent[]) : events
   }
@@ -97,6 +100,7 @@ export class RecordReads<S extends State = State> {
 
   /** The links of one of this model's events, both ways (or as `options` narrows), with the event at the other end. */
   async eventLinks(client: AnyClient, eventId: string, options: LinksQuery = {}): Promise<EventLink[]> {
+    requireId(this.meta.name, 'eventLinks', eventId, 'eventId')
     const links = this.writer.links
     if (!links.tables.length) {
       throw new SpectorConfigurationError(this.meta.name, `${this.meta.name}'s event log ${this.meta.events.model} has no link tables (declare one with /// @eventLinks)`)
@@ -112,9 +116,8 @@ export class RecordReads<S extends State = State> {
    * The state built by a chosen set of the record's events, folded in their order: one branch of a
    * conversation, say (an event and its ancestors). Savepoints among them reset the state as usual.
    */
-  private async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], until?: Until): Promise<S | null> {
+  private async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], point: HistoryPoint | undefined): Promise<S | null> {
     const wanted = new Set(eventIds)
-    const point = toHistoryPoint(until)
     const events = await this.readOrExplain(() => this.writer.log(client).readAll(this.meta.eventName, id, point), id)
     return this.writer.model.replay(id, events.filter((e) => wanted.has(e.id))).state
   }
@@ -129,11 +132,4 @@ export class RecordReads<S extends State = State> {
       throw error
     }
   }
-}
-
-function toHistoryPoint(until: Until | undefined): HistoryPoint | undefined {
-  if (until === undefined) return undefined
-  if (typeof until === 'string') return { eventId: until }
-  if (until instanceof Date) return { at: until }
-  return { sequence: until.sequence }
 }

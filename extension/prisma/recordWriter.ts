@@ -20,7 +20,7 @@ import { CommandData } from './commandData.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
 import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
-import type { InsertEventSql, TableChainSql } from '../dialects/dialect.ts'
+import type { Dialect, InsertEventSql, TableChainSql } from '../dialects/dialect.ts'
 import { dialectFor } from '../dialects/dialectFor.ts'
 import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
@@ -58,11 +58,15 @@ export class RecordWriter<S extends State = State> {
   private readonly savepointEvery: number
   /** The statement that appends an event. */
   private readonly insertEvent: InsertEventSql
+  private readonly dialect: Dialect
+  /** Run first in the transactions the library opens: takes the write lock up front (SQLite); null elsewhere. */
+  private readonly writeLockSql: string | null
 
   constructor(model: EventedModel<S>, options: SpectorOptions, provider: string) {
     this.model = model
     this.options = { maxRetries: 5, ...options }
     const dialect = dialectFor(provider)
+    this.dialect = dialect
     this.lockSql = dialect.lockRecord(rowTableOf(model.metadata))
     this.hasher = model.metadata.events.hashed ? new EventHasher(options.hashKey) : null
     this.savepointEvery = model.metadata.savepointEvery ?? options.savepointEvery ?? 0
@@ -76,6 +80,7 @@ export class RecordWriter<S extends State = State> {
     this.logOnly = model.metadata.logOnly === true
     this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
     this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.tableChain !== null, databaseTime: log.databaseTime === true })
+    this.writeLockSql = dialect.takeWriteLock(eventTable)
     this.data = new CommandData(model)
   }
 
@@ -86,7 +91,8 @@ export class RecordWriter<S extends State = State> {
   /** Runs `work` in a transaction on `client` under the transaction policy (transactionPolicy.ts). */
   transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>): Promise<R> {
     const { maxRetries, transactionOptions } = this.options
-    return transact(client, work, { model: this.meta.name, eventsModel: this.meta.events.model, recordId, maxRetries, transactionOptions })
+    const { dialect, writeLockSql } = this
+    return transact(client, work, { model: this.meta.name, eventsModel: this.meta.events.model, recordId, maxRetries, transactionOptions, dialect, writeLockSql })
   }
 
   log(client: AnyClient): PrismaEventLog {
@@ -187,7 +193,7 @@ export class RecordWriter<S extends State = State> {
         sequence,
       )
     }
-    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action)
+    const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action, this.model.columns.integerDivision)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
     const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>

@@ -19,6 +19,7 @@ import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { ModelCodec } from '../core/payloadCodec.ts'
+import { dialectFor } from '../dialects/dialectFor.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
@@ -208,7 +209,7 @@ export function createSpectorExtension(
         `${definition.metadata.name}: its changeset module must export \`changeset\` with an apply() function`,
       )
     }
-    const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset)
+    const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset, dialectFor(schema.provider).columns)
     model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider), integrity)
   }
   return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity) }

@@ -44,8 +44,25 @@ test('misuse is a validation error naming the field', () => {
     assert.throws(() => resolve(data), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === fieldName && message.test(e.message))
   rejects({ n: { explode: 1 } }, 'n', /unknown update operator "explode"/)
   rejects({ n: { increment: 1, decrement: 1 } }, 'n', /exactly one operator/)
-  rejects({ n: { increment: '1' } }, 'n', /needs a number/)
+  rejects({ n: { increment: '1' } }, 'n', /needs a whole number/)
+  rejects({ n: { multiply: 0.5 } }, 'n', /needs a whole number, got 0.5/)
+  rejects({ dec: { divide: 0 } }, 'dec', /division by zero/)
+  rejects({ dec: { increment: 'abc' } }, 'dec', /needs a decimal number/)
   rejects({ n: { divide: 0 } }, 'n', /division by zero/)
   rejects({ name: { increment: 1 } }, 'name', /numeric fields only/)
   rejects({ name: { push: 'x' } }, 'name', /list fields only/)
+})
+
+test('MySQL integer divide rounds half away from zero, as Prisma does there (33 / 2 = 17, -33 / 2 = -17, 35 / 4 = 9)', () => {
+  const divide = (n: number | bigint, by: number, field = 'n') => resolveUpdateOperators(model, { ...state, [field]: n }, { [field]: { divide: by } }, 'update', 'round')[field]
+  assert.equal(divide(33, 2), 17)
+  assert.equal(divide(-33, 2), -17)
+  assert.equal(divide(33, -2), -17)
+  assert.equal(divide(35, 4), 9)
+  assert.equal(divide(34, 4), 9)
+  assert.equal(divide(33, 4), 8)
+  assert.equal(divide(33n, 2, 'big'), 17n)
+  assert.equal(divide(-33n, 2, 'big'), -17n)
+  // PostgreSQL and SQLite truncate.
+  assert.equal(resolveUpdateOperators(model, { ...state, n: 33 }, { n: { divide: 2 } }, 'update', 'truncate').n, 16)
 })

@@ -49,6 +49,7 @@ for (const provider of providers) {
       ...dialect.appendOnly(events),
       ...dialect.sameRecordLink(events, link, 'followsUp'),
       dialect.recordLinks(events, link),
+      dialect.takeWriteLock(events) ?? '',
     ]
 
     test('every statement uses the database names', () => {

@@ -12,6 +12,8 @@ for (const provider of providersUnderTest()) {
   await prepareSchema('guides', path.join(repoRoot, 'test/schemas/guides.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
   await prepareSchema('legacy', path.join(repoRoot, 'test/schemas/legacy.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
   await prepareSchema('allTypes', path.join(repoRoot, 'test/schemas/allTypes.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
+  // Native column types differ per database: one schema file for each.
+  await prepareSchema('nativeTypes', path.join(repoRoot, `test/schemas/nativeTypes.${provider}.prisma`), path.join(repoRoot, 'test/schemas/changesets'), provider)
   await prepareSchema('mappedNames', path.join(repoRoot, 'test/schemas/mappedNames.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
 }
 console.log(`prepared test schemas in ${Date.now() - started} ms`)
