@@ -68,8 +68,9 @@ export class RecordReads<S extends State = State> {
     if (options.take !== undefined && (!Number.isInteger(options.take) || options.take < 0)) {
       throw new SpectorValidationError(this.meta.name, 'history', { take: [`must be a whole number >= 0, got ${options.take}`] })
     }
-    const start = options.after === undefined ? { state: null, sequence: 0 } : await this.stateAt(client, id, options.after)
-    const until = toHistoryPoint(options.until)
+    requireId(this.meta.name, 'history', id)
+    const start = options.after === undefined ? { state: null, sequence: 0 } : await this.stateAt(client, id, options.after, 'history')
+    const until = historyPoint(this.meta.name, 'history', options.until)
     const events = await this.readOrExplain(() => this.writer.log(client).readAfter(this.meta.eventName, id, start.sequence, until, options.take), id)
     return foldHistory(this.writer.model, id, start.state, events, fields).entries
   }
@@ -77,14 +78,19 @@ export class RecordReads<S extends State = State> {
   /** The fields that differ between the record's state at `from` and at `to` (a missing state: every field null). */
   async diff(client: AnyClient, id: string, from: Until, to: Until, options: { fields?: readonly string[] } = {}): Promise<FieldChange<S>[]> {
     const fields = this.checkedFields('diff', options.fields) ?? this.meta.fields.map((f) => f.name)
-    const before = await this.stateAt(client, id, from)
-    const after = await this.stateAt(client, id, to)
+    requireId(this.meta.name, 'diff', id)
+    const before = await this.stateAt(client, id, from, 'diff')
+    const after = await this.stateAt(client, id, to, 'diff')
     return changedFields(fields, before.state, after.state)
   }
 
-  /** The record's state and sequence at a point (the state null before its first event or after a delete). */
-  private async stateAt(client: AnyClient, id: string, point: Until): Promise<{ state: S | null; sequence: number }> {
-    const until = toHistoryPoint(point)
+  /**
+   * The record's state and sequence at a point (the state null before its first event or after a
+   * delete). `{ sequence: 0 }` is the point before the first event.
+   */
+  private async stateAt(client: AnyClient, id: string, point: Until, operation: string): Promise<{ state: S | null; sequence: number }> {
+    if (typeof point === 'object' && !(point instanceof Date) && point?.sequence === 0 && Object.keys(point).length === 1) return { state: null, sequence: 0 }
+    const until = historyPoint(this.meta.name, operation, point)
     const events = () => this.writer.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
     const result = await this.readOrExplain(() => this.writer.model.replayStream(id, events()), id)
     return { state: result.state, sequence: result.sequence }
