@@ -3,6 +3,10 @@
  */
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
 export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord, BringupOptions, BringupResult } from './prisma/eventedDelegate.ts'
+export { SpectorApi, type EventsWhereOptions } from './prisma/spectorApi.ts'
+export { ChangeFeed, type FeedOptions, type FeedEvent, type FeedPage } from './prisma/changeFeed.ts'
+export { subscriptionModelBlock, type SubscribeOptions, type SubscriptionHandler, type SubscriptionResult } from './prisma/subscription.ts'
+export type { SpectorContext, MetadataSchema, ContextOptions } from './prisma/requestContext.ts'
 export type { EventLink, LinksQuery } from './prisma/prismaEventLinks.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
 export type { HistoryEntry, FieldChange } from './core/recordHistory.ts'

@@ -9,7 +9,7 @@ import { lowerFirst } from './names.ts'
 
 export function emitIndex(models: readonly ModelMetadata[], relations: RelationGraph, provider: string, paths: ImportPaths): string {
   const lines: string[] = [header, '']
-  lines.push(`import { createSpectorExtension, type ActionSchemasOf, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
+  lines.push(`import { createSpectorExtension, type ActionSchemasOf, type JsonValue, type SpectorOptions, type SpectorSchema } from 'prisma-spector'`)
   lines.push(`import { Prisma } from '${paths.client}'`)
   lines.push(`/** The Prisma client this module was generated with (the spector command line uses it). */`)
   lines.push(`export { PrismaClient } from '${paths.client}'`)
@@ -39,15 +39,21 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     ' * The prisma-spector client extension:',
     ' *',
     ' *     const prisma = new PrismaClient({ adapter }).$extends(spector())',
+    ' *',
+    ' * `metadataSchema` (zod) types and checks the metadata `$spector.withContext` and the `context` option give events.',
     ' */',
-    'export function spector(options: SpectorOptions = {}) {',
-    '  const extension = createSpectorExtension(spectorSchema, options)',
-    '  // Two layers: the query hooks first, so that prisma-spector\'s row writes pass them last (see spectorExtension.ts).',
-    '  return Prisma.defineExtension((client) =>',
-    '    client',
+    'export function spector<Meta = Record<string, JsonValue>>(options: SpectorOptions<Meta> = {}) {',
+    '  const extension = createSpectorExtension<Meta>(spectorSchema, options)',
+    '  return Prisma.defineExtension((client) => {',
+    '    // `$spector` needs the extended client (feed reads, subscriber transactions): bound once it exists.',
+    '    const $spector = extension.api()',
+    '    // Two layers: the query hooks first, so that prisma-spector\'s row writes pass them last (see spectorExtension.ts).',
+    '    const extended = client',
     '      .$extends({ name: `${extension.name}:row-writes`, query: extension.query as {} })',
-    '      .$extends({ name: extension.name, model: extension.model as unknown as SpectorModels, client: extension.client }),',
-    '  )',
+    '      .$extends({ name: extension.name, model: extension.model as unknown as SpectorModels, client: { ...extension.client, $spector } })',
+    '    $spector.bind(extended)',
+    '    return extended',
+    '  })',
     '}',
     '',
   )

@@ -25,8 +25,8 @@ export const eventColumns: readonly Column[] = [
   { name: 'metadata', type: 'Json', required: false, purpose: 'who and why (nullable)' },
 ]
 
-/** The model block users paste into their schema. */
-export function eventsModelBlock(name = 'Event'): string {
+/** The model block users paste into their schema; `feed`: with the `position` a change feed reads by. */
+export function eventsModelBlock(name = 'Event', options: { feed?: boolean } = {}): string {
   return [
     '/// @events',
     `model ${name} {`,
@@ -41,6 +41,7 @@ export function eventsModelBlock(name = 'Event'): string {
     '  hash       Bytes?',
     '  prevHash   Bytes?',
     '  metadata   Json?',
+    ...(options.feed ? ['  position   Int      @unique'] : []),
     '',
     '  @@unique([recordId, sequence])',
     '  @@index([model])',
@@ -71,6 +72,22 @@ export function checkEventsModel(model: DMMF.Model): string[] {
     problems.push('@events model needs @@unique([recordId, sequence]): it is what stops two writers from taking the same place in a record\'s history')
   }
   return problems
+}
+
+/**
+ * `@events(feed=true)` (and `chain=table`) needs `position Int @unique`: each append
+ * takes the next position under a lock held until commit, so positions are in commit order and a
+ * change feed can resume after any of them (README, "Change feed"). Empty when the field is right.
+ */
+export function checkPositionColumn(model: DMMF.Model, annotation: string): string[] {
+  const position = model.fields.find((f) => f.name === 'position')
+  const unique =
+    position?.isUnique || model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') || model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
+  if (position && position.type === 'Int' && position.isRequired && !position.isList && unique) return []
+  return [
+    `${annotation} needs a field "position Int @unique": the place of each event in commit order, taken under a lock at append. ` +
+      `The block to paste:\n\n${eventsModelBlock(model.name, { feed: true })}\n`,
+  ]
 }
 
 /**

@@ -7,7 +7,7 @@ import type { EventLinkMetadata, FieldDefault, FieldMetadata, ModelMetadata, Rel
 import { builtInActions } from '../extension/core/metadata.ts'
 import { SpectorGeneratorError, SpectorGeneratorErrors, type SchemaLocation } from './errors.ts'
 import { AnnotationSyntaxError, parseAnnotations, type Annotation, type AnnotationValue } from './parseAnnotation.ts'
-import { checkEventsModel, eventColumns, eventsModelBlock, eventTableNames } from './eventsModel.ts'
+import { checkEventsModel, checkPositionColumn, eventColumns, eventsModelBlock, eventTableNames } from './eventsModel.ts'
 import { lowerFirst } from './names.ts'
 
 export interface SpectorSchemaDescription {
@@ -25,7 +25,7 @@ export type Locate = (model: string, documentationLine?: number) => SchemaLocati
 const scalarTypes = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])
 const eventedOptions = ['version', 'actions', 'events', 'savepointEvery', 'aliases', 'name', 'table'] as const
 const eventLinksOptions: readonly string[] = ['name', 'events', 'to']
-const eventsOptions: readonly string[] = ['hashed', 'chain']
+const eventsOptions: readonly string[] = ['hashed', 'chain', 'feed']
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = () => undefined): SpectorSchemaDescription {
@@ -63,6 +63,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
   const eventsModels = annotated.filter((a) => a.events).map((a) => a.model)
   const hashedLogs = new Set<string>()
   const tableChains = new Set<string>()
+  const feeds = new Set<string>()
   for (const { model, events } of annotated.filter((a) => a.events)) {
     checkOptions(model.name, events!, eventsOptions, fail)
     const hashed = events!.options.get('hashed') ?? false
@@ -82,6 +83,13 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
           events!.lineIndex,
         )
       } else tableChains.add(model.name)
+    }
+    const feed = events!.options.get('feed') ?? false
+    if (typeof feed !== 'boolean') fail(model.name, `@events option "feed" must be true or false, got ${show(feed)}`, events!.lineIndex)
+    else if (feed) {
+      const problems = checkPositionColumn(model, '@events(feed=true)')
+      for (const problem of problems) fail(model.name, problem, events!.lineIndex)
+      if (!problems.length) feeds.add(model.name)
     }
     for (const problem of checkEventsModel(model)) fail(model.name, problem, events!.lineIndex)
   }
@@ -246,6 +254,7 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         ...eventTableNames(eventsModel!),
         ...(hashedLogs.has(eventsModel!.name) ? { hashed: true } : {}),
         ...(tableChains.has(eventsModel!.name) ? { chain: 'table' as const } : {}),
+        ...(feeds.has(eventsModel!.name) ? { feed: true } : {}),
         ...(links.length ? { links } : {}),
         ...(databaseTime(eventsModel!) ? { databaseTime: true } : {}),
         ...(clientDefaults(eventsModel!) ? { clientDefaults: true } : {}),

@@ -11,6 +11,8 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { applyAppendOnlyEventLog, EventHasher, SpectorValidationError, type StoredEvent } from 'prisma-spector'
 import { PrismaClient } from './generated/client/client.ts'
 import { spector, spectorSchema } from './generated/spector/index.ts'
+import { PrismaClient as FeedClient } from './generated/feed/client/client.ts'
+import { spector as feedSpector } from './generated/feed/spector/index.ts'
 import { diffCreateScript } from './schemaEngine.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -150,7 +152,7 @@ state('row', await base.item.findUnique({ where: { id: lamp.id } }))
 state('replay', await prisma.item.replay(lamp.id))
 state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequence: 8 } }))
 
-heading('12', 'History as data: what each event changed, before → after, computed by replay')
+heading('11+', 'History as data: what each event changed, before → after, computed by replay')
 const history = await prisma.item.history(lamp.id)
 table(history.map((h) => ({ seq: h.sequence, action: h.action, actor: h.actor, changed: h.changes.filter((c) => c.field !== 'updatedAt').map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') })))
 
@@ -164,9 +166,45 @@ console.log(final.ok ? `  ok: ${final.events} events in ${final.records} records
 
 await base.$disconnect()
 sqlite.close()
-const db = path.relative(process.cwd(), file)
-console.log(`\nDatabase left at ${db} for a look (sqlite3 ${db} 'select * from Event').`)
+
+// ---- the change feed (prisma/feed.prisma: @events(feed=true), a subscriptions table, a projection) --
+const feedFile = path.join(here, 'demo-feed.db')
+fs.rmSync(feedFile, { force: true })
+new Database(feedFile).exec(await diffCreateScript(fs.readFileSync(path.join(here, 'feed.prisma'), 'utf8'), 'sqlite'))
+const feedBase = new FeedClient({ adapter: new PrismaBetterSqlite3({ url: `file:${feedFile}` }) })
+const shop = feedBase.$extends(feedSpector())
+
+heading('12', 'Who changed what: a request context lands in every event written in its scope')
+const [pen, cup] = await shop.$spector.withContext({ actor: 'alice', reason: 'new stock', requestId: 'req-1' }, () =>
+  Promise.all([shop.item.create({ data: { name: 'Pen', value: 10 } }), shop.item.create({ data: { name: 'Cup', value: 4 } })]))
+await shop.$spector.withContext({ actor: 'bob', reason: 'stock count', requestId: 'req-2' }, async () => {
+  await shop.item.update({ where: { id: pen!.id }, data: { value: 8 } })
+  await shop.item.execute(cup!.id, 'increment', { by: 2 })
+})
+await shop.$spector.withContext({ actor: 'carol', reason: 'discontinued', requestId: 'req-3' }, () => shop.item.delete({ where: { id: cup!.id } }))
+const feed = await shop.$spector.feed()
+table(feed.events.map((e) => ({ position: e.position, record: short(e.recordId), action: e.action, actor: e.metadata?.actor, reason: e.metadata?.reason, payload: e.payload })))
+console.log(`  bob's events, any model: ${(await shop.$spector.eventsWhere({ actor: 'bob' })).map((e) => e.action).join(', ')}`)
+
+heading('13', 'A subscriber builds a projection; its position commits with it, so a crash never counts twice')
+const project = () =>
+  shop.$spector.subscribe('item-totals', async (events, tx) => {
+    for (const e of events.filter((event) => event.modelName === 'Item')) {
+      const payload = e.payload as { name?: string; value?: number }
+      const total = await tx.itemTotal.findUnique({ where: { itemId: e.recordId } })
+      const row = { itemId: e.recordId, events: (total?.events ?? 0) + 1, name: payload.name ?? total?.name ?? '', value: payload.value ?? total?.value ?? null }
+      await tx.itemTotal.upsert({ where: { itemId: e.recordId }, create: row, update: row })
+    }
+  }, { batchSize: 2, stopWhenCaughtUp: true })
+console.log(`  first run: ${(await project()).events} events`)
+await shop.item.update({ where: { id: pen!.id }, data: { value: 7 } })
+const second = await project()
+console.log(`  after one more write: ${second.events} event, stored position ${second.position}`)
+table(await feedBase.itemTotal.findMany())
+await feedBase.$disconnect()
+
+console.log(`\nDatabases left at ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), feedFile)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`)
 console.log(`\n${bold('Look at it in the browser')} (read-only, on 127.0.0.1:5556):`)
 console.log(`  npm run studio`)
-console.log(`  (which runs: node dist/extension/cli/spector.js studio --url file:${db} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`)
+console.log(`  (which runs: node dist/extension/cli/spector.js studio --url file:${path.relative(process.cwd(), file)} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`)
 console.log(`   in your project: npx spector studio)`)

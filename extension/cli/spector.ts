@@ -11,6 +11,7 @@
  *     spector sql append-only [--provider <postgresql|mysql|sqlite>] [--table Event]
  *     spector sql links
  *     spector studio  [--port 5556] [--host 127.0.0.1] [--token <secret>]
+ *     spector relay --nats nats://127.0.0.1:4222 --stream EVENTS --subject 'events.{model}.{action}'
  *
  * Every command loads the generated prisma-spector module (--generated, default
  * ./generated/spector/index.ts), which brings the Prisma client and the changesets (`sql
@@ -27,6 +28,7 @@ import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
 import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
 import { DatabaseSetupError } from './database.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
+import { relayCommand } from './relayCommand.ts'
 import { renderTable, show } from './render.ts'
 import { studio } from './studioCommand.ts'
 
@@ -44,6 +46,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
   if (command === 'sql') return sql(rest, values, io)
   if (command === 'studio') return studio(values, io)
+  if (command === 'relay') return relayCommand(values, io)
   if (!['verify', 'checkpoint', 'history', 'replay', 'check', 'bringup'].includes(command)) throw new UsageError(`unknown command "${command}"`)
 
   const prisma = await connect(values)

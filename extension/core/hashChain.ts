@@ -9,9 +9,10 @@
  *                     payload, metadata, prevHash })
  *
  * with `prevHash` the previous event's hash as lowercase hex (null for sequence 1), `payload` and
- * `metadata` the stored JSON (metadata null when absent), and canonicalJson RFC 8785. With one
- * chain for the whole table (`@events(chain=table)`), `position` is added and `prevHash` is the
- * hash of the event at the previous position. An event that made links (`@eventLinks`) adds
+ * `metadata` the stored JSON (metadata null when absent), and canonicalJson RFC 8785. Where the
+ * log gives events a `position` (a change feed, `@events(feed=true)`, or a table chain), it is
+ * added; with one chain for the whole table (`@events(chain=table)`), `prevHash` is the hash of
+ * the event at the previous position. An event that made links (`@eventLinks`) adds
  * `links`: per link table, the ids it links to (typed: `{ to, type }`), sorted; an event without
  * links hashes exactly as before links existed.
  */

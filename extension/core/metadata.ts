@@ -126,6 +126,11 @@ export interface EventLogMetadata {
   hashed?: boolean
   /** `@events(chain=table)`: one chain through the whole table, ordered by a `position` column. Default: one chain per record. */
   chain?: 'record' | 'table'
+  /**
+   * `@events(feed=true)`: every append takes the next `position` under a lock held until commit,
+   * so `$spector.feed()` can read the log in commit order and resume after any position.
+   */
+  feed?: boolean
   /** The link tables between this log's events. */
   links?: readonly EventLinkMetadata[]
   /** `insertedAt` is filled by the database (`@default(dbgenerated(...))`), not by the client. */

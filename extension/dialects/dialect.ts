@@ -19,7 +19,7 @@ export interface InsertEventSql {
 }
 
 export interface TableChainSql {
-  /** Run first, with `lockKey` as its one parameter; null where no lock statement is needed. */
+  /** Run first, with `lockKey` as its one parameter (PostgreSQL: the advisory lock key; MySQL: the position whose row is the lock); null where no lock statement is needed. */
   lock: string | null
   lockKey: number
   /** Returns zero or one row with `position` and `hash`. */
@@ -34,6 +34,12 @@ export interface Dialect {
   readonly supportsRowLocks: boolean
   /** What the database does to a value on its way into a column (rounding, padding, what it refuses), verified on the server. */
   readonly columns: ColumnBehaviour
+  /**
+   * A read outside a transaction can run on the connection of another one still open, and see its
+   * uncommitted rows (SQLite's adapters share one connection): a read that must see only
+   * committed events (the change feed) runs in a transaction of its own.
+   */
+  readonly readsSeeOpenTransactions: boolean
   /** An identifier, quoted and escaped. */
   quote(name: string): string
   /** A table, schema-qualified when it has a schema. */
@@ -51,6 +57,11 @@ export interface Dialect {
   appendOnly(table: TableName): string[]
   /** A trigger that refuses a link between events of two records. `linkName`: the link table's `name`. */
   sameRecordLink(events: EventTable, link: LinkTable, linkName: string): string[]
+  /**
+   * The ids of the events whose `metadata` has each top-level key of `keys` (checked identifiers)
+   * equal to the matching text parameter, oldest first. Index: see README, "Actor and request context".
+   */
+  eventsByMetadata(table: EventTable, keys: readonly string[], limit: number): string
   /** Reads every link a record's events made from one link table: `from`, `to` and (typed) `type`; the record id is the parameter. */
   recordLinks(events: EventTable, link: LinkTable): string
   /**

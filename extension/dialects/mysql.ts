@@ -1,10 +1,10 @@
 /**
- * MySQL and MariaDB: backquoted names, `?` parameters, row locks; a table-wide chain locks its head
- * row (`FOR UPDATE`; two writers meeting on an empty table deadlock and one is retried); triggers
+ * MySQL and MariaDB: backquoted names, `?` parameters, row locks; positions (a table-wide chain, a
+ * change feed) are taken holding the first event's row (`FOR UPDATE`); triggers
  * refuse with `SIGNAL SQLSTATE '45000'`. No `RETURNING` for Prisma's `...AndReturn` operations.
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { appendOnlyMessage, chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -20,11 +20,19 @@ export const mysqlDialect: Dialect = {
   // drops trailing spaces, FLOAT reads back widened; MariaDB's JSON_VALID refuses 32 levels of
   // nesting, and an event's payload adds one to a field's.
   columns: { fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', refusesNul: false, jsonDepth: 30, decimalAsDouble: false },
+  readsSeeOpenTransactions: false,
   quote,
   table,
   lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = ? FOR UPDATE`,
   insertEvent: (events, options) => insertEventStatement(syntax, events, options),
-  tableChainHead: (events) => ({ lock: null, lockKey: chainLockKey(events), head: chainHeadStatement(syntax, events, ' FOR UPDATE') }),
+  // The lock is the first event's row (a record lock, no gap: taking it never deadlocks); whoever
+  // holds it reads the head. Only the very first appends, with no row to lock, can deadlock on the
+  // head's gap locks, and are retried.
+  tableChainHead: (events) => ({
+    lock: `SELECT 1 FROM ${table(events)} WHERE ${quote(events.columns.position)} = ? FOR UPDATE`,
+    lockKey: 1,
+    head: chainHeadStatement(syntax, events, ' FOR UPDATE'),
+  }),
   appendOnly: (target) =>
     ['UPDATE', 'DELETE'].map(
       (op) =>
@@ -40,6 +48,7 @@ ${sameRecordCondition(syntax, events, link, '    ')}
   END IF;
 END`,
   ],
+  eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
   classifyError: classifyMysqlError,

@@ -4,7 +4,7 @@
  */
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
-import { chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -19,6 +19,7 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     supportsRowLocks: true,
     // numeric rounds half away from zero; timestamps round from 2000-01-01; text and jsonb refuse U+0000.
     columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: true, jsonDepth: defaultJsonDepth, decimalAsDouble: false },
+    readsSeeOpenTransactions: false,
     quote,
     table,
     lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,
@@ -52,6 +53,7 @@ $$`,
         `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
       ]
     },
+    eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `(${column} ->> ${literal(key)})`, limit),
     recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
     takeWriteLock: () => null,
     classifyError: classifyPostgresError,

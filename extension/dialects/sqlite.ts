@@ -4,7 +4,7 @@
  */
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import { appendOnlyMessage, chainHeadStatement, chainLockKey, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import { appendOnlyMessage, chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
 import type { DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, TableName } from './tables.ts'
 
@@ -19,6 +19,7 @@ export const sqliteDialect: Dialect = {
   supportsRowLocks: false,
   // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
   columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: false, jsonDepth: defaultJsonDepth, decimalAsDouble: true },
+  readsSeeOpenTransactions: true,
   quote,
   table,
   lockRecord: () => null,
@@ -35,6 +36,7 @@ ${sameRecordCondition(syntax, events, link, '  ')}
 )
 BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
   ],
+  eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
   classifyError: classifySqliteError,

@@ -93,3 +93,14 @@ export function triggerOfMessage(message: string): { trigger: 'append-only' } | 
   const link = /^prisma-spector: a link in (\S+) must join two events of one record/.exec(message)
   return link ? { trigger: 'same-record', linkName: link[1]! } : null
 }
+
+/**
+ * The ids of the events whose metadata has each of `keys` equal to a parameter (in that order),
+ * oldest first. `jsonText(column, key)` is the dialect's text of one top-level metadata key.
+ */
+export function eventsByMetadataStatement(syntax: Syntax, table: EventTable, keys: readonly string[], jsonText: (column: string, key: string) => string, limit: number): string {
+  const q = syntax.quote
+  const { metadata, insertedAt, id } = table.columns
+  const conditions = keys.map((key, i) => `${jsonText(q(metadata), key)} = ${syntax.placeholder(i, false)}`)
+  return `SELECT ${q(id)} AS ${q('id')} FROM ${syntax.table(table)} WHERE ${conditions.join(' AND ')} ORDER BY ${q(insertedAt)}, ${q(id)} LIMIT ${Math.floor(limit)}`
+}

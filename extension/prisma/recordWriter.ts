@@ -18,6 +18,7 @@ import { RecentStates } from '../core/recentStates.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { CommandData } from './commandData.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
+import { currentContext } from './requestContext.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
 import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
 import type { Dialect, InsertEventSql, TableChainSql } from '../dialects/dialect.ts'
@@ -54,6 +55,8 @@ export class RecordWriter<S extends State = State> {
   readonly lockSql: string | null
   /** Set when the log keeps one chain for the whole table. */
   private readonly tableChain: TableChainSql | null
+  /** Set when events take a `position` (a table chain, or a change feed): the lock and the head. */
+  private readonly positions: TableChainSql | null
   /** Append a savepoint after every this many events of a record (0: never). */
   private readonly savepointEvery: number
   /** The statement that appends an event. */
@@ -76,10 +79,11 @@ export class RecordWriter<S extends State = State> {
     const log = model.metadata.events
     const eventTable = eventTableOf(log)
     this.tableChain = log.hashed && log.chain === 'table' ? dialect.tableChainHead(eventTable) : null
+    this.positions = this.tableChain ?? (log.feed ? dialect.tableChainHead(eventTable) : null)
     this.links = new PrismaEventLinks(log, dialect)
     this.logOnly = model.metadata.logOnly === true
     this.recent = new RecentStates<S>(options.stateCacheSize ?? 1000)
-    this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.tableChain !== null, databaseTime: log.databaseTime === true })
+    this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.positions !== null, databaseTime: log.databaseTime === true })
     this.writeLockSql = dialect.takeWriteLock(eventTable)
     this.data = new CommandData(model)
   }
@@ -100,7 +104,8 @@ export class RecordWriter<S extends State = State> {
   }
 
   newEvent(id: string, recordId: string, action: string, payload: JsonObject, sequence: number): PendingEventRow {
-    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: null }
+    // The scope's actor, reason, request id... (requestContext.ts); prepareEvent may extend it.
+    return { id, recordId, model: this.meta.eventName, action, payload, version: this.meta.version, sequence, metadata: currentContext(this.options) }
   }
 
   /** A new record: its first event (`insert`, or the action `bringup` names) and its row. */
@@ -242,28 +247,30 @@ export class RecordWriter<S extends State = State> {
    * hash (null in an unhashed log).
    */
   async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
-    const { linkRows, ...row } = pending
+    const { linkRows, ...unplaced } = pending
     const write = (stored: NewEvent) =>
       this.meta.events.clientDefaults ? this.log(tx).append(stored) : tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
+    // A position is taken under a lock the transaction keeps until it commits: positions are in
+    // commit order, which is what the change feed (changeFeed.ts) and a table chain rely on.
+    const head = this.positions ? await this.lockedHead(tx, this.positions) : null
+    const row = head ? { ...unplaced, position: head.position + 1 } : unplaced
     if (!this.hasher) {
       await write(row)
       return null
     }
     // The hash covers the links the event makes (in the form readers get them back).
     const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
-    if (!this.tableChain) {
-      const hash = this.hasher.hash(event, recordPrevHash)
-      await write({ ...event, prevHash: recordPrevHash, hash })
-      return hash
-    }
-    const { lock, lockKey, head } = this.tableChain
+    const prevHash = this.tableChain ? (head?.hash ?? null) : recordPrevHash
+    const hash = this.hasher.hash(event, prevHash)
+    await write({ ...event, prevHash, hash })
+    return hash
+  }
+
+  /** Takes the position lock and reads the newest position (0 in an empty log) and its hash. */
+  private async lockedHead(tx: AnyClient, { lock, lockKey, head }: TableChainSql): Promise<{ position: number; hash: Uint8Array | null }> {
     if (lock) await tx.$executeRawUnsafe(lock, lockKey)
     const [top] = (await tx.$queryRawUnsafe(head)) as { position: number | bigint; hash: Uint8Array | null }[]
-    const positioned = { ...event, position: top ? Number(top.position) + 1 : 1 }
-    const prevHash = top?.hash ? new Uint8Array(top.hash) : null
-    const hash = this.hasher.hash(positioned, prevHash)
-    await write({ ...positioned, prevHash, hash })
-    return hash
+    return { position: top ? Number(top.position) : 0, hash: top?.hash ? new Uint8Array(top.hash) : null }
   }
 
   /** Locks the record's row (PostgreSQL, MySQL); returns whether the row exists. SQLite: true. */

@@ -18,7 +18,7 @@ import type { Changeset } from '../core/changeset.ts'
 import { SpectorConfigurationError, SpectorUnsupportedWriteError } from '../core/errors.ts'
 import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
-import type { ModelCodec } from '../core/payloadCodec.ts'
+import type { JsonObject, ModelCodec } from '../core/payloadCodec.ts'
 import { dialectFor } from '../dialects/dialectFor.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
@@ -29,6 +29,7 @@ import { modelMethodParent } from './prismaCompat.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
 import { withTriggerErrors } from './triggerErrors.ts'
+import { SpectorApi } from './spectorApi.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
   metadata: ModelMetadata
@@ -196,10 +197,17 @@ const rewritingOperations = new Set(['update', 'updateMany', 'updateManyAndRetur
 const insertingOperations = new Set(['create', 'createMany', 'createManyAndReturn'])
 
 /** The extension's parts for `$extends`, untyped; the generated `spector()` types and wraps them. */
-export function createSpectorExtension(
+export function createSpectorExtension<Meta = JsonObject>(
   schema: SpectorSchema,
-  options: SpectorOptions = {},
-): { name: string; model: Record<string, Delegate>; query: ReturnType<typeof nestedWriteGuard>; client: ReturnType<typeof clientComponent> } {
+  options: SpectorOptions<Meta> = {},
+): {
+  name: string
+  model: Record<string, Delegate>
+  query: ReturnType<typeof nestedWriteGuard>
+  client: ReturnType<typeof clientComponent>
+  /** A new `$spector` for one extended client; the generated `spector()` binds it. */
+  api: () => SpectorApi<Meta>
+} {
   const model: Record<string, Delegate> = {}
   const integrity = new Integrity(schema.models.map((m) => m.metadata), options.hashKey)
   for (const definition of schema.models) {
@@ -212,5 +220,7 @@ export function createSpectorExtension(
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset, dialectFor(schema.provider).columns)
     model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider), integrity)
   }
-  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity) }
+  const metadata = schema.models.map((m) => m.metadata)
+  const api = () => new SpectorApi<Meta>(metadata, schema.provider, options)
+  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity), api }
 }

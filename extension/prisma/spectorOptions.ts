@@ -2,8 +2,11 @@
  * The options of the client extension and of its commands: the public types every part of the
  * write path reads, kept apart from the code so that the parts can share them without a cycle.
  */
+import type { ContextOptions } from './requestContext.ts'
 
-export interface SpectorOptions {
+export interface SpectorOptions<Meta = unknown> extends ContextOptions<Meta> {
+  /** The @events model `$spector.feed()` reads, when several logs have a feed. */
+  feedEvents?: string
   /** How often a command is retried after another writer took the record's next sequence. Default 5. */
   maxRetries?: number
   /** Options for the transactions prisma-spector opens itself (not used inside a caller's transaction). */

@@ -44,7 +44,7 @@ describe('prisma generate: a valid schema', () => {
     assert.match(index, /import \{ changeset as itemChangeset \} from '\.\.\/\.\.\/src\/changesets\/Item\.ts'/)
     assert.match(index, /import \{ changeset as noteChangeset \} from '\.\.\/\.\.\/src\/changesets\/Note\.ts'/)
     assert.match(index, /provider: "sqlite"/)
-    assert.match(index, /export function spector\(/)
+    assert.match(index, /export function spector<Meta = Record<string, JsonValue>>\(options: SpectorOptions<Meta> = \{\}\)/)
   })
 
   test('the module carries the model metadata', () => {

@@ -73,7 +73,7 @@ describe('readSpectorSchema: annotation problems', () => {
 
   test('an unknown @events option', () => {
     const dm = datamodel([eventsModel('Event', { doc: ['The log.', '@events(retention=30)'] }), eventedModel('Item')])
-    oneProblem(dm, 'Event', /@events has an unknown option "retention" \(known options: hashed, chain\)/, 1)
+    oneProblem(dm, 'Event', /@events has an unknown option "retention" \(known options: hashed, chain, feed\)/, 1)
   })
 
   test('@events(hashed=true) marks the log hashed; bad hashed and chain values are errors', () => {
@@ -82,6 +82,18 @@ describe('readSpectorSchema: annotation problems', () => {
     oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=yes)'] }), eventedModel('Item')]), 'Event', /"hashed" must be true or false, got "yes"/)
     oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]), 'Event', /chain=table\) needs a field "position Int @unique"/)
     oneProblem(datamodel([eventsModel('Event', { doc: ['@events(chain=block)'] }), eventedModel('Item')]), 'Event', /"chain" must be record or table, got "block"/)
+  })
+
+  test('@events(feed=true) needs "position Int @unique" and prints the block to paste; with it the log has a feed', () => {
+    const feedLog = (fields: DMMF.Field[]) => eventsModel('Event', { doc: ['@events(feed=true)'], fields: [...eventColumns(), ...fields] })
+    const problem = oneProblem(datamodel([feedLog([]), eventedModel('Item')]), 'Event', /feed=true\) needs a field "position Int @unique"/)
+    assert.ok(problem.message.includes(eventsModelBlock('Event', { feed: true })))
+    assert.match(eventsModelBlock('Event', { feed: true }), /\n {2}position {3}Int {6}@unique\n/)
+    oneProblem(datamodel([feedLog([field('position', 'Int')]), eventedModel('Item')]), 'Event', /needs a field "position Int @unique"/)
+    oneProblem(datamodel([feedLog([field('position', 'BigInt', { isUnique: true })]), eventedModel('Item')]), 'Event', /needs a field "position Int @unique"/)
+    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(feed=yes)'] }), eventedModel('Item')]), 'Event', /"feed" must be true or false, got "yes"/)
+    const result = readSpectorSchema(datamodel([feedLog([field('position', 'Int', { isUnique: true })]), eventedModel('Item')]), locate)
+    assert.equal(result.models[0]!.events.feed, true)
   })
 
   for (const action of ['insert', 'update', 'delete', 'savepoint']) {
