@@ -32,7 +32,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
 
   return `${header}
 import { z } from 'zod/v4'
-import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteArgs, type ExecuteOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteArgs, type ExecuteOptions, type FieldChange, type HistoryEntry, type HistoryOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -103,6 +103,13 @@ ${model.logOnly ? logOnlyWrites(model) : rowWrites(model)}
   /** The record's events, oldest first; with \`links: true\`, each with the links it made. */
   events(id: string, options: { until?: Until; links: true }): Promise<LinkedEvent<${M}Links>[]>
   events(id: string, options?: { until?: Until; links?: false }): Promise<StoredEvent[]>
+  /**
+   * Each event with who (\`actor\` from its metadata), when, and the fields it changed, before → after,
+   * computed by replay. \`after\` + \`take\` read one page of a long history; \`fields\` narrows it.
+   */
+  history(id: string, options?: Omit<HistoryOptions, 'fields'> & { fields?: readonly (keyof ${M} & string)[] }): Promise<HistoryEntry<${M}>[]>
+  /** The fields that differ between two points of the record's history (event ids, dates or { sequence }). */
+  diff(id: string, from: Until, to: Until, options?: { fields?: readonly (keyof ${M} & string)[] }): Promise<FieldChange<${M}>[]>
   /** The links of one of its events, outgoing and incoming (or as the options narrow), each with the event at the other end. */
   links(eventId: string, options?: { direction?: 'outgoing' | 'incoming' | 'both'; name?: keyof ${M}Links & string; type?: string | number }): Promise<EventLink[]>
   /** Replays the record from its first event and checks every savepoint against the events before it. */

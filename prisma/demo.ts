@@ -152,6 +152,10 @@ state('row', await base.item.findUnique({ where: { id: lamp.id } }))
 state('replay', await prisma.item.replay(lamp.id))
 state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequence: 8 } }))
 
+heading('11+', 'History as data: what each event changed, before → after, computed by replay')
+const history = await prisma.item.history(lamp.id)
+table(history.map((h) => ({ seq: h.sequence, action: h.action, actor: h.actor, changed: h.changes.filter((c) => c.field !== 'updatedAt').map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') })))
+
 heading('∑', 'The whole event log')
 const all = await base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
 table(all.map((e) => ({ record: short(e.recordId), seq: e.sequence, action: e.action, v: e.version, insertedAt: e.insertedAt })))
@@ -200,3 +204,7 @@ table(await feedBase.itemTotal.findMany())
 await feedBase.$disconnect()
 
 console.log(`\nDatabases left at ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), feedFile)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`)
+console.log(`\n${bold('Look at it in the browser')} (read-only, on 127.0.0.1:5556):`)
+console.log(`  npm run studio`)
+console.log(`  (which runs: node dist/extension/cli/spector.js studio --url file:${path.relative(process.cwd(), file)} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`)
+console.log(`   in your project: npx spector studio)`)

@@ -19,6 +19,8 @@ commands:
   sql append-only [--provider <provider>] [--table <Event>] SQL for a migration that makes the log append-only
                                                            (provider and table default to the generated module's)
   sql links                                                SQL for a migration: links only within one record, never changed
+  studio [--port 5556] [--host 127.0.0.1] [--token <t>]    a read-only web viewer of the log (a host other than
+                                                           loopback needs --token); prints its URL, serves until Ctrl-C
   relay --nats <url> --stream <name> --subject <template>  publish the change feed to NATS JetStream, each event once, in
         [--name <n>] [--batch-size <n>] [--once]           order (subject tokens {model} {action} {recordId}); stops on
                                                            SIGTERM; --once: return when caught up
@@ -35,7 +37,7 @@ exit codes:
   1  the answer is no: a broken chain, drift, a record with no events
   2  the command could not run: a usage mistake, a set-up error (database, module, key)`
 
-export const shortUsage = 'usage: spector <verify|checkpoint|history|replay|check|bringup|sql|relay> [options]  (spector --help for all)'
+export const shortUsage = 'usage: spector <verify|checkpoint|history|replay|check|bringup|sql|relay|studio> [options]  (spector --help for all)'
 
 export class UsageError extends Error {}
 
@@ -52,6 +54,9 @@ const options = {
   table: { type: 'string' },
   action: { type: 'string' },
   'keep-ids': { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
   nats: { type: 'string' },
   stream: { type: 'string' },
   subject: { type: 'string' },

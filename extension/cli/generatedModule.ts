@@ -11,8 +11,6 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { EventedModel } from '../core/eventedModel.ts'
-import { findDialect } from '../dialects/dialectFor.ts'
 import { UsageError } from './commandLine.ts'
 import { adapterFor, databaseUrl } from './database.ts'
 
@@ -74,19 +72,10 @@ export async function connect(values: { url?: string; generated?: string; 'hash-
   const models: string[] = mod.spectorSchema.models.map((m: { metadata: { name: string } }) => m.metadata.name)
   const delegates = new Map<string, string>(mod.spectorSchema.models.map((m: { metadata: { name: string; delegate: string } }) => [m.metadata.name, m.metadata.delegate]))
   const extended = base.$extends(mod.spector({ hashKey: values['hash-key'] ?? process.env.SPECTOR_HASH_KEY }))
-  const byName = new Map(mod.spectorSchema.models.map((m: { metadata: { name: string } }) => [m.metadata.name, m]))
   return new Proxy(extended, {
     get(target, property) {
       if (property === '$spectorModels') return models
       if (property === '$spectorDelegates') return delegates
-      if (property === '$spectorStates') {
-        return (model: string, id: string, events: never[]) => {
-          const d = byName.get(model) as { metadata: never; codec: never; changeset: never }
-          const evented = new EventedModel(d.metadata, d.codec, d.changeset, findDialect(mod.spectorSchema.provider)?.columns)
-          let state: object | null = null
-          return events.map((event) => (state = evented.step(id, state, event)))
-        }
-      }
       return Reflect.get(target, property)
     },
   })

@@ -1,9 +1,6 @@
 /**
- * Plain-text tables and the per-event "what changed" view of the spector command line.
+ * Plain-text tables of the spector command line.
  */
-import type { StoredEvent } from '../core/eventLog.ts'
-import { diffStates } from '../core/stateDiff.ts'
-
 export function show(value: unknown): string {
   if (value === null || value === undefined) return '∅'
   if (value instanceof Date) return value.toISOString()
@@ -24,26 +21,4 @@ export function renderTable(rows: Record<string, unknown>[]): string {
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)))
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd()
   return [line(columns), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n') + '\n'
-}
-
-export interface HistoryRow {
-  sequence: number
-  action: string
-  version: number
-  insertedAt: Date
-  event: string
-  changes: { field: string; before: unknown; after: unknown }[]
-}
-
-/** Each event with the fields it changed: the state before and after it, through the changeset. */
-export function historyRows(events: StoredEvent[], statesAfter: (events: StoredEvent[]) => (object | null)[]): HistoryRow[] {
-  const states = statesAfter(events)
-  let before: Record<string, unknown> = {}
-  return events.map((event, i) => {
-    const after = (states[i] ?? {}) as Record<string, unknown>
-    const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    const changes = diffStates(fields, before, after).map((d) => ({ field: d.field, before: d.expected, after: d.actual }))
-    before = after
-    return { sequence: event.sequence, action: event.action, version: event.version, insertedAt: event.insertedAt, event: event.id, changes }
-  })
 }

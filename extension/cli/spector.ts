@@ -10,6 +10,7 @@
  *     spector bringup <Model> [--action import] [--keep-ids]
  *     spector sql append-only [--provider <postgresql|mysql|sqlite>] [--table Event]
  *     spector sql links
+ *     spector studio  [--port 5556] [--host 127.0.0.1] [--token <secret>]
  *     spector relay --nats nats://127.0.0.1:4222 --stream EVENTS --subject 'events.{model}.{action}'
  *
  * Every command loads the generated prisma-spector module (--generated, default
@@ -22,12 +23,14 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { SpectorError, SpectorHashChainError } from '../core/errors.ts'
+import type { HistoryEntry } from '../core/recordHistory.ts'
 import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
 import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
 import { DatabaseSetupError } from './database.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
 import { relayCommand } from './relayCommand.ts'
-import { historyRows, renderTable, show } from './render.ts'
+import { renderTable, show } from './render.ts'
+import { studio } from './studioCommand.ts'
 
 interface Output {
   out(text: string): void
@@ -42,6 +45,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
     return values.help ? 0 : 2
   }
   if (command === 'sql') return sql(rest, values, io)
+  if (command === 'studio') return studio(values, io)
   if (command === 'relay') return relayCommand(values, io)
   if (!['verify', 'checkpoint', 'history', 'replay', 'check', 'bringup'].includes(command)) throw new UsageError(`unknown command "${command}"`)
 
@@ -92,9 +96,12 @@ export async function run(argv: string[], io: Output): Promise<number> {
           if (!values.json) io.out(renderTable(Object.entries(state).map(([field, value]) => ({ field, value }))))
           return 0
         }
-        const rows = historyRows(await delegate.events(id), (events) => delegate.replayEach(id, events))
+        // The library's history: the events folded through the changeset, consecutive states compared.
+        const rows: HistoryEntry[] = await delegate.history(id)
         if (values.json) io.out(`${JSON.stringify(rows, jsonReplacer, 2)}\n`)
-        else if (rows.length) io.out(renderTable(rows.map((r) => ({ ...r, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))))
+        else if (rows.length) {
+          io.out(renderTable(rows.map((r) => ({ sequence: r.sequence, action: r.action, version: r.version, insertedAt: r.insertedAt, actor: r.actor, event: r.id, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))))
+        }
         else io.err(`spector: ${modelName} ${id}: no such record (it has no events)\n`)
         return rows.length ? 0 : 1
       }
@@ -220,11 +227,9 @@ function delegateOf(prisma: AnyClient, model: string) {
   }
   return {
     replay: (id: string, o: object) => delegate.replay(id, o),
-    events: (id: string) => delegate.events(id),
+    history: (id: string) => delegate.history(id),
     check: () => delegate.check(),
     bringup: (options: object) => delegate.bringup(options),
-    /** The state after each event, from the record's first event. */
-    replayEach: (id: string, events: unknown[]) => prisma.$spectorStates(model, id, events),
   }
 }
 

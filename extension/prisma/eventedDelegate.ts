@@ -19,7 +19,8 @@ import { checkDrift, type DriftReport } from './driftCheck.ts'
 import { materialize } from './materialize.ts'
 import type { EventLink, LinksQuery } from './prismaEventLinks.ts'
 import { RecordCommands } from './recordCommands.ts'
-import { RecordReads, type Until } from './recordReads.ts'
+import { RecordReads, type HistoryOptions, type Until } from './recordReads.ts'
+import type { FieldChange, HistoryEntry } from '../core/recordHistory.ts'
 import { RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
 
@@ -102,6 +103,14 @@ export class EventedDelegate<S extends State = State> {
 
   events(client: AnyClient, id: string, options: { until?: Until; links?: boolean } = {}): Promise<StoredEvent[] | LinkedEvent[]> {
     return this.reads.events(client, id, options)
+  }
+
+  history(client: AnyClient, id: string, options: HistoryOptions = {}): Promise<HistoryEntry<S>[]> {
+    return this.reads.history(client, id, options)
+  }
+
+  diff(client: AnyClient, id: string, from: Until, to: Until, options: { fields?: readonly string[] } = {}): Promise<FieldChange<S>[]> {
+    return this.reads.diff(client, id, from, to, options)
   }
 
   eventLinks(client: AnyClient, eventId: string, options: LinksQuery = {}): Promise<EventLink[]> {

@@ -93,6 +93,22 @@ export class PrismaEventLog implements EventLog {
     return ofModel(model, rows.map(toStoredEvent))
   }
 
+  /**
+   * The record's events after sequence `after`, up to `until`, at most `take` of them, ordered by
+   * sequence: one page of a history (the (recordId, sequence) index serves it).
+   */
+  async readAfter(model: string, recordId: string, after: number, until?: HistoryPoint, take?: number): Promise<StoredEvent[]> {
+    const bound = await this.sequenceBound(model, recordId, until)
+    if (bound === 0 || take === 0) return []
+    const rows = await this.events.findMany({
+      where: { recordId, sequence: { gt: after, ...(bound === undefined ? {} : { lte: bound }) } },
+      orderBy: { sequence: 'asc' },
+      select: this.stored,
+      ...(take === undefined ? {} : { take }),
+    })
+    return ofModel(model, rows.map(toStoredEvent))
+  }
+
   /** The newest event of the record, or null. */
   async last(model: string, recordId: string): Promise<StoredEvent | null> {
     const row = await this.events.findFirst({ where: { recordId }, orderBy: { sequence: 'desc' }, select: this.stored })

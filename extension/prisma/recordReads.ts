@@ -1,18 +1,31 @@
 /**
  * The reads of one record: its state rebuilt from its events (`replay`, whole or a chosen set of
- * events), its events, and the links of one of its events.
+ * events), its events, its history (each event with the fields it changed) and the change between
+ * two points (`diff`), and the links of one of its events.
  */
 import type { LinkedEvent } from '../core/changeset.ts'
 import { eventIdList, historyPoint, requireId, type Until } from '../core/callArguments.ts'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorConfigurationError, SpectorNotFoundError, SpectorValidationError } from '../core/errors.ts'
+import { changedFields, foldHistory, type FieldChange, type HistoryEntry } from '../core/recordHistory.ts'
 import type { EventLink, LinksQuery } from './prismaEventLinks.ts'
 import { HistoryPointNotFoundError } from './prismaEventLog.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
 export type { Until }
+
+export interface HistoryOptions {
+  /** The last event to include (an event id, a time, or `{ sequence }`). */
+  until?: Until
+  /** Start after this point (exclusive): the state there is replayed (from a savepoint), not read event by event. */
+  after?: Until
+  /** At most this many events (a page, with `after`). */
+  take?: number
+  /** Only changes of these fields; events that changed none of them are left out. */
+  fields?: readonly string[]
+}
 
 export class RecordReads<S extends State = State> {
   private readonly writer: RecordWriter<S>
@@ -43,6 +56,52 @@ export class RecordReads<S extends State = State> {
     const until = historyPoint(this.meta.name, 'events', options.until)
     const events = await this.readOrExplain(() => this.writer.log(client).readAll(this.meta.eventName, id, until), id)
     return options.links ? ((await this.writer.links.attach(client, id, events)) as LinkedEvent[]) : events
+  }
+
+  /**
+   * Each event of the record with the fields it changed, before → after: the events folded
+   * through the changeset and consecutive states compared, so values are Prisma's and a custom
+   * action shows what it did to the state. `after`/`take` read one page of a long history.
+   */
+  async history(client: AnyClient, id: string, options: HistoryOptions = {}): Promise<HistoryEntry<S>[]> {
+    const fields = this.checkedFields('history', options.fields)
+    if (options.take !== undefined && (!Number.isInteger(options.take) || options.take < 0)) {
+      throw new SpectorValidationError(this.meta.name, 'history', { take: [`must be a whole number >= 0, got ${options.take}`] })
+    }
+    requireId(this.meta.name, 'history', id)
+    const start = options.after === undefined ? { state: null, sequence: 0 } : await this.stateAt(client, id, options.after, 'history')
+    const until = historyPoint(this.meta.name, 'history', options.until)
+    const events = await this.readOrExplain(() => this.writer.log(client).readAfter(this.meta.eventName, id, start.sequence, until, options.take), id)
+    return foldHistory(this.writer.model, id, start.state, events, fields).entries
+  }
+
+  /** The fields that differ between the record's state at `from` and at `to` (a missing state: every field null). */
+  async diff(client: AnyClient, id: string, from: Until, to: Until, options: { fields?: readonly string[] } = {}): Promise<FieldChange<S>[]> {
+    const fields = this.checkedFields('diff', options.fields) ?? this.meta.fields.map((f) => f.name)
+    requireId(this.meta.name, 'diff', id)
+    const before = await this.stateAt(client, id, from, 'diff')
+    const after = await this.stateAt(client, id, to, 'diff')
+    return changedFields(fields, before.state, after.state)
+  }
+
+  /**
+   * The record's state and sequence at a point (the state null before its first event or after a
+   * delete). `{ sequence: 0 }` is the point before the first event.
+   */
+  private async stateAt(client: AnyClient, id: string, point: Until, operation: string): Promise<{ state: S | null; sequence: number }> {
+    if (typeof point === 'object' && !(point instanceof Date) && point?.sequence === 0 && Object.keys(point).length === 1) return { state: null, sequence: 0 }
+    const until = historyPoint(this.meta.name, operation, point)
+    const events = () => this.writer.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
+    const result = await this.readOrExplain(() => this.writer.model.replayStream(id, events()), id)
+    return { state: result.state, sequence: result.sequence }
+  }
+
+  private checkedFields(operation: string, fields: readonly string[] | undefined): readonly string[] | undefined {
+    if (fields === undefined) return undefined
+    const known = new Set(this.meta.fields.map((f) => f.name))
+    const unknown = fields.filter((f) => !known.has(f))
+    if (unknown.length) throw new SpectorValidationError(this.meta.name, operation, { fields: unknown.map((f) => `${f} is not a field of ${this.meta.name}`) })
+    return fields
   }
 
   /** The links of one of this model's events, both ways (or as `options` narrows), with the event at the other end. */

@@ -27,6 +27,7 @@ import { LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWrite, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
 import { modelMethodParent } from './prismaCompat.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
+import type { Until } from './recordReads.ts'
 import { withTriggerErrors } from './triggerErrors.ts'
 import { SpectorApi } from './spectorApi.ts'
 
@@ -111,6 +112,12 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   }
   component.events = function (this: unknown, id: string, options?: object) {
     return delegate.events(modelMethodParent(this), id, options)
+  }
+  component.history = function (this: unknown, id: string, options?: object) {
+    return delegate.history(modelMethodParent(this), id, options)
+  }
+  component.diff = function (this: unknown, id: string, from: Until, to: Until, options?: object) {
+    return delegate.diff(modelMethodParent(this), id, from, to, options)
   }
   component.links = function (this: unknown, eventId: string, options?: object) {
     return delegate.eventLinks(modelMethodParent(this), eventId, options)

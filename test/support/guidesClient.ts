@@ -20,11 +20,13 @@ export interface GuidesContext {
   spectorSchema: typeof GuidesSpector.spectorSchema
   /** SQL quoting for this provider. */
   q(identifier: string): string
+  /** The database URL (for the command line). */
+  url: string
 }
 
 export function withGuides<T>(provider: Provider, fn: (ctx: GuidesContext) => Promise<T>): Promise<T> {
-  return withPreparedSchema<GuidesClient, typeof GuidesSpector, T>('guides', provider, async ({ base, module }) => {
+  return withPreparedSchema<GuidesClient, typeof GuidesSpector, T>('guides', provider, async ({ base, module, url }) => {
     await applyEventLinkConstraints(base, module.spectorSchema)
-    return fn({ provider, base, prisma: extend(base, module), spectorSchema: module.spectorSchema, q: quoter(provider) })
+    return fn({ provider, base, prisma: extend(base, module), spectorSchema: module.spectorSchema, q: quoter(provider), url })
   })
 }

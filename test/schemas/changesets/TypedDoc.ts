@@ -16,7 +16,8 @@ export const changeset: TypedDocChangeset = {
     if (typeof superseded === 'string' && existingEvents.some((e) => e.id === superseded)) {
       event.links.links = [{ to: superseded, type: 'supersedes' }]
       // Who and why travel in the event's metadata column.
-      event.metadata = { reason: `supersedes ${superseded}` }
+      const actor = getAttr(attrs, 'actor')
+      event.metadata = { reason: `supersedes ${superseded}`, ...(typeof actor === 'string' ? { actor } : {}) }
     }
     return event
   },
