@@ -40,7 +40,9 @@ function progress(message: string): void {
 }
 
 function describeMachine(m: MachineInfo): string[] {
-  const pg = m.postgres ? `PostgreSQL ${m.postgres.version} (synchronous_commit=${m.postgres.synchronous_commit}, fsync=${m.postgres.fsync})` : 'PostgreSQL not used'
+  const pg = m.postgres
+    ? `PostgreSQL ${m.postgres.version} (synchronous_commit=${m.postgres.synchronous_commit}, fsync=${m.postgres.fsync})`
+    : 'PostgreSQL not used'
   return [
     `${m.cpuModel}, ${m.nproc} cores, ${m.memoryGiB} GiB; ${pg}; SQLite ${m.sqlite.version} (journal_mode=${m.sqlite.journal_mode}, synchronous=${m.sqlite.synchronous})`,
     `node ${m.node}, Prisma ${m.prisma}, prisma-spector ${m.git.commit}${m.git.dirty ? ' + uncommitted changes' : ''}`,
@@ -61,14 +63,18 @@ async function main(): Promise<number> {
     progress('interrupted: dropping the bench databases')
     void closeAll().finally(() => process.exit(130))
   })
-  progress(`${config.quick ? 'quick' : 'full'} run: scenarios ${config.scenarios.join(', ')} on ${config.providers.join(', ')}; results to ${path.relative(process.cwd(), config.outDir) || '.'}`)
+  progress(
+    `${config.quick ? 'quick' : 'full'} run: scenarios ${config.scenarios.join(', ')} on ${config.providers.join(', ')}; results to ${path.relative(process.cwd(), config.outDir) || '.'}`,
+  )
   await prepareBenchSchemas(config.providers)
   progress(`generated the bench schema (test/.generated/bench/) in ${Date.now() - started} ms`)
   const machine = await machineInfo(config.providers.includes('postgresql') || config.scenarios.includes('5'))
   const subtitle = describeMachine(machine)
   if (config.quick) subtitle.push('QUICK RUN (tiny sizes): proves the benchmarks work; the numbers are not meaningful.')
 
-  const results: (ScenarioResult & { load: { before: LoadSample; after: LoadSample; maxLoadavg1: number; maxTestProcesses: number; maxOtherTestDatabases: number } })[] = []
+  const results: (ScenarioResult & {
+    load: { before: LoadSample; after: LoadSample; maxLoadavg1: number; maxTestProcesses: number; maxOtherTestDatabases: number }
+  })[] = []
   for (const id of config.scenarios) {
     const { title, run } = RUNNERS[id]
     progress(`scenario ${id}: ${title}`)
@@ -105,7 +111,10 @@ async function main(): Promise<number> {
   const targets = results.flatMap((r) => r.targets)
   if (targets.length) process.stdout.write(`\n${renderTable(renderTargets(targets))}\n`)
 
-  const stamp = new Date(started).toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')
+  const stamp = new Date(started)
+    .toISOString()
+    .replace(/[:]/g, '-')
+    .replace(/\.\d+Z$/, 'Z')
   const noisy = results.some((r) => r.load.maxTestProcesses > 0 || r.load.maxOtherTestDatabases > 0)
   const output = {
     bench: 'prisma-spector',
@@ -115,7 +124,12 @@ async function main(): Promise<number> {
     args: process.argv.slice(2),
     machine,
     concurrentLoadSeen: noisy,
-    config: { ...config, outDir: path.relative(repoRoot, config.outDir) || '.', update: { ...config.update, records: config.update.sizes.map((s) => [s, config.update.records(s)]) }, replay: { ...config.replay, reps: config.replay.sizes.map((s) => [s, config.replay.reps(s)]) } },
+    config: {
+      ...config,
+      outDir: path.relative(repoRoot, config.outDir) || '.',
+      update: { ...config.update, records: config.update.sizes.map((s) => [s, config.update.records(s)]) },
+      replay: { ...config.replay, reps: config.replay.sizes.map((s) => [s, config.replay.reps(s)]) },
+    },
     targets,
     scenarios: results.map(({ chart, ...rest }) => ({ ...rest, chart: chart ? chart.file : null })),
   }
@@ -126,10 +140,17 @@ async function main(): Promise<number> {
   writeFileSync(path.join(config.outDir, 'latest.json'), json)
   for (const r of results) if (r.chart) writeFileSync(path.join(config.outDir, r.chart.file), r.chart.svg)
   const rel = (f: string) => path.relative(process.cwd(), path.join(config.outDir, f))
-  process.stdout.write(`\nResults: ${config.quick ? '' : `${rel(`${stamp}.json`)} and `}${rel('latest.json')}; charts: ${results.filter((r) => r.chart).map((r) => rel(r.chart!.file)).join(', ')}\n`)
+  process.stdout.write(
+    `\nResults: ${config.quick ? '' : `${rel(`${stamp}.json`)} and `}${rel('latest.json')}; charts: ${results
+      .filter((r) => r.chart)
+      .map((r) => rel(r.chart!.file))
+      .join(', ')}\n`,
+  )
   if (noisy) {
     const which = results.filter((r) => r.load.maxTestProcesses > 0 || r.load.maxOtherTestDatabases > 0).map((r) => r.id)
-    process.stdout.write(`Warning: a concurrent \`npm test\` (node --test processes or other test databases) ran during scenario(s) ${which.join(', ')}: those numbers are noisy.\n`)
+    process.stdout.write(
+      `Warning: a concurrent \`npm test\` (node --test processes or other test databases) ran during scenario(s) ${which.join(', ')}: those numbers are noisy.\n`,
+    )
   }
   progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return results.some((r) => r.status === 'failed') ? 1 : 0

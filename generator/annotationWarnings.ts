@@ -46,7 +46,9 @@ export function annotationWarnings(datamodel: DMMF.Datamodel, files: readonly Sc
         return name !== undefined && ((annotationNames as readonly string[]).includes(name) || meantAnnotation(name) !== undefined)
       })
       if (line) {
-        warnings.push(`${at(model.name)}model ${model.name}, field "${field.name}": "${line.trim()}" documents a field, so it is ignored; annotations go in the /// lines right above \`model ${model.name} {\``)
+        warnings.push(
+          `${at(model.name)}model ${model.name}, field "${field.name}": "${line.trim()}" documents a field, so it is ignored; annotations go in the /// lines right above \`model ${model.name} {\``,
+        )
       }
     }
   }

@@ -28,19 +28,23 @@ export function emitChangesetStub(model: ModelMetadata, paths: ImportPaths): str
 ${firstAction ? "// import { z } from 'zod/v4'\n" : ''}import type { ${M}Changeset } from '${paths.modelModule(M)}'
 
 export const changeset = {
-${firstAction ? `  // The attrs each custom action takes, as a zod schema: execute checks them before anything is
+${
+  firstAction
+    ? `  // The attrs each custom action takes, as a zod schema: execute checks them before anything is
   // written (keys the schema does not know are refused) and its third argument is typed from it.
   // Actions left out take any attrs.
   // actions: {
   //   ${firstAction}: z.object({ /* the attrs '${firstAction}' takes, e.g. */ reason: z.string().optional() }),
   // },
 
-` : ''}  apply(state, attrs, ctx) {
+`
+    : ''
+}  apply(state, attrs, ctx) {
     // Version guard: events keep the @evented(version) they were written with. After renaming a
     // field, map old events onto the new shape, for example:
     //   if (ctx.versionIs(0)) attrs = { ...attrs, ${firstField}: attrs.oldName }
     switch (ctx.action) {
-${actionCases.length ? actionCases.join('\n') + '\n' : ''}      default:
+${actionCases.length ? `${actionCases.join('\n')}\n` : ''}      default:
         return ctx.cast(state, attrs)
     }
   },
@@ -50,19 +54,27 @@ ${actionCases.length ? actionCases.join('\n') + '\n' : ''}      default:
   // savepoint(record, version) {
   //   return { ...record }
   // },
-${model.events.links?.length ? `
+${
+  model.events.links?.length
+    ? `
   // The last step before an event is written, inside the transaction: add links to earlier events
   // of the record (${model.events.links.map((l) => l.name).join(', ')}) or metadata. existingEvents is the record's history,
   // each event with the links it made.
   // prepareEvent(event, existingEvents, attrs) {
   //   return event
   // },
-` : ''}${model.logOnly ? '' : `
+`
+    : ''
+}${
+  model.logOnly
+    ? ''
+    : `
   // Adjusts the row write (create or update) inside the transaction, for what lives outside the
   // model's fields, such as relation rows built from the state.
   // prepareMaterialization(data, { operation, state, client }) {
   //   return data
   // },
-`}} satisfies ${M}Changeset
+`
+}} satisfies ${M}Changeset
 `
 }

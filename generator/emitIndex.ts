@@ -47,7 +47,7 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
     '  return Prisma.defineExtension((client) => {',
     '    // `$spector` needs the extended client (feed reads, subscriber transactions): bound once it exists.',
     '    const $spector = extension.api()',
-    '    // Two layers: the query hooks first, so that prisma-spector\'s row writes pass them last (see spectorExtension.ts).',
+    "    // Two layers: the query hooks first, so that prisma-spector's row writes pass them last (see spectorExtension.ts).",
     '    const extended = client',
     '      .$extends({ name: `${extension.name}:row-writes`, query: extension.query as {} })',
     '      .$extends({ name: extension.name, model: extension.model as unknown as SpectorModels, client: { ...extension.client, $spector } })',
@@ -59,4 +59,3 @@ export function emitIndex(models: readonly ModelMetadata[], relations: RelationG
   )
   return lines.join('\n')
 }
-

@@ -18,7 +18,7 @@ export const eventColumns: readonly Column[] = [
   { name: 'action', type: 'String', required: true, purpose: 'insert, update, delete, savepoint or a custom action' },
   { name: 'payload', type: 'Json', required: true, purpose: 'the attrs of the event' },
   { name: 'version', type: 'Int', required: true, purpose: 'the schema version the event was written with' },
-  { name: 'sequence', type: 'Int', required: true, purpose: "1, 2, 3... per record" },
+  { name: 'sequence', type: 'Int', required: true, purpose: '1, 2, 3... per record' },
   { name: 'insertedAt', type: 'DateTime', required: true, purpose: 'when it was written' },
   { name: 'hash', type: 'Bytes', required: false, purpose: 'hash-chain link (nullable)' },
   { name: 'prevHash', type: 'Bytes', required: false, purpose: "the previous event's hash (nullable)" },
@@ -69,7 +69,7 @@ export function checkEventsModel(model: DMMF.Model): string[] {
   if (id && !id.isId) problems.push('@events field "id" must be the @id')
   const uniques = [...model.uniqueFields, ...model.uniqueIndexes.map((u) => u.fields)]
   if (!uniques.some((fields) => fields.length === 2 && fields[0] === 'recordId' && fields[1] === 'sequence')) {
-    problems.push('@events model needs @@unique([recordId, sequence]): it is what stops two writers from taking the same place in a record\'s history')
+    problems.push("@events model needs @@unique([recordId, sequence]): it is what stops two writers from taking the same place in a record's history")
   }
   return problems
 }
@@ -82,7 +82,9 @@ export function checkEventsModel(model: DMMF.Model): string[] {
 export function checkPositionColumn(model: DMMF.Model, annotation: string): string[] {
   const position = model.fields.find((f) => f.name === 'position')
   const unique =
-    position?.isUnique || model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') || model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
+    position?.isUnique ||
+    model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') ||
+    model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
   if (position && position.type === 'Int' && position.isRequired && !position.isList && unique) return []
   return [
     `${annotation} needs a field "position Int @unique": the place of each event in commit order, taken under a lock at append. ` +

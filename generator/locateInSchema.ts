@@ -37,7 +37,10 @@ export function schemaFiles(schemaPath: string): { path: string; text: string }[
   try {
     const stat = fs.statSync(schemaPath)
     const paths = stat.isDirectory()
-      ? fs.readdirSync(schemaPath, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.prisma')).map((f) => path.join(schemaPath, f))
+      ? fs
+          .readdirSync(schemaPath, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.prisma'))
+          .map((f) => path.join(schemaPath, f))
       : [schemaPath]
     return paths.map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }))
   } catch {

@@ -137,7 +137,7 @@ class Parser {
 
   private expect(c: string, context = ''): void {
     this.skipSpace()
-    if (this.peek() !== c) this.fail(`expected "${c}"${context ? ' ' + context : ''} at ${this.here()}`)
+    if (this.peek() !== c) this.fail(`expected "${c}"${context ? ` ${context}` : ''} at ${this.here()}`)
     this.pos++
   }
 

@@ -30,8 +30,7 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = () => undefined): SpectorSchemaDescription {
   const errors: SpectorGeneratorError[] = []
-  const fail = (model: string, message: string, line?: number) =>
-    errors.push(new SpectorGeneratorError(model, message, locate(model, line)))
+  const fail = (model: string, message: string, line?: number) => errors.push(new SpectorGeneratorError(model, message, locate(model, line)))
 
   const annotated: { model: DMMF.Model; evented?: Annotation; events?: Annotation; eventLinks?: Annotation }[] = []
   let brokenEventsAnnotation = false
@@ -75,8 +74,11 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     } else if (chain === 'table') {
       if (!hashed) fail(model.name, '@events(chain=table) needs hashed=true: the chain is a hash chain', events!.lineIndex)
       const position = model.fields.find((f) => f.name === 'position')
-      const unique = position?.isUnique || model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') || model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
-      if (!position || position.type !== 'Int' || !position.isRequired || position.isList || !unique) {
+      const unique =
+        position?.isUnique ||
+        model.uniqueFields.some((u) => u.length === 1 && u[0] === 'position') ||
+        model.uniqueIndexes.some((u) => u.fields.length === 1 && u.fields[0] === 'position')
+      if (position?.type !== 'Int' || !position.isRequired || position.isList || !unique) {
         fail(
           model.name,
           '@events(chain=table) needs a field "position Int @unique": the place of each event in the one chain of the whole table',
@@ -174,7 +176,9 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     if (eventsOption !== undefined) {
       eventsModel = eventsModels.find((m) => m.name === eventsOption)
       if (!eventsModel) {
-        fault(`@evented option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`)
+        fault(
+          `@evented option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`,
+        )
       }
     } else if (eventsModels.length > 1) {
       fault(`the schema has several @events models (${eventsModels.map((m) => m.name).join(', ')}); say which with @evented(events=Name)`)
@@ -194,7 +198,9 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
     for (const field of model.fields) {
       if (field.kind === 'object') {
         if (table === false) {
-          fault(`relation "${field.name}": a log-only model (@evented(table=false)) keeps no row, so it cannot hold relations; keep the related id in a String field`)
+          fault(
+            `relation "${field.name}": a log-only model (@evented(table=false)) keeps no row, so it cannot hold relations; keep the related id in a String field`,
+          )
           continue
         }
         relations.push({ name: field.name, model: field.type as string })
@@ -294,14 +300,19 @@ function readLinkTables(
     const eventsOption = annotation.options.get('events')
     if (eventsOption !== undefined) {
       events = eventsModels.find((m) => m.name === eventsOption)
-      if (!events) problem(`@eventLinks option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`)
+      if (!events)
+        problem(
+          `@eventLinks option "events" names ${show(eventsOption)}, which is not an @events model (have: ${eventsModels.map((m) => m.name).join(', ') || 'none'})`,
+        )
     } else if (eventsModels.length > 1) {
-      problem(`the schema has several @events models (${eventsModels.map((m) => m.name).join(', ')}); say which this link table joins with @eventLinks(events=Name)`)
+      problem(
+        `the schema has several @events models (${eventsModels.map((m) => m.name).join(', ')}); say which this link table joins with @eventLinks(events=Name)`,
+      )
     } else if (!events) problem('@eventLinks needs an @events model in the schema: links join its events')
 
     const scalars = model.fields.filter((f) => f.kind !== 'object')
     const from = scalars.find((f) => f.name === 'eventId')
-    if (!from || from.type !== 'String' || !from.isRequired || from.isList) {
+    if (from?.type !== 'String' || !from.isRequired || from.isList) {
       problem('an @eventLinks model needs a field "eventId String": the event that makes the link')
     }
     const type = scalars.find((f) => f.name === 'type')
@@ -311,7 +322,10 @@ function readLinkTables(
     if (toOption !== undefined && !to) problem(`@eventLinks option "to" names ${show(toOption)}, which is not a field of ${model.name}`)
     else if (!to) {
       // Without eventId the other columns cannot be told apart: that problem is reported already.
-      if (from) problem(`an @eventLinks model needs exactly one more String field, the event linked to (such as "ancestorId String"), besides eventId and an optional type; found ${candidates.map((f) => f.name).join(', ') || 'none'}`)
+      if (from)
+        problem(
+          `an @eventLinks model needs exactly one more String field, the event linked to (such as "ancestorId String"), besides eventId and an optional type; found ${candidates.map((f) => f.name).join(', ') || 'none'}`,
+        )
       else problems++
     } else if (to.type !== 'String' || !to.isRequired || to.isList) problem(`@eventLinks field "${to.name}" must be String (the id of the event linked to)`)
     const extra = candidates.filter((f) => f !== to)
@@ -332,14 +346,19 @@ function readLinkTables(
     }
     if (from && to) {
       const key = [from.name, to.name, ...(type ? [type.name] : [])].sort().join(',')
-      const identities = [model.primaryKey?.fields ?? [], ...model.uniqueFields, ...model.uniqueIndexes.map((u) => u.fields)].map((f) => [...f].sort().join(','))
+      const identities = [model.primaryKey?.fields ?? [], ...model.uniqueFields, ...model.uniqueIndexes.map((u) => u.fields)].map((f) =>
+        [...f].sort().join(','),
+      )
       if (!identities.includes(key)) {
         const list = [from.name, to.name, ...(type ? [type.name] : [])].join(', ')
         problem(`an @eventLinks model needs @@id([${list}]) (or @@unique): a link is written once, and Prisma needs an identity for the row`)
       }
     }
     if (problems || !events || !from || !to) continue
-    const duplicate = out.slice(0, before).concat(out).find((l) => l.events === events!.name && l.link.name === name)
+    const duplicate = out
+      .slice(0, before)
+      .concat(out)
+      .find((l) => l.events === events!.name && l.link.name === name)
     if (duplicate) {
       fault(`@eventLinks name "${name}" is taken by ${duplicate.link.model}; give one of them another name=`)
       continue
@@ -366,7 +385,9 @@ function clientDefaults(events: DMMF.Model): boolean {
   const standard = new Set([...eventColumns.map((c) => c.name), 'position'])
   return events.fields.some((f) => {
     const def = f.default as { name?: string } | undefined
-    return f.kind !== 'object' && !standard.has(f.name) && typeof def === 'object' && def !== null && ['uuid', 'cuid', 'nanoid', 'ulid'].includes(def.name ?? '')
+    return (
+      f.kind !== 'object' && !standard.has(f.name) && typeof def === 'object' && def !== null && ['uuid', 'cuid', 'nanoid', 'ulid'].includes(def.name ?? '')
+    )
   })
 }
 
@@ -417,12 +438,7 @@ function relationGraph(datamodel: DMMF.Datamodel): RelationGraph {
   return graph
 }
 
-function checkOptions(
-  model: string,
-  annotation: Annotation,
-  known: readonly string[],
-  fail: (model: string, message: string, line?: number) => void,
-): void {
+function checkOptions(model: string, annotation: Annotation, known: readonly string[], fail: (model: string, message: string, line?: number) => void): void {
   for (const key of annotation.options.keys()) {
     if (!known.includes(key)) {
       const list = known.length ? `known options: ${known.join(', ')}` : 'it takes no options'
@@ -445,7 +461,6 @@ function fieldDefault(field: DMMF.Field): FieldDefault | string {
   }
   return `@default(${fn.name}()) is computed by the database or engine, so events could not replay it; use a literal, now() or uuid(), or set the value in your changeset`
 }
-
 
 function show(value: AnnotationValue | undefined): string {
   return JSON.stringify(value)

@@ -32,7 +32,12 @@ function compilerOptionsOf(file: string, seen: Set<string>): CompilerOptions {
   if (seen.has(file)) return {}
   seen.add(file)
   const config = parseJsonc(fs.readFileSync(file, 'utf8'), file) as { extends?: unknown; compilerOptions?: CompilerOptions }
-  const bases = typeof config.extends === 'string' ? [config.extends] : Array.isArray(config.extends) ? config.extends.filter((e): e is string => typeof e === 'string') : []
+  const bases =
+    typeof config.extends === 'string'
+      ? [config.extends]
+      : Array.isArray(config.extends)
+        ? config.extends.filter((e): e is string => typeof e === 'string')
+        : []
   let merged: CompilerOptions = {}
   for (const base of bases) {
     const baseFile = resolveExtends(base, path.dirname(file))

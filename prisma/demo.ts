@@ -42,9 +42,9 @@ function table(rows: Record<string, unknown>[]) {
   const columns = Object.keys(rows[0]!)
   const cells = rows.map((r) => columns.map((c) => show(r[c])))
   const widths = columns.map((c, i) => Math.min(70, Math.max(c.length, ...cells.map((r) => r[i]!.length))))
-  const line = (values: string[]) => '  ' + values.map((v, i) => (v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v.padEnd(widths[i]!))).join('  ')
+  const line = (values: string[]) => `  ${values.map((v, i) => (v.length > widths[i]! ? `${v.slice(0, widths[i]! - 1)}…` : v.padEnd(widths[i]!))).join('  ')}`
   console.log(line(columns))
-  console.log('  ' + widths.map((w) => '─'.repeat(w)).join('  '))
+  console.log(`  ${widths.map((w) => '─'.repeat(w)).join('  ')}`)
   for (const r of cells) console.log(line(r))
 }
 const short = (id: string) => `…${id.slice(-6)}`
@@ -52,7 +52,9 @@ function log(events: StoredEvent[]) {
   table(events.map((e) => ({ seq: e.sequence, action: e.action, v: e.version, event: short(e.id), payload: e.payload })))
 }
 function state(label: string, item: { name: string; value: number | null; archivedAt: Date | null; updatedAt: Date } | null) {
-  console.log(`  ${label.padEnd(22)} ${item ? `name=${show(item.name)}  value=${show(item.value)}  archivedAt=${show(item.archivedAt)}` : 'null (no such record)'}`)
+  console.log(
+    `  ${label.padEnd(22)} ${item ? `name=${show(item.name)}  value=${show(item.value)}  archivedAt=${show(item.archivedAt)}` : 'null (no such record)'}`,
+  )
 }
 
 // ---- the story ------------------------------------------------------------------------------------
@@ -90,8 +92,16 @@ state(`until 1970`, await prisma.item.replay(lamp.id, { until: new Date(0) }))
 
 heading('6', 'Schema versions: an event written by version 0, when `name` was called `title`')
 const legacyId = '0190f000-0000-7000-8000-000000000001'
-const legacy = { id: legacyId, recordId: legacyId, model: 'Item', action: 'insert', version: 0, sequence: 1, metadata: null,
-  payload: { title: 'Old lamp', value: 7, createdAt: '2019-03-01T00:00:00.000Z', updatedAt: '2019-03-01T00:00:00.000Z' } }
+const legacy = {
+  id: legacyId,
+  recordId: legacyId,
+  model: 'Item',
+  action: 'insert',
+  version: 0,
+  sequence: 1,
+  metadata: null,
+  payload: { title: 'Old lamp', value: 7, createdAt: '2019-03-01T00:00:00.000Z', updatedAt: '2019-03-01T00:00:00.000Z' },
+}
 // The log is hashed (@events(hashed=true)), so the old event carries its hash like any other.
 await base.event.create({ data: { ...legacy, metadata: undefined, hash: new EventHasher().hash(legacy, null) } })
 log(await prisma.item.events(legacyId))
@@ -110,10 +120,13 @@ sqlite.prepare(`UPDATE "Item" SET "name" = 'Hacked' WHERE "id" = ?`).run(lamp.id
 async function drift() {
   const report = await prisma.item.check()
   console.log(`  check(): ${report.checked} records looked at, ${report.drifted.length} drifted`)
-  table(report.drifted.flatMap((d) =>
-    d.differences.length
-      ? d.differences.map((f) => ({ record: short(d.id), kind: d.kind, field: f.field, log: f.expected, row: f.actual }))
-      : [{ record: short(d.id), kind: d.kind, field: '', log: null as unknown, row: null as unknown }]))
+  table(
+    report.drifted.flatMap((d) =>
+      d.differences.length
+        ? d.differences.map((f) => ({ record: short(d.id), kind: d.kind, field: f.field, log: f.expected, row: f.actual }))
+        : [{ record: short(d.id), kind: d.kind, field: '', log: null as unknown, row: null as unknown }],
+    ),
+  )
 }
 await drift()
 console.log('  (the legacy record of step 6 has events but no row: that is drift too)')
@@ -154,7 +167,17 @@ state('replay until seq 8', await prisma.item.replay(lamp.id, { until: { sequenc
 
 heading('11+', 'History as data: what each event changed, before → after, computed by replay')
 const history = await prisma.item.history(lamp.id)
-table(history.map((h) => ({ seq: h.sequence, action: h.action, actor: h.actor, changed: h.changes.filter((c) => c.field !== 'updatedAt').map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') })))
+table(
+  history.map((h) => ({
+    seq: h.sequence,
+    action: h.action,
+    actor: h.actor,
+    changed: h.changes
+      .filter((c) => c.field !== 'updatedAt')
+      .map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`)
+      .join('; '),
+  })),
+)
 
 heading('∑', 'The whole event log')
 const all = await base.event.findMany({ orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }] })
@@ -162,7 +185,11 @@ table(all.map((e) => ({ record: short(e.recordId), seq: e.sequence, action: e.ac
 
 heading('✓', 'Verify the whole log against the checkpoint taken in step 9')
 const final = await prisma.$verifyHashChain({ against: checkpoint })
-console.log(final.ok ? `  ok: ${final.events} events in ${final.records} records, nothing edited, missing, reordered, truncated or vanished` : `  BROKEN: ${final.failure.message}`)
+console.log(
+  final.ok
+    ? `  ok: ${final.events} events in ${final.records} records, nothing edited, missing, reordered, truncated or vanished`
+    : `  BROKEN: ${final.failure.message}`,
+)
 
 await base.$disconnect()
 sqlite.close()
@@ -176,26 +203,45 @@ const shop = feedBase.$extends(feedSpector())
 
 heading('12', 'Who changed what: a request context lands in every event written in its scope')
 const [pen, cup] = await shop.$spector.withContext({ actor: 'alice', reason: 'new stock', requestId: 'req-1' }, () =>
-  Promise.all([shop.item.create({ data: { name: 'Pen', value: 10 } }), shop.item.create({ data: { name: 'Cup', value: 4 } })]))
+  Promise.all([shop.item.create({ data: { name: 'Pen', value: 10 } }), shop.item.create({ data: { name: 'Cup', value: 4 } })]),
+)
 await shop.$spector.withContext({ actor: 'bob', reason: 'stock count', requestId: 'req-2' }, async () => {
   await shop.item.update({ where: { id: pen!.id }, data: { value: 8 } })
   await shop.item.execute(cup!.id, 'increment', { by: 2 })
 })
 await shop.$spector.withContext({ actor: 'carol', reason: 'discontinued', requestId: 'req-3' }, () => shop.item.delete({ where: { id: cup!.id } }))
 const feed = await shop.$spector.feed()
-table(feed.events.map((e) => ({ position: e.position, record: short(e.recordId), action: e.action, actor: e.metadata?.actor, reason: e.metadata?.reason, payload: e.payload })))
+table(
+  feed.events.map((e) => ({
+    position: e.position,
+    record: short(e.recordId),
+    action: e.action,
+    actor: e.metadata?.actor,
+    reason: e.metadata?.reason,
+    payload: e.payload,
+  })),
+)
 console.log(`  bob's events, any model: ${(await shop.$spector.eventsWhere({ actor: 'bob' })).map((e) => e.action).join(', ')}`)
 
 heading('13', 'A subscriber builds a projection; its position commits with it, so a crash never counts twice')
 const project = () =>
-  shop.$spector.subscribe('item-totals', async (events, tx) => {
-    for (const e of events.filter((event) => event.modelName === 'Item')) {
-      const payload = e.payload as { name?: string; value?: number }
-      const total = await tx.itemTotal.findUnique({ where: { itemId: e.recordId } })
-      const row = { itemId: e.recordId, events: (total?.events ?? 0) + 1, name: payload.name ?? total?.name ?? '', value: payload.value ?? total?.value ?? null }
-      await tx.itemTotal.upsert({ where: { itemId: e.recordId }, create: row, update: row })
-    }
-  }, { batchSize: 2, stopWhenCaughtUp: true })
+  shop.$spector.subscribe(
+    'item-totals',
+    async (events, tx) => {
+      for (const e of events.filter((event) => event.modelName === 'Item')) {
+        const payload = e.payload as { name?: string; value?: number }
+        const total = await tx.itemTotal.findUnique({ where: { itemId: e.recordId } })
+        const row = {
+          itemId: e.recordId,
+          events: (total?.events ?? 0) + 1,
+          name: payload.name ?? total?.name ?? '',
+          value: payload.value ?? total?.value ?? null,
+        }
+        await tx.itemTotal.upsert({ where: { itemId: e.recordId }, create: row, update: row })
+      }
+    },
+    { batchSize: 2, stopWhenCaughtUp: true },
+  )
 console.log(`  first run: ${(await project()).events} events`)
 await shop.item.update({ where: { id: pen!.id }, data: { value: 7 } })
 const second = await project()
@@ -203,8 +249,12 @@ console.log(`  after one more write: ${second.events} event, stored position ${s
 table(await feedBase.itemTotal.findMany())
 await feedBase.$disconnect()
 
-console.log(`\nDatabases left at ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), feedFile)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`)
+console.log(
+  `\nDatabases left at ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), feedFile)} for a look (sqlite3 ${path.relative(process.cwd(), file)} 'select * from Event').`,
+)
 console.log(`\n${bold('Look at it in the browser')} (read-only, on 127.0.0.1:5556):`)
 console.log(`  npm run studio`)
-console.log(`  (which runs: node dist/extension/cli/spector.js studio --url file:${path.relative(process.cwd(), file)} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`)
+console.log(
+  `  (which runs: node dist/extension/cli/spector.js studio --url file:${path.relative(process.cwd(), file)} --generated ${path.relative(process.cwd(), path.join(here, 'generated/spector/index.ts'))};`,
+)
 console.log(`   in your project: npx spector studio)`)

@@ -57,7 +57,10 @@ for (const provider of providersUnderTest()) {
         // The attrs the schema accepts reach the changeset; none at all is fine when the schema allows it.
         assert.equal((await ctx.prisma.item.execute(item.id, 'increment', { by: 2 })).value, 3)
         assert.equal((await ctx.prisma.item.execute(item.id, 'increment')).value, 4)
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.payload.by ?? null), [null, 2, null])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.payload.by ?? null),
+          [null, 2, null],
+        )
       }))
 
     test('execute of an action without a declared schema takes any attrs, as before', () =>

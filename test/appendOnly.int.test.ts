@@ -25,7 +25,10 @@ for (const provider of providersUnderTest()) {
         ]) {
           await assert.rejects(attempt(), (e: unknown) => e instanceof SpectorUnsupportedWriteError && /append-only/.test(e.message) && e.model === 'Event')
         }
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert'])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.action),
+          ['insert'],
+        )
       }))
 
     test('an append-only trigger error is recognised as SpectorUnsupportedWriteError with the trigger message, not P2003', () =>
@@ -33,14 +36,23 @@ for (const provider of providersUnderTest()) {
         await applyAppendOnlyEventLog(ctx.base, ctx.spectorSchema)
         await ctx.prisma.item.create({ data: { name: 'Lamp' } })
         // Prisma without the extension reports the trigger by its error class (P2003 on SQLite).
-        const raw = await ctx.base.event.deleteMany({}).then(() => assert.fail('the trigger let a delete through'), (e: unknown) => e)
+        const raw = await ctx.base.event.deleteMany({}).then(
+          () => assert.fail('the trigger let a delete through'),
+          (e: unknown) => e,
+        )
         const mapped = spectorErrorOfTrigger(raw, 'Event', 'deleteMany')
         // (extension source imported here, so its class is compared by name and code)
         assert.deepEqual([mapped?.name, mapped?.code, mapped?.model], ['SpectorUnsupportedWriteError', 'SPECTOR_UNSUPPORTED_WRITE', 'Event'], String(raw))
         assert.equal(mapped!.message, 'Event.deleteMany refused: prisma-spector: the event log Event is append-only (DELETE refused)')
         assert.equal((mapped as Error & { cause?: unknown }).cause, raw)
         // Anything else is left alone.
-        const other = await ctx.base.item.create({ data: { id: 'dup', name: 'x' } }).then(() => ctx.base.item.create({ data: { id: 'dup', name: 'y' } })).then(() => null, (e: unknown) => e)
+        const other = await ctx.base.item
+          .create({ data: { id: 'dup', name: 'x' } })
+          .then(() => ctx.base.item.create({ data: { id: 'dup', name: 'y' } }))
+          .then(
+            () => null,
+            (e: unknown) => e,
+          )
         assert.equal(spectorErrorOfTrigger(other, 'Item', 'create'), null)
         assert.equal(await ctx.base.event.count(), 1)
       }))
@@ -58,7 +70,10 @@ for (const provider of providersUnderTest()) {
         ]
         for (const sql of tampering) await assert.rejects(ctx.db.exec(sql), /append-only/, sql)
         await assert.rejects(ctx.base.event.deleteMany({}))
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert', 'increment', 'savepoint'])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.action),
+          ['insert', 'increment', 'savepoint'],
+        )
         await ctx.prisma.item.delete({ where: { id: item.id } })
         assert.equal((await ctx.prisma.item.events(item.id)).length, 4)
       }))

@@ -94,7 +94,12 @@ for (const provider of providersUnderTest()) {
     test('Json nested 10,000 deep is refused naming the field and the limit; the limit itself is accepted', () =>
       withNativeTypes(provider, async (ctx) => {
         const limit = provider === 'mysql' ? 30 : 256
-        await refusedWrite(ctx, 'doc', () => ctx.prisma.account.create({ data: { balance: '0', doc: nested(10_000) as object } }), new RegExp(`deeper than ${limit} levels`))
+        await refusedWrite(
+          ctx,
+          'doc',
+          () => ctx.prisma.account.create({ data: { balance: '0', doc: nested(10_000) as object } }),
+          new RegExp(`deeper than ${limit} levels`),
+        )
         await refusedWrite(ctx, 'doc', () => ctx.prisma.account.create({ data: { balance: '0', doc: nested(limit + 1) as object } }))
         const { id } = await ctx.prisma.account.create({ data: { balance: '0', doc: nested(limit) as object } })
         await ctx.agree(id)

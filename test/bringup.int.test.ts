@@ -32,7 +32,10 @@ for (const provider of providersUnderTest()) {
         })
         assert.equal(result.count, 2)
         assert.deepEqual(progress, ['0/2', '1/2', '2/2'])
-        assert.deepEqual(result.records.map((r) => r.previousId), ['legacy-a', 'legacy-b'])
+        assert.deepEqual(
+          result.records.map((r) => r.previousId),
+          ['legacy-a', 'legacy-b'],
+        )
         const alpha = result.records[0]!.id
         assert.notEqual(alpha, 'legacy-a')
 
@@ -42,10 +45,16 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual([row.title, row.createdAt.toISOString(), row.updatedAt.toISOString()], ['Alpha', old.toISOString(), later.toISOString()])
         const replayed = await prisma.post.replay(alpha)
         assert.deepEqual([replayed!.createdAt.toISOString(), replayed!.updatedAt.toISOString()], [old.toISOString(), later.toISOString()])
-        assert.deepEqual((await prisma.post.events(alpha)).map((e) => e.action), ['insert'])
+        assert.deepEqual(
+          (await prisma.post.events(alpha)).map((e) => e.action),
+          ['insert'],
+        )
         // The comment follows its post; the evented post was left alone.
         assert.equal((await base.comment.findUniqueOrThrow({ where: { id: 'comment-1' } })).postId, alpha)
-        assert.deepEqual((await prisma.post.events(evented.id)).map((e) => e.action), ['insert'])
+        assert.deepEqual(
+          (await prisma.post.events(evented.id)).map((e) => e.action),
+          ['insert'],
+        )
         // The imported records are ordinary evented records now, and a second bringup finds nothing.
         await prisma.post.update({ where: { id: alpha }, data: { title: 'Alpha 2' } })
         assert.equal((await prisma.post.replay(alpha))!.title, 'Alpha 2')
@@ -63,7 +72,10 @@ for (const provider of providersUnderTest()) {
           { previousId: 'legacy-b', id: 'legacy-b' },
         ])
         const events = await prisma.post.events('legacy-a')
-        assert.deepEqual(events.map((e) => [e.action, e.sequence]), [['import', 1]])
+        assert.deepEqual(
+          events.map((e) => [e.action, e.sequence]),
+          [['import', 1]],
+        )
         // The changeset saw the action: its import clause marks the title.
         assert.equal((await base.post.findUniqueOrThrow({ where: { id: 'legacy-a' } })).title, 'Alpha (imported)')
         assert.equal((await base.comment.findUniqueOrThrow({ where: { id: 'comment-1' } })).postId, 'legacy-a')
@@ -113,7 +125,10 @@ for (const provider of providersUnderTest()) {
         await seed(ctx)
         await assert.rejects(prisma.post.bringup({ action: 'publish' }), SpectorUnknownActionError)
         // A row still referenced after transfer cannot go: the error says what to do.
-        await assert.rejects(prisma.post.bringup(), (e: unknown) => e instanceof SpectorUnsupportedWriteError && /legacy-a is still referenced.*transfer/.test(e.message))
+        await assert.rejects(
+          prisma.post.bringup(),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && /legacy-a is still referenced.*transfer/.test(e.message),
+        )
         // A row the changeset rejects (the second one) undoes the first one's import too.
         await assert.rejects(
           prisma.post.bringup({

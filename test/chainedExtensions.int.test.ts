@@ -23,8 +23,20 @@ function others(seen: string[]) {
         },
       },
     }),
-    result: Prisma.defineExtension({ name: 'shout', result: { item: { shout: { needs: { name: true }, compute: (item: { name: string }) => item.name.toUpperCase() } } } }),
-    model: Prisma.defineExtension({ name: 'helpers', model: { item: { async named(this: unknown, name: string) { return (Prisma.getExtensionContext(this) as any).findFirst({ where: { name } }) } } } }),
+    result: Prisma.defineExtension({
+      name: 'shout',
+      result: { item: { shout: { needs: { name: true }, compute: (item: { name: string }) => item.name.toUpperCase() } } },
+    }),
+    model: Prisma.defineExtension({
+      name: 'helpers',
+      model: {
+        item: {
+          async named(this: unknown, name: string) {
+            return (Prisma.getExtensionContext(this) as any).findFirst({ where: { name } })
+          },
+        },
+      },
+    }),
   }
 }
 
@@ -107,7 +119,10 @@ for (const provider of providersUnderTest()) {
           const item = await client.item.create({ data: { name: 'Lamp' } })
           await client.item.update({ where: { id: item.id }, data: { value: 2 } })
           await client.item.execute(item.id, 'archive', {})
-          assert.deepEqual((await client.item.events(item.id)).map((e: { action: string }) => e.action), ['insert', 'update', 'archive'])
+          assert.deepEqual(
+            (await client.item.events(item.id)).map((e: { action: string }) => e.action),
+            ['insert', 'update', 'archive'],
+          )
           assert.equal(await ctx.base.event.count(), 3)
           // The other extensions still work.
           assert.equal((await client.item.named('Lamp')).id, item.id)
@@ -153,7 +168,13 @@ for (const provider of providersUnderTest()) {
 
           assert.deepEqual(await client.item.createMany({ data: [{ name: ' a ' }, { name: ' b', value: 1 }] }), { count: 2 })
           const many = await ctx.base.item.findMany({ where: { name: { in: ['A', 'B'] } }, orderBy: { name: 'asc' } })
-          assert.deepEqual(many.map((row) => [row.name, row.value, row.categoryId]), [['A', 7, tenant], ['B', 1, tenant]])
+          assert.deepEqual(
+            many.map((row) => [row.name, row.value, row.categoryId]),
+            [
+              ['A', 7, tenant],
+              ['B', 1, tenant],
+            ],
+          )
           for (const row of many) await assertRowMatchesEvents(ctx, client, row.id, { name: row.name, value: row.value })
           // One event per record: the stopped row writes left nothing behind.
           assert.equal(await ctx.base.event.count(), 6)
@@ -184,7 +205,12 @@ for (const provider of providersUnderTest()) {
         // Not idempotent: every pass adds another "!", so the row could never be what the event says.
         const shouting = Prisma.defineExtension({
           name: 'shouting',
-          query: { item: { create: ({ args, query }) => query({ ...args, data: { ...(args.data as object), name: `${(args.data as { name: string }).name}!` } } as typeof args) } },
+          query: {
+            item: {
+              create: ({ args, query }) =>
+                query({ ...args, data: { ...(args.data as object), name: `${(args.data as { name: string }).name}!` } } as typeof args),
+            },
+          },
         })
         const client = ctx.base.$extends(shouting).$extends(ctx.spector())
         const error = await client.item.create({ data: { name: 'Lamp' } }).then(

@@ -66,7 +66,11 @@ for (const provider of providersUnderTest()) {
           const committed = await base.event.findMany({ where: { position: { gt: start } }, orderBy: { position: 'asc' } })
           const ids = seen.map((e) => e.id)
           assert.equal(new Set(ids).size, ids.length, 'no event read twice')
-          assert.deepEqual(ids, committed.map((e) => e.id), 'every committed event, in position order, none skipped')
+          assert.deepEqual(
+            ids,
+            committed.map((e) => e.id),
+            'every committed event, in position order, none skipped',
+          )
           for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.position > seen[i - 1]!.position)
           const last = new Map<string, number>()
           for (const event of seen) {
@@ -84,11 +88,20 @@ for (const provider of providersUnderTest()) {
         await prisma.note.create({ data: { text: 'n' } })
         await prisma.item.update({ where: { id: item.id }, data: { value: 1 } })
         const notes = await prisma.$spector.feed({ models: ['Note'] })
-        assert.deepEqual(notes.events.map((e) => [e.modelName, e.action, e.position]), [['Note', 'insert', 2]])
+        assert.deepEqual(
+          notes.events.map((e) => [e.modelName, e.action, e.position]),
+          [['Note', 'insert', 2]],
+        )
         const first = await prisma.$spector.feed({ limit: 2 })
-        assert.deepEqual(first.events.map((e) => e.position), [1, 2])
+        assert.deepEqual(
+          first.events.map((e) => e.position),
+          [1, 2],
+        )
         const rest = await prisma.$spector.feed({ after: first.position })
-        assert.deepEqual(rest.events.map((e) => [e.modelName, e.action]), [['Item', 'update']])
+        assert.deepEqual(
+          rest.events.map((e) => [e.modelName, e.action]),
+          [['Item', 'update']],
+        )
         assert.equal((await prisma.$spector.feed({ after: rest.position })).position, rest.position)
         await assert.rejects(prisma.$spector.feed({ after: -1 }), SpectorConfigurationError)
         await assert.rejects(prisma.$spector.feed({ models: ['Category'] }), SpectorConfigurationError)

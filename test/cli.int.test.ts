@@ -17,7 +17,11 @@ const cli = path.join(repoRoot, 'dist/extension/cli/spector.js')
 
 /** Runs the CLI in `cwd` (default the repository) with DATABASE_URL as given (default unset). */
 function runCli(args: string[], options: { cwd?: string; databaseUrl?: string } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: options.cwd ?? repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: options.databaseUrl ?? '' } })
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: options.databaseUrl ?? '' },
+  })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
@@ -52,7 +56,10 @@ for (const provider of providersUnderTest()) {
           assert.match(history.out, /update .*name: Lamp → Desk lamp/)
           assert.match(history.out, /increment .*value: 1 → 3/)
           const asJson = JSON.parse(spector('history', 'Item', item.id, '--json').out)
-          assert.deepEqual(asJson.map((r: { action: string }) => r.action), ['insert', 'update', 'increment'])
+          assert.deepEqual(
+            asJson.map((r: { action: string }) => r.action),
+            ['insert', 'update', 'increment'],
+          )
 
           const replayed = JSON.parse(spector('replay', 'Item', item.id, '--until', '2', '--json').out)
           assert.deepEqual([replayed.name, replayed.value], ['Desk lamp', 1])
@@ -70,7 +77,9 @@ for (const provider of providersUnderTest()) {
           assert.equal(against.code, 1)
           assert.equal(JSON.parse(against.out).failure.kind, 'truncated')
 
-          await ctx.db.exec(`UPDATE ${ctx.q('Event')} SET ${ctx.q('action')} = 'archive' WHERE ${ctx.q('recordId')} = '${item.id}' AND ${ctx.q('sequence')} = 2`)
+          await ctx.db.exec(
+            `UPDATE ${ctx.q('Event')} SET ${ctx.q('action')} = 'archive' WHERE ${ctx.q('recordId')} = '${item.id}' AND ${ctx.q('sequence')} = 2`,
+          )
           const broken = spector('verify')
           assert.equal(broken.code, 1)
           assert.match(broken.out, /BROKEN \(edited\)/)
@@ -116,7 +125,10 @@ for (const provider of providersUnderTest()) {
         await ctx.prisma.item.create({ data: { name: 'Lamp' } })
         const project = fs.mkdtempSync(path.join(os.tmpdir(), 'spector-cli-config-'))
         try {
-          fs.writeFileSync(path.join(project, 'prisma.config.ts'), `export default { schema: 'schema.prisma', datasource: { url: ${JSON.stringify(ctx.db.url)} } }\n`)
+          fs.writeFileSync(
+            path.join(project, 'prisma.config.ts'),
+            `export default { schema: 'schema.prisma', datasource: { url: ${JSON.stringify(ctx.db.url)} } }\n`,
+          )
           const generated = loadPreparedSchema('example', provider).spectorModule
           const fromConfig = runCli(['verify', '--generated', generated], { cwd: project })
           assert.equal(fromConfig.code, 0, fromConfig.err)
@@ -144,7 +156,12 @@ for (const provider of providersUnderTest()) {
     test('sql append-only takes the provider and the event table from the generated module', () => {
       const r = runCli(['sql', 'append-only', '--generated', loadPreparedSchema('example', provider).spectorModule])
       assert.equal(r.code, 0, r.err)
-      assert.equal(r.out, `-- prisma-spector: the event log Event is append-only\n${appendOnlySql(provider, 'Event').map((st) => `${st};`).join('\n\n')}\n`)
+      assert.equal(
+        r.out,
+        `-- prisma-spector: the event log Event is append-only\n${appendOnlySql(provider, 'Event')
+          .map((st) => `${st};`)
+          .join('\n\n')}\n`,
+      )
     })
   })
 }
@@ -155,11 +172,15 @@ for (const provider of providersUnderTest()) {
       await base.post.create({ data: { id: 'legacy-1', title: 'Old', createdAt: new Date('2020-01-01T00:00:00Z') } })
       await base.post.create({ data: { id: 'legacy-2', title: 'Older', createdAt: new Date('2019-01-01T00:00:00Z') } })
       const generated = loadPreparedSchema('legacy', provider).spectorModule
-      const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'bringup', 'Post', ...args, '--generated', generated, '--url', url], { cwd: repoRoot, encoding: 'utf8' })
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [cli, 'bringup', 'Post', ...args, '--generated', generated, '--url', url], { cwd: repoRoot, encoding: 'utf8' })
       const imported = run('--keep-ids', '--action', 'import')
       assert.equal(imported.status, 0, imported.stderr)
       assert.match(imported.stdout, /Post: 2 rows without events imported in place/)
-      assert.deepEqual((await prisma.post.events('legacy-2')).map((e) => e.action), ['import'])
+      assert.deepEqual(
+        (await prisma.post.events('legacy-2')).map((e) => e.action),
+        ['import'],
+      )
       assert.equal(JSON.parse(run('--keep-ids', '--json').stdout).count, 0)
       const unknown = run('--action', 'publish')
       assert.equal(unknown.status, 2)
@@ -183,7 +204,10 @@ test('usage errors exit 2 and say what is wrong, with a short usage line, not th
   } finally {
     fs.rmSync(empty, { recursive: true, force: true })
   }
-  for (const [args, message] of [[['explode'], /unknown command "explode"/], [['verify', '--frobnicate'], /Unknown option '--frobnicate'/]] as const) {
+  for (const [args, message] of [
+    [['explode'], /unknown command "explode"/],
+    [['verify', '--frobnicate'], /Unknown option '--frobnicate'/],
+  ] as const) {
     const r = runCli([...args])
     assert.equal(r.code, 2)
     assert.match(r.err, message)
@@ -200,7 +224,10 @@ test('spector -- --help prints the help, exit codes included', () => {
 })
 
 test('--json is JSON for set-up errors too', () => {
-  for (const args of [['verify', '--frobnicate', '--json'], ['verify', '--json', '--generated', 'nowhere.ts', '--url', 'file:./x.db']]) {
+  for (const args of [
+    ['verify', '--frobnicate', '--json'],
+    ['verify', '--json', '--generated', 'nowhere.ts', '--url', 'file:./x.db'],
+  ]) {
     const r = runCli(args)
     assert.equal(r.code, 2)
     assert.equal(r.err, '')

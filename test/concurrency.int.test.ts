@@ -15,7 +15,10 @@ for (const provider of providersUnderTest()) {
         const item = await ctx.prisma.item.create({ data: { name: 'Counter', value: 0 } })
         await Promise.all(Array.from({ length: 50 }, () => ctx.prisma.item.execute(item.id, 'increment', { by: 1 })))
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: 51 }, (_, i) => i + 1))
+        assert.deepEqual(
+          events.map((e) => e.sequence),
+          Array.from({ length: 51 }, (_, i) => i + 1),
+        )
         assert.equal((await ctx.base.item.findUnique({ where: { id: item.id } }))!.value, 50)
         assert.equal((await ctx.prisma.item.replay(item.id))!.value, 50)
         assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
@@ -43,8 +46,10 @@ for (const provider of providersUnderTest()) {
         assert.equal((await ctx.prisma.item.events(item.id)).length, 2)
         const updated = await ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' }, expectedSequence: 2 })
         assert.equal(updated.name, 'Desk lamp')
-        await assert.rejects(ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Stale' }, expectedSequence: 2 }), (e: unknown) =>
-          e instanceof SpectorConflictError && e.actualSequence === 3)
+        await assert.rejects(
+          ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Stale' }, expectedSequence: 2 }),
+          (e: unknown) => e instanceof SpectorConflictError && e.actualSequence === 3,
+        )
         assert.equal((await ctx.prisma.item.replay(item.id))!.name, 'Desk lamp')
       }))
   })

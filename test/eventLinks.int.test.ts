@@ -68,7 +68,9 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(await prisma.$verifyHashChain({ model: 'TypedDoc' }), { ok: true, events: 2, records: 1 })
         const revise = (await prisma.typedDoc.events(doc.id)).find((e) => e.action === 'revise')!
         // Both events belong to the document, so the same-record trigger lets this in; the chain does not.
-        await base.$executeRawUnsafe(`INSERT INTO ${q('TypedEventLink')} (${q('eventId')}, ${q('linkedId')}, ${q('type')}) VALUES ('${doc.id}', '${revise.id}', 'reference')`)
+        await base.$executeRawUnsafe(
+          `INSERT INTO ${q('TypedEventLink')} (${q('eventId')}, ${q('linkedId')}, ${q('type')}) VALUES ('${doc.id}', '${revise.id}', 'reference')`,
+        )
         const result = await prisma.$verifyHashChain({ model: 'TypedDoc' })
         assert.equal(result.ok, false)
         assert.deepEqual(result.ok ? null : [result.failure.kind, result.failure.eventId], ['edited', doc.id])
@@ -95,7 +97,10 @@ for (const provider of providersUnderTest()) {
       withGuides(provider, async ({ prisma }) => {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
         await prisma.typedDoc.execute(doc.id, 'revise', { content: 'v2', supersedes: doc.id })
-        assert.deepEqual((await prisma.typedDoc.events(doc.id)).map((e) => e.metadata), [null, { reason: `supersedes ${doc.id}` }])
+        assert.deepEqual(
+          (await prisma.typedDoc.events(doc.id)).map((e) => e.metadata),
+          [null, { reason: `supersedes ${doc.id}` }],
+        )
       }))
   })
 }

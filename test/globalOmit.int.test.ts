@@ -42,7 +42,16 @@ for (const provider of providersUnderTest()) {
           assert.deepEqual((await prisma.item.check()).drifted, [])
           assert.equal((await prisma.item.replay(created.id))!.value, 5)
           const events = await prisma.item.events(created.id)
-          assert.deepEqual(events.map((e) => [e.action, e.payload.value ?? null]), [['insert', 3], ['update', null], ['increment', null], ['update', null], ['update', null]])
+          assert.deepEqual(
+            events.map((e) => [e.action, e.payload.value ?? null]),
+            [
+              ['insert', 3],
+              ['update', null],
+              ['increment', null],
+              ['update', null],
+              ['update', null],
+            ],
+          )
           assert.ok(events.every((e) => e.hash instanceof Uint8Array && e.insertedAt instanceof Date))
           assert.deepEqual(await prisma.$verifyHashChain(), { ok: true, events: 5, records: 1 })
           assert.equal((await prisma.item.materialize(created.id)).name, 'Lamp 4')

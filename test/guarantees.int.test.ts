@@ -13,7 +13,12 @@ for (const provider of providersUnderTest()) {
     test('reads on evented models behave exactly as plain Prisma', () =>
       withExample(provider, async (ctx) => {
         const category = await ctx.prisma.category.create({ data: { name: 'Lights' } })
-        for (const [name, value] of [['a', 1], ['b', 2], ['c', 2], ['d', null]] as const) {
+        for (const [name, value] of [
+          ['a', 1],
+          ['b', 2],
+          ['c', 2],
+          ['d', null],
+        ] as const) {
           await ctx.prisma.item.create({ data: { name, value, categoryId: name === 'a' ? category.id : null } })
         }
         const reads = (c: typeof ctx.base) =>
@@ -43,7 +48,13 @@ for (const provider of providersUnderTest()) {
         assert.equal(report.model, 'Item')
         const byId = Object.fromEntries(report.drifted.map((d) => [d.id, d]))
         assert.deepEqual(Object.keys(byId).sort(), [edited.id, vanished.id, 'legacy-row'].sort())
-        assert.deepEqual(byId[edited.id]!.differences.map((d) => [d.field, d.expected, d.actual]), [['name', 'Edited', 'Hacked'], ['value', 1, 2]])
+        assert.deepEqual(
+          byId[edited.id]!.differences.map((d) => [d.field, d.expected, d.actual]),
+          [
+            ['name', 'Edited', 'Hacked'],
+            ['value', 1, 2],
+          ],
+        )
         assert.equal(byId[vanished.id]!.kind, 'missing-row')
         assert.equal(byId['legacy-row']!.kind, 'no-events')
         assert.equal(byId[fine.id], undefined)
@@ -63,8 +74,10 @@ for (const provider of providersUnderTest()) {
         assert.equal((await ctx.prisma.item.materialize(edited.id)).name, 'Edited')
         assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
         assert.equal((await ctx.prisma.item.events(lost.id)).length, 2, 'materialize appends no event')
-        await assert.rejects(ctx.prisma.item.materialize('0190a0a0-0000-7000-8000-0000000000ff'), (e: unknown) =>
-          e instanceof SpectorNotFoundError && e.reason === 'no-events')
+        await assert.rejects(
+          ctx.prisma.item.materialize('0190a0a0-0000-7000-8000-0000000000ff'),
+          (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'no-events',
+        )
         await ctx.prisma.item.delete({ where: { id: edited.id } })
         await assert.rejects(ctx.prisma.item.materialize(edited.id), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted')
       }))

@@ -45,7 +45,10 @@ for (const provider of providersUnderTest()) {
         const all = branched.messages as unknown as ChatMessage[]
         assert.equal(all.length, 3)
         const branchId = all[2]!.id
-        assert.deepEqual(all.map((m) => m.id), [chat.id, baseId, branchId])
+        assert.deepEqual(
+          all.map((m) => m.id),
+          [chat.id, baseId, branchId],
+        )
         const ancestorsOf = async (id: string) => (await prisma.aiChat.links(id, { direction: 'outgoing', name: 'ancestors' })).map((l) => l.to)
         assert.deepEqual(await ancestorsOf(baseId), [chat.id])
         assert.deepEqual(await ancestorsOf(branchId), [chat.id])
@@ -78,17 +81,24 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(ancestors.get(c), [a.id, b].sort())
         assert.deepEqual(ancestors.get(d), [a.id, b].sort())
         assert.deepEqual(ancestors.get(e), [a.id, b].sort())
-        assert.deepEqual(bare(await getBranch(prisma, a.id, d)).map((m) => m.content), ['A', 'B', 'D'])
+        assert.deepEqual(
+          bare(await getBranch(prisma, a.id, d)).map((m) => m.content),
+          ['A', 'B', 'D'],
+        )
       }))
 
     test('an append without `to`, or to another chat, is refused and writes nothing', () =>
       withGuides(provider, async ({ prisma }) => {
         const chat = await prisma.aiChat.create({ data: { role: 'user', content: 'Hi' } })
         const other = await prisma.aiChat.create({ data: { role: 'user', content: 'Elsewhere' } })
-        await assert.rejects(prisma.aiChat.execute(chat.id, 'append', { role: 'user', content: 'lost' }), (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('to'))
+        await assert.rejects(
+          prisma.aiChat.execute(chat.id, 'append', { role: 'user', content: 'lost' }),
+          (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('to'),
+        )
         await assert.rejects(
           prisma.aiChat.execute(chat.id, 'append', { to: other.id, role: 'user', content: 'crossed' }),
-          (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('links.ancestors') && /not an earlier event of this AiChat record/.test(e.message),
+          (e: unknown) =>
+            e instanceof SpectorValidationError && e.fields.includes('links.ancestors') && /not an earlier event of this AiChat record/.test(e.message),
         )
         assert.equal((await prisma.aiChat.events(chat.id)).length, 1)
         assert.equal(((await prisma.aiChat.replay(chat.id))!.messages as unknown as ChatMessage[]).length, 1)
@@ -107,12 +117,18 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(content(chat), [[u1, 'Hello everyone!']])
         // 2. A reply: newest first.
         chat = await prisma.basicChat.update({ where: { id: chat.id }, data: { userId: u2, content: 'Hi there!' } })
-        assert.deepEqual(content(chat), [[u2, 'Hi there!'], [u1, 'Hello everyone!']])
+        assert.deepEqual(content(chat), [
+          [u2, 'Hi there!'],
+          [u1, 'Hello everyone!'],
+        ])
         // 3. Edit the first message (its id is the chat's first event, the chat id).
         const firstId = (chat.messages as unknown as BasicMessage[])[1]!.id
         assert.equal(firstId, chat.id)
         chat = await prisma.basicChat.execute(chat.id, 'edit', { edits: firstId, content: 'Hello everyone! (edited)' })
-        assert.deepEqual(content(chat), [[u2, 'Hi there!'], [u1, 'Hello everyone! (edited)']])
+        assert.deepEqual(content(chat), [
+          [u2, 'Hi there!'],
+          [u1, 'Hello everyone! (edited)'],
+        ])
 
         const events = await prisma.basicChat.events(chat.id, { links: true })
         const edit = events.find((e) => e.action === 'edit')!
@@ -120,14 +136,21 @@ for (const provider of providersUnderTest()) {
 
         // list_messages: the events that no edit replaced.
         const edited = new Set(events.flatMap((e) => e.links.edits))
-        assert.deepEqual(events.filter((e) => !edited.has(e.id)).map((e) => e.action), ['update', 'edit'])
+        assert.deepEqual(
+          events.filter((e) => !edited.has(e.id)).map((e) => e.action),
+          ['update', 'edit'],
+        )
         // get_edit_history: the edit and what it edits, oldest first.
         const history = await prisma.basicChat.links(edit.id, { direction: 'outgoing', name: 'edits' })
         assert.deepEqual([...history.map((l) => l.event.id), edit.id], [firstId, edit.id])
 
         // After the edit, the chat still replays and takes commands (Spector's guide breaks here).
         chat = await prisma.basicChat.update({ where: { id: chat.id }, data: { userId: u1, content: 'Glad to be here' } })
-        assert.deepEqual(content(chat), [[u1, 'Glad to be here'], [u2, 'Hi there!'], [u1, 'Hello everyone! (edited)']])
+        assert.deepEqual(content(chat), [
+          [u1, 'Glad to be here'],
+          [u2, 'Hi there!'],
+          [u1, 'Hello everyone! (edited)'],
+        ])
         assert.deepEqual(content((await prisma.basicChat.replay(chat.id))!), content(chat))
         // And through a savepoint.
         await prisma.basicChat.savepoint(chat.id)
@@ -148,15 +171,24 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual([doc.content, doc.version], ['Second draft', 2])
         // 3. What supersedes the draft: one event, the revise.
         const superseding = await prisma.typedDoc.links(doc.id, { direction: 'incoming', type: 'supersedes' })
-        assert.deepEqual(superseding.map((l) => [l.event.action, l.type]), [['revise', 'supersedes']])
+        assert.deepEqual(
+          superseding.map((l) => [l.event.action, l.type]),
+          [['revise', 'supersedes']],
+        )
         // 4. What the revise supersedes: the first event, whose id is the document's.
         const revise = (await prisma.typedDoc.events(doc.id)).find((e) => e.action === 'revise')!
         const superseded = await prisma.typedDoc.links(revise.id, { direction: 'outgoing', type: 'supersedes' })
-        assert.deepEqual(superseded.map((l) => l.event.id), [doc.id])
+        assert.deepEqual(
+          superseded.map((l) => l.event.id),
+          [doc.id],
+        )
         assert.deepEqual(await prisma.typedDoc.links(revise.id, { type: 'reference' }), [])
         // 5. With links loaded, the revise has one link, of type supersedes.
         const loaded = await prisma.typedDoc.events(doc.id, { links: true })
-        assert.deepEqual(loaded.map((e) => e.links.links), [[], [{ to: doc.id, type: 'supersedes' }]])
+        assert.deepEqual(
+          loaded.map((e) => e.links.links),
+          [[], [{ to: doc.id, type: 'supersedes' }]],
+        )
       }))
   })
 }

@@ -22,8 +22,15 @@ for (const provider of providersUnderTest()) {
         await prisma.item.execute(item.id, 'archive', { archivedAt: new Date('2026-11-01T09:00:00Z') })
         const history = await prisma.item.history(item.id)
         const events = await prisma.item.events(item.id)
-        assert.deepEqual(history.map((h) => [h.id, h.sequence, h.action, h.version]), events.map((e) => [e.id, e.sequence, e.action, e.version]))
-        assert.deepEqual(withoutTimestamps(history[0]!.changes), [{ field: 'id', before: null, after: item.id }, { field: 'name', before: null, after: 'Lamp' }, { field: 'value', before: null, after: 1 }])
+        assert.deepEqual(
+          history.map((h) => [h.id, h.sequence, h.action, h.version]),
+          events.map((e) => [e.id, e.sequence, e.action, e.version]),
+        )
+        assert.deepEqual(withoutTimestamps(history[0]!.changes), [
+          { field: 'id', before: null, after: item.id },
+          { field: 'name', before: null, after: 'Lamp' },
+          { field: 'value', before: null, after: 1 },
+        ])
         assert.deepEqual(withoutTimestamps(history[1]!.changes), [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }])
         assert.deepEqual(withoutTimestamps(history[2]!.changes), [{ field: 'value', before: 1, after: 3 }])
         const archived = withoutTimestamps(history[3]!.changes)
@@ -59,12 +66,18 @@ for (const provider of providersUnderTest()) {
         await prisma.item.update({ where: { id: item.id }, data: { value: 5 } })
         await prisma.item.delete({ where: { id: item.id } })
         const values = await prisma.item.history(item.id, { fields: ['value'] })
-        assert.deepEqual(values.map((h) => [h.action, h.changes]), [
-          ['insert', [{ field: 'value', before: null, after: 1 }]],
-          ['update', [{ field: 'value', before: 1, after: 5 }]],
-          ['delete', [{ field: 'value', before: 5, after: null }]],
-        ])
-        await assert.rejects(prisma.item.history(item.id, { fields: ['colour' as never] }), (e: unknown) => e instanceof SpectorValidationError && /colour is not a field of Item/.test(e.message))
+        assert.deepEqual(
+          values.map((h) => [h.action, h.changes]),
+          [
+            ['insert', [{ field: 'value', before: null, after: 1 }]],
+            ['update', [{ field: 'value', before: 1, after: 5 }]],
+            ['delete', [{ field: 'value', before: 5, after: null }]],
+          ],
+        )
+        await assert.rejects(
+          prisma.item.history(item.id, { fields: ['colour' as never] }),
+          (e: unknown) => e instanceof SpectorValidationError && /colour is not a field of Item/.test(e.message),
+        )
       }))
 
     test('diff between two points given as sequences, event ids and dates', () =>
@@ -73,10 +86,15 @@ for (const provider of providersUnderTest()) {
         await prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' } })
         await prisma.item.execute(item.id, 'increment', { by: 2 })
         const [first, , third] = await prisma.item.events(item.id)
-        const expected = [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }, { field: 'value', before: 1, after: 3 }]
+        const expected = [
+          { field: 'name', before: 'Lamp', after: 'Desk lamp' },
+          { field: 'value', before: 1, after: 3 },
+        ]
         assert.deepEqual(withoutTimestamps(await prisma.item.diff(item.id, { sequence: 1 }, { sequence: 3 })), expected)
         assert.deepEqual(withoutTimestamps(await prisma.item.diff(item.id, first!.id, third!.id)), expected)
-        assert.deepEqual(await prisma.item.diff(item.id, { sequence: 2 }, new Date(Date.now() + 60_000), { fields: ['value'] }), [{ field: 'value', before: 1, after: 3 }])
+        assert.deepEqual(await prisma.item.diff(item.id, { sequence: 2 }, new Date(Date.now() + 60_000), { fields: ['value'] }), [
+          { field: 'value', before: 1, after: 3 },
+        ])
         assert.deepEqual(await prisma.item.diff(item.id, { sequence: 3 }, third!.id), [])
         const fromNothing = await prisma.item.diff(item.id, { sequence: 0 }, { sequence: 1 }, { fields: ['name'] })
         assert.deepEqual(fromNothing, [{ field: 'name', before: null, after: 'Lamp' }])
@@ -92,9 +110,14 @@ for (const provider of providersUnderTest()) {
           const item = await prisma.item.create({ data: { name: 'Lamp', value: 1 } })
           await prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' } })
           const page = await prisma.item.history(item.id, { after: { sequence: 1 }, fields: ['name'] })
-          assert.deepEqual(page.map((h) => [h.sequence, h.changes]), [[2, [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }]]])
+          assert.deepEqual(
+            page.map((h) => [h.sequence, h.changes]),
+            [[2, [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }]]],
+          )
           assert.ok(page[0]!.insertedAt instanceof Date)
-          assert.deepEqual(await prisma.item.diff(item.id, { sequence: 1 }, { sequence: 2 }, { fields: ['name'] }), [{ field: 'name', before: 'Lamp', after: 'Desk lamp' }])
+          assert.deepEqual(await prisma.item.diff(item.id, { sequence: 1 }, { sequence: 2 }, { fields: ['name'] }), [
+            { field: 'name', before: 'Lamp', after: 'Desk lamp' },
+          ])
         } finally {
           await plain.$disconnect()
         }
@@ -105,9 +128,15 @@ for (const provider of providersUnderTest()) {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
         await prisma.typedDoc.execute(doc.id, 'revise', { content: 'v2', supersedes: doc.id, actor: 'alice' })
         const history = await prisma.typedDoc.history(doc.id)
-        assert.deepEqual(history.map((h) => h.actor), [null, 'alice'])
+        assert.deepEqual(
+          history.map((h) => h.actor),
+          [null, 'alice'],
+        )
         assert.deepEqual(history[1]!.metadata, { reason: `supersedes ${doc.id}`, actor: 'alice' })
-        assert.deepEqual(history[1]!.changes, [{ field: 'content', before: 'v1', after: 'v2' }, { field: 'version', before: 1, after: 2 }])
+        assert.deepEqual(history[1]!.changes, [
+          { field: 'content', before: 'v1', after: 'v2' },
+          { field: 'version', before: 1, after: 2 },
+        ])
       }))
   })
 }

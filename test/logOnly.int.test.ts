@@ -26,10 +26,19 @@ for (const provider of providersUnderTest()) {
         const deleted = await prisma.typedDoc.delete({ where: { id: doc.id } })
         assert.equal(deleted.content, 'upserted')
         assert.equal(await prisma.typedDoc.replay(doc.id), null)
-        assert.deepEqual((await prisma.typedDoc.events(doc.id)).map((e) => e.action), ['insert', 'update', 'update', 'delete'])
-        await assert.rejects(prisma.typedDoc.update({ where: { id: doc.id }, data: { content: 'again' } }), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted')
+        assert.deepEqual(
+          (await prisma.typedDoc.events(doc.id)).map((e) => e.action),
+          ['insert', 'update', 'update', 'delete'],
+        )
+        await assert.rejects(
+          prisma.typedDoc.update({ where: { id: doc.id }, data: { content: 'again' } }),
+          (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted',
+        )
         await assert.rejects(prisma.typedDoc.delete({ where: { id: doc.id } }), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted')
-        await assert.rejects(prisma.typedDoc.execute('never-was', 'revise', { content: 'x' }), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'no-events')
+        await assert.rejects(
+          prisma.typedDoc.execute('never-was', 'revise', { content: 'x' }),
+          (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'no-events',
+        )
       }))
 
     test('what needs rows is refused, naming the model and what to do', () =>
@@ -55,9 +64,16 @@ for (const provider of providersUnderTest()) {
       withGuides(provider, async ({ prisma }) => {
         const chat = await prisma.basicChat.create({ data: { userId: 'u0', content: 'start' } })
         const writers = 6
-        await Promise.all(Array.from({ length: writers }, (_, i) => prisma.basicChat.update({ where: { id: chat.id }, data: { userId: `u${i + 1}`, content: `message ${i + 1}` } })))
+        await Promise.all(
+          Array.from({ length: writers }, (_, i) =>
+            prisma.basicChat.update({ where: { id: chat.id }, data: { userId: `u${i + 1}`, content: `message ${i + 1}` } }),
+          ),
+        )
         const events = await prisma.basicChat.events(chat.id)
-        assert.deepEqual(events.map((e) => e.sequence), Array.from({ length: writers + 1 }, (_, i) => i + 1))
+        assert.deepEqual(
+          events.map((e) => e.sequence),
+          Array.from({ length: writers + 1 }, (_, i) => i + 1),
+        )
         const state = await prisma.basicChat.replay(chat.id)
         assert.equal((state!.messages as unknown[]).length, writers + 1)
       }))

@@ -26,7 +26,14 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(
           events.map((e) => [e.sequence, e.action]),
           // savepointEvery=3 appends the savepoint at 4; 5 is the explicit one.
-          [[1, 'insert'], [2, 'update'], [3, 'rename'], [4, 'savepoint'], [5, 'savepoint'], [6, 'note']],
+          [
+            [1, 'insert'],
+            [2, 'update'],
+            [3, 'rename'],
+            [4, 'savepoint'],
+            [5, 'savepoint'],
+            [6, 'note'],
+          ],
         )
         assert.ok(events.every((e) => e.model === 'Customer' && e.hash?.length === 32))
         assert.deepEqual((await prisma.customer.replay(customer.id, { until: { sequence: 2 } }))?.fullName, 'Ada L.')
@@ -58,7 +65,10 @@ for (const provider of providersUnderTest()) {
         const b = await prisma.customer.create({ data: { fullName: 'B' } })
         await assert.rejects(sql(`UPDATE {events} SET {action_name} = 'forged' WHERE {record_id} = '${a.id}'`), /append-only/)
         await assert.rejects(sql(`DELETE FROM {events} WHERE {record_id} = '${a.id}'`), /append-only/)
-        await assert.rejects(sql(`INSERT INTO {event_follow_ups} ({event_id}, {follows_event_id}) VALUES ('${a.id}', '${b.id}')`), /must join two events of one record/)
+        await assert.rejects(
+          sql(`INSERT INTO {event_follow_ups} ({event_id}, {follows_event_id}) VALUES ('${a.id}', '${b.id}')`),
+          /must join two events of one record/,
+        )
         await sql(`INSERT INTO {event_follow_ups} ({event_id}, {follows_event_id}) VALUES ('${a.id}', '${a.id}')`)
         await assert.rejects(sql(`DELETE FROM {event_follow_ups} WHERE {event_id} = '${a.id}'`), /append-only/)
         await prisma.ledgerEntry.create({ data: { amountCents: 1 } })
@@ -77,13 +87,20 @@ for (const provider of providersUnderTest()) {
         const ledger = await base.ledgerEvent.findMany({ orderBy: { position: 'asc' } })
         assert.deepEqual(
           ledger.map((e) => [e.position, e.recordId, e.sequence]),
-          [[1, first.id, 1], [2, second.id, 1], [3, first.id, 2]],
+          [
+            [1, first.id, 1],
+            [2, second.id, 1],
+            [3, first.id, 2],
+          ],
         )
         for (let i = 1; i < ledger.length; i++) assert.deepEqual(ledger[i]!.prevHash, ledger[i - 1]!.hash)
 
         // A row edited behind the library's back shows in the drift check, read through the mapped columns.
         await base.customer.update({ where: { id: customer.id }, data: { fullName: 'edited' } })
-        assert.deepEqual((await prisma.customer.check()).drifted.map((d) => d.id), [customer.id])
+        assert.deepEqual(
+          (await prisma.customer.check()).drifted.map((d) => d.id),
+          [customer.id],
+        )
       }))
   })
 }

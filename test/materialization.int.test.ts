@@ -36,7 +36,10 @@ for (const provider of providersUnderTest()) {
         const post = await prisma.post.create({ data: { title: 'Hello' } })
         await prisma.post.execute(post.id, 'tag', { tags: ['kept'] })
         await assert.rejects(prisma.post.execute(post.id, 'tag', { tags: 'not-a-list' }), /tags/)
-        assert.deepEqual((await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag), ['kept'])
+        assert.deepEqual(
+          (await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag),
+          ['kept'],
+        )
         assert.equal((await prisma.post.events(post.id)).length, 2)
       }))
 
@@ -57,7 +60,10 @@ for (const provider of providersUnderTest()) {
           await base.post.delete({ where: { id: post.id } })
           await prisma.post.materialize(post.id)
           assert.deepEqual(calls, ['create:materialize'])
-          assert.deepEqual((await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag), ['kept'])
+          assert.deepEqual(
+            (await base.postTag.findMany({ where: { postId: post.id } })).map((t) => t.tag),
+            ['kept'],
+          )
           // A row that is there is updated, once.
           calls.length = 0
           await prisma.post.materialize(post.id)

@@ -14,9 +14,48 @@ import { withNativeTypes, type NativeTypesContext } from './support/nativeTypesC
 
 /** What each database holds, per case (SQLite: no native types). */
 const held = {
-  postgresql: { float: '0.3', multiplied: '0.45', sum: '0.46', divided: '0.15', incremented: '0.15', deposited: '0.16', third: 0.33333334, second: '2026-01-01T00:00:01.000Z', centi: '2026-01-01T00:00:00.130Z', clock: '1970-01-01T12:34:57.000Z', lastClock: '1970-01-01T00:00:00.000Z', initials: 'ab ' },
-  mysql: { float: '0.3', multiplied: '0.45', sum: '0.46', divided: '0.15', incremented: '0.15', deposited: '0.16', third: 0.3333333432674408, second: '2026-01-01T00:00:00.000Z', centi: '2026-01-01T00:00:00.120Z', clock: '1970-01-01T12:34:56.000Z', lastClock: '1970-01-01T23:59:59.000Z', initials: 'ab' },
-  sqlite: { float: '0.30000000000000004', multiplied: '0.45000000000000007', sum: '0.45500000000000007', divided: '0.1516666666666667', incremented: '0.1526666666666667', deposited: '0.1576666666666667', third: 1 / 3, second: '2026-01-01T00:00:00.500Z', centi: '2026-01-01T00:00:00.125Z', clock: '2026-01-01T12:34:56.789Z', lastClock: '2026-01-01T23:59:59.600Z', initials: 'ab' },
+  postgresql: {
+    float: '0.3',
+    multiplied: '0.45',
+    sum: '0.46',
+    divided: '0.15',
+    incremented: '0.15',
+    deposited: '0.16',
+    third: 0.33333334,
+    second: '2026-01-01T00:00:01.000Z',
+    centi: '2026-01-01T00:00:00.130Z',
+    clock: '1970-01-01T12:34:57.000Z',
+    lastClock: '1970-01-01T00:00:00.000Z',
+    initials: 'ab ',
+  },
+  mysql: {
+    float: '0.3',
+    multiplied: '0.45',
+    sum: '0.46',
+    divided: '0.15',
+    incremented: '0.15',
+    deposited: '0.16',
+    third: 0.3333333432674408,
+    second: '2026-01-01T00:00:00.000Z',
+    centi: '2026-01-01T00:00:00.120Z',
+    clock: '1970-01-01T12:34:56.000Z',
+    lastClock: '1970-01-01T23:59:59.000Z',
+    initials: 'ab',
+  },
+  sqlite: {
+    float: '0.30000000000000004',
+    multiplied: '0.45000000000000007',
+    sum: '0.45500000000000007',
+    divided: '0.1516666666666667',
+    incremented: '0.1526666666666667',
+    deposited: '0.1576666666666667',
+    third: 1 / 3,
+    second: '2026-01-01T00:00:00.500Z',
+    centi: '2026-01-01T00:00:00.125Z',
+    clock: '2026-01-01T12:34:56.789Z',
+    lastClock: '2026-01-01T23:59:59.600Z',
+    initials: 'ab',
+  },
 } satisfies Record<Provider, unknown>
 
 /** A refused command: a SpectorValidationError naming exactly `field`, and no event or row more than before. */

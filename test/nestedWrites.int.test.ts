@@ -62,13 +62,38 @@ for (const provider of providersUnderTest()) {
       withExample(provider, async (ctx) => {
         const category = await ctx.prisma.category.create({ data: { name: 'Lights' } })
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp', categoryId: category.id } })
-        await refused(ctx, () => ctx.prisma.category.create({ data: { name: 'Desks', items: { create: [{ id: 'x', name: 'Desk' }] } } }), 'Category.items', 'create')
-        await refused(ctx, () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { updateMany: { where: {}, data: { name: 'All' } } } } }), 'Category.items', 'updateMany')
-        await refused(ctx, () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { disconnect: { id: item.id } } } }), 'Category.items', 'disconnect')
-        await refused(ctx, () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { deleteMany: {} } } }), 'Category.items', 'deleteMany')
         await refused(
           ctx,
-          () => ctx.prisma.category.upsert({ where: { id: 'nope' }, create: { name: 'x', items: { connectOrCreate: { where: { id: 'y' }, create: { id: 'y', name: 'y' } } } }, update: {} }),
+          () => ctx.prisma.category.create({ data: { name: 'Desks', items: { create: [{ id: 'x', name: 'Desk' }] } } }),
+          'Category.items',
+          'create',
+        )
+        await refused(
+          ctx,
+          () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { updateMany: { where: {}, data: { name: 'All' } } } } }),
+          'Category.items',
+          'updateMany',
+        )
+        await refused(
+          ctx,
+          () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { disconnect: { id: item.id } } } }),
+          'Category.items',
+          'disconnect',
+        )
+        await refused(
+          ctx,
+          () => ctx.prisma.category.update({ where: { id: category.id }, data: { items: { deleteMany: {} } } }),
+          'Category.items',
+          'deleteMany',
+        )
+        await refused(
+          ctx,
+          () =>
+            ctx.prisma.category.upsert({
+              where: { id: 'nope' },
+              create: { name: 'x', items: { connectOrCreate: { where: { id: 'y' }, create: { id: 'y', name: 'y' } } } },
+              update: {},
+            }),
           'Category.items',
           'connectOrCreate',
         )
@@ -77,13 +102,18 @@ for (const provider of providersUnderTest()) {
 
     test('writes to the evented model through its own relation are refused; its foreign key is evented', () =>
       withExample(provider, async (ctx) => {
-        await assert.rejects(ctx.prisma.item.create({ data: { name: 'Lamp', category: { create: { name: 'New' } } } as any }), (e: unknown) =>
-          e instanceof SpectorUnsupportedWriteError && e.path === 'Item.category')
+        await assert.rejects(
+          ctx.prisma.item.create({ data: { name: 'Lamp', category: { create: { name: 'New' } } } as any }),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && e.path === 'Item.category',
+        )
         const category = await ctx.prisma.category.create({ data: { name: 'Lights' } })
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp', categoryId: category.id } })
         const moved = await ctx.prisma.item.update({ where: { id: item.id }, data: { categoryId: null }, include: { category: true } })
         assert.equal(moved.category, null)
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.payload.categoryId), [category.id, null])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.payload.categoryId),
+          [category.id, null],
+        )
         // Category writes that do not reach Items are plain Prisma; reads with include work.
         await ctx.prisma.category.update({ where: { id: category.id }, data: { name: 'Lamps' } })
         const withItems = await ctx.prisma.category.findUnique({ where: { id: category.id }, include: { items: true } })

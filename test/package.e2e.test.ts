@@ -69,15 +69,35 @@ const error = new SpectorConfigurationError('Item', 'not set up')
 console.log(JSON.stringify({ algorithm, kind, canonical: canonicalJson({ b: 1, a: [2] }), code: error.code, spectorError: error instanceof SpectorError, generator: typeof onGenerate, wrong: typeof wrong }))
 `
 
-const expected = { algorithm: 'sha256', kind: 'duplicated', canonical: '{"a":[2],"b":1}', code: 'SPECTOR_CONFIGURATION', spectorError: true, generator: 'function', wrong: 'string' }
+const expected = {
+  algorithm: 'sha256',
+  kind: 'duplicated',
+  canonical: '{"a":[2],"b":1}',
+  code: 'SPECTOR_CONFIGURATION',
+  spectorError: true,
+  generator: 'function',
+  wrong: 'string',
+}
 
 describe('the packed package', () => {
   test('holds the built entry points, the types, LICENSE and README, and no sources or tests', () => {
     const listing = execFileSync('tar', ['-tzf', packed], { encoding: 'utf8' }).split('\n').filter(Boolean)
-    for (const file of ['package/LICENSE', 'package/README.md', 'package/package.json', 'package/dist/extension/index.js', 'package/dist/extension/index.d.ts', 'package/dist/generator/handler.js', 'package/dist/generator/bin.js', 'package/dist/extension/cli/spector.js']) {
+    for (const file of [
+      'package/LICENSE',
+      'package/README.md',
+      'package/package.json',
+      'package/dist/extension/index.js',
+      'package/dist/extension/index.d.ts',
+      'package/dist/generator/handler.js',
+      'package/dist/generator/bin.js',
+      'package/dist/extension/cli/spector.js',
+    ]) {
       assert.ok(listing.includes(file), `${file} is packed`)
     }
-    assert.deepEqual(listing.filter((f) => /\.test\.|^package\/(extension|generator|test)\//.test(f)), [])
+    assert.deepEqual(
+      listing.filter((f) => /\.test\.|^package\/(extension|generator|test)\//.test(f)),
+      [],
+    )
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', packed, 'package/package.json'], { encoding: 'utf8' }))
     assert.equal(manifest.peerDependencies.zod, '>=3.25 <5')
     assert.equal(manifest.dependencies.zod, undefined)
@@ -87,11 +107,15 @@ describe('the packed package', () => {
   test('a CommonJS project with moduleResolution node finds the types, and require() loads the package', () => {
     const dir = project('commonjs', {
       'package.json': JSON.stringify({ name: 'consumer-cjs', private: true, type: 'commonjs' }),
-      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022', strict: true, skipLibCheck: true, outDir: 'out', types: ['node'] }, include: ['src'] }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022', strict: true, skipLibCheck: true, outDir: 'out', types: ['node'] },
+        include: ['src'],
+      }),
       'src/index.ts': usage(
         "import { EventHasher, SpectorConfigurationError, SpectorError, canonicalJson, type ChainBreakKind, type HashAlgorithm } from 'prisma-spector'\nimport { onGenerate } from 'prisma-spector/generator'",
       ),
-      'plain.cjs': "const spector = require('prisma-spector')\nconsole.log(JSON.stringify({ hasher: typeof spector.EventHasher, generator: typeof require('prisma-spector/generator').onGenerate }))\n",
+      'plain.cjs':
+        "const spector = require('prisma-spector')\nconsole.log(JSON.stringify({ hasher: typeof spector.EventHasher, generator: typeof require('prisma-spector/generator').onGenerate }))\n",
     })
     typecheck(dir)
     assert.match(fs.readFileSync(path.join(dir, 'out/index.js'), 'utf8'), /require\("prisma-spector"\)/)
@@ -102,7 +126,19 @@ describe('the packed package', () => {
   test('an ESM project with nodenext finds the types, and import loads the package', () => {
     const dir = project('nodenext', {
       'package.json': JSON.stringify({ name: 'consumer-esm', private: true, type: 'module' }),
-      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, verbatimModuleSyntax: true, skipLibCheck: true, outDir: 'out', types: ['node'] }, include: ['src'] }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          verbatimModuleSyntax: true,
+          skipLibCheck: true,
+          outDir: 'out',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
       'src/index.ts': usage(
         "import { EventHasher, SpectorConfigurationError, SpectorError, canonicalJson, type ChainBreakKind, type HashAlgorithm } from 'prisma-spector'\nimport { onGenerate } from 'prisma-spector/generator'",
       ),

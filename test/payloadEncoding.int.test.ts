@@ -48,7 +48,13 @@ for (const provider of providersUnderTest()) {
   describe(`integer divide on ${provider}`, () => {
     test(`Int and BigInt divide give what Prisma's own update gives on ${provider} (${provider === 'mysql' ? 'rounded: 33 / 2 = 17' : 'truncated: 33 / 2 = 16'})`, () =>
       withNativeTypes(provider, async (ctx) => {
-        const cases: [number, number][] = [[33, 2], [-33, 2], [35, 4], [33, 4], [7, -2]]
+        const cases: [number, number][] = [
+          [33, 2],
+          [-33, 2],
+          [35, 4],
+          [33, 4],
+          [7, -2],
+        ]
         for (const [dividend, divisor] of cases) {
           const plain = await ctx.base.account.create({ data: { id: `plain${dividend}_${divisor}`, balance: '0', count: dividend, big: BigInt(dividend) } })
           const byPrisma = await ctx.base.account.update({ where: { id: plain.id }, data: { count: { divide: divisor }, big: { divide: divisor } } })

@@ -22,7 +22,7 @@ function sample() {
     // SQLite keeps decimals as REAL, so stay within what a double holds exactly enough.
     price: new Prisma.Decimal('1234567.125'),
     at: new Date('2026-02-03T04:05:06.789Z'),
-    doc: { nested: { list: [1, 'two', null, true], empty: {} }, 'ключ': 'значение' },
+    doc: { nested: { list: [1, 'two', null, true], empty: {} }, ключ: 'значение' },
     blob: new Uint8Array([0, 1, 2, 253, 254, 255]),
     mood: 'GRUMPY' as const,
     maybeText: null,
@@ -43,8 +43,17 @@ describe('payload round trip in memory (generated codec, no database)', () => {
     const input = { ...sample(), maybeDoc: null }
     const prepared = model.prepare(null, 'insert', input, { recordId, eventId: recordId, now: new Date() })
     const stored: StoredEvent = {
-      id: recordId, recordId, model: 'Sample', action: 'insert', version: 0, sequence: 1, insertedAt: new Date(),
-      payload: JSON.parse(JSON.stringify(prepared.payload)), hash: null, prevHash: null, metadata: null,
+      id: recordId,
+      recordId,
+      model: 'Sample',
+      action: 'insert',
+      version: 0,
+      sequence: 1,
+      insertedAt: new Date(),
+      payload: JSON.parse(JSON.stringify(prepared.payload)),
+      hash: null,
+      prevHash: null,
+      metadata: null,
     }
     const replayed = model.replay(recordId, [stored]).state as Record<string, unknown>
     assert.deepEqual(replayed, prepared.state)
@@ -58,7 +67,14 @@ describe('payload round trip in memory (generated codec, no database)', () => {
   })
 
   test('wrong types are rejected with the field named', () => {
-    for (const [field, value] of [['big', 1.5], ['price', 'abc'], ['at', 'not a date'], ['mood', 'SLEEPY'], ['count', 1.5], ['flag', 'yes']] as const) {
+    for (const [field, value] of [
+      ['big', 1.5],
+      ['price', 'abc'],
+      ['at', 'not a date'],
+      ['mood', 'SLEEPY'],
+      ['count', 1.5],
+      ['flag', 'yes'],
+    ] as const) {
       assert.throws(
         () => model.prepare(null, 'insert', { ...sample(), [field]: value }, { recordId, eventId: recordId, now: new Date() }),
         (e: unknown) => e instanceof SpectorValidationError && e.fields.includes(field),

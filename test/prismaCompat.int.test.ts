@@ -68,7 +68,13 @@ for (const provider of providersUnderTest()) {
       withExample(provider, async ({ base }) => {
         const probe = Prisma.defineExtension({
           name: 'probe',
-          model: { item: { parentOfCall(this: unknown) { return modelMethodParent(this) } } },
+          model: {
+            item: {
+              parentOfCall(this: unknown) {
+                return modelMethodParent(this)
+              },
+            },
+          },
         })
         const other = Prisma.defineExtension({ name: 'other', model: { item: { unrelated: () => 1 } } })
         const alone = base.$extends(probe) as any
@@ -137,7 +143,10 @@ for (const provider of providersUnderTest()) {
             await held
           })
           // Why evented commands on one transaction client take turns (transactionQueue.ts).
-          await assert.rejects((tx as any).$transaction(async () => {}), /Concurrent nested transactions are not supported/)
+          await assert.rejects(
+            (tx as any).$transaction(async () => {}),
+            /Concurrent nested transactions are not supported/,
+          )
           release()
           await first
         })
@@ -150,10 +159,12 @@ for (const provider of providersUnderTest()) {
         // SQLite's adapter runs one transaction at a time; the others' pools are filled up.
         const holders = Array.from({ length: provider === 'sqlite' ? 1 : 4 }, () => base.$transaction(() => held, { timeout: 20_000 }))
         await new Promise((resolve) => setTimeout(resolve, 200))
-        const error = await base.$transaction(async () => {}, { maxWait: 50 }).then(
-          () => assert.fail('expected a start timeout'),
-          (e: unknown) => e,
-        )
+        const error = await base
+          .$transaction(async () => {}, { maxWait: 50 })
+          .then(
+            () => assert.fail('expected a start timeout'),
+            (e: unknown) => e,
+          )
         release()
         await Promise.all(holders)
         assert.equal(isTransactionStartTimeout(error), true, String(error))

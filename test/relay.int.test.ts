@@ -18,13 +18,29 @@ const cli = path.join(repoRoot, 'dist/extension/cli/spector.js')
 
 /** The relay as its own process; `waitFor(re)` resolves when its stderr matches. */
 function startRelay(provider: 'sqlite' | 'postgresql' | 'mysql', url: string, stream: string, extra: string[] = []) {
-  const args = [cli, 'relay', '--url', url, '--generated', loadPreparedSchema('feed', provider).spectorModule, '--nats', natsUrl, '--stream', stream, '--subject', `${stream}.{model}.{action}`, '--batch-size', '4', ...extra]
+  const args = [
+    cli,
+    'relay',
+    '--url',
+    url,
+    '--generated',
+    loadPreparedSchema('feed', provider).spectorModule,
+    '--nats',
+    natsUrl,
+    '--stream',
+    stream,
+    '--subject',
+    `${stream}.{model}.{action}`,
+    '--batch-size',
+    '4',
+    ...extra,
+  ]
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const waiters: { re: RegExp; resolve: () => void }[] = []
   const check = () => {
-    for (const w of [...waiters]) if (w.re.test(err)) (waiters.splice(waiters.indexOf(w), 1), w.resolve())
+    for (const w of [...waiters]) if (w.re.test(err)) waiters.splice(waiters.indexOf(w), 1), w.resolve()
   }
   child.stdout.on('data', (c: Buffer) => (out += c.toString()))
   child.stderr.on('data', (c: Buffer) => ((err += c.toString()), check()))
@@ -34,11 +50,12 @@ function startRelay(provider: 'sqlite' | 'postgresql' | 'mysql', url: string, st
     exit,
     output: () => `${out}\n${err}`,
     stdout: () => out,
-    waitFor: (re: RegExp) => new Promise<void>((resolve, reject) => {
-      waiters.push({ re, resolve })
-      check()
-      exit.then(() => reject(new Error(`relay exited before ${re}:\n${out}\n${err}`)))
-    }),
+    waitFor: (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        waiters.push({ re, resolve })
+        check()
+        exit.then(() => reject(new Error(`relay exited before ${re}:\n${out}\n${err}`)))
+      }),
   }
 }
 

@@ -20,7 +20,9 @@ for (const provider of providersUnderTest()) {
       withFeed(provider, async ({ prisma, base, q }) => {
         const context = { actor: 'alice', reason: 'refund', requestId: 'req-1' }
         // A row written before Item was evented, for bringup.
-        await base.$executeRawUnsafe(`INSERT INTO ${q('Item')} (${q('id')}, ${q('name')}, ${q('createdAt')}, ${q('updatedAt')}) VALUES ('legacy-1', 'Legacy', '2024-01-01 00:00:00', '2024-01-01 00:00:00')`)
+        await base.$executeRawUnsafe(
+          `INSERT INTO ${q('Item')} (${q('id')}, ${q('name')}, ${q('createdAt')}, ${q('updatedAt')}) VALUES ('legacy-1', 'Legacy', '2024-01-01 00:00:00', '2024-01-01 00:00:00')`,
+        )
         await prisma.$spector.withContext(context, async () => {
           const a = await prisma.item.create({ data: { name: 'A', value: 1 } })
           await prisma.item.update({ where: { id: a.id }, data: { value: 2 } })
@@ -41,7 +43,10 @@ for (const provider of providersUnderTest()) {
         const events = await base.event.findMany({ orderBy: { position: 'asc' } })
         const actions = new Set(events.map((e) => e.action))
         for (const action of ['insert', 'update', 'increment', 'savepoint', 'delete']) assert.ok(actions.has(action), `an ${action} event was written`)
-        assert.ok(events.some((e) => e.recordId === 'legacy-1'), 'bringup wrote an event')
+        assert.ok(
+          events.some((e) => e.recordId === 'legacy-1'),
+          'bringup wrote an event',
+        )
         assert.ok(events.length >= 14)
         for (const event of events) assert.deepEqual(event.metadata, context, `${event.action} event of ${event.recordId}`)
       }))
@@ -137,10 +142,23 @@ for (const provider of providersUnderTest()) {
         })
         await prisma.$spector.withContext({ actor: 'bob', requestId: 'r2' }, () => prisma.note.create({ data: { text: 'by bob' } }))
         const alice = await prisma.$spector.eventsWhere({ actor: 'alice' })
-        assert.deepEqual(alice.map((e) => [e.model, e.action]), [['Item', 'insert'], ['Note', 'insert'], ['Item', 'update']])
-        assert.deepEqual((await prisma.$spector.eventsWhere({ requestId: 'r2' })).map((e) => (e.metadata as { actor: string }).actor), ['bob'])
+        assert.deepEqual(
+          alice.map((e) => [e.model, e.action]),
+          [
+            ['Item', 'insert'],
+            ['Note', 'insert'],
+            ['Item', 'update'],
+          ],
+        )
+        assert.deepEqual(
+          (await prisma.$spector.eventsWhere({ requestId: 'r2' })).map((e) => (e.metadata as { actor: string }).actor),
+          ['bob'],
+        )
         assert.equal((await prisma.$spector.eventsWhere({ actor: 'alice', requestId: 'r2' })).length, 0)
-        assert.deepEqual((await prisma.$spector.eventsWhere({ actor: 'alice' }, { models: ['Note'] })).map((e) => e.model), ['Note'])
+        assert.deepEqual(
+          (await prisma.$spector.eventsWhere({ actor: 'alice' }, { models: ['Note'] })).map((e) => e.model),
+          ['Note'],
+        )
       }))
   })
 }

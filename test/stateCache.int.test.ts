@@ -65,7 +65,15 @@ for (const provider of providersUnderTest()) {
         // An event appended behind the library's back is replayed too.
         const last = (await ctx.prisma.item.events(item.id)).at(-1)!
         await ctx.base.event.create({
-          data: { id: '00000000-0000-7000-8000-000000000001', recordId: item.id, model: 'Item', action: 'update', payload: { name: 'Renamed' }, version: 1, sequence: last.sequence + 1 },
+          data: {
+            id: '00000000-0000-7000-8000-000000000001',
+            recordId: item.id,
+            model: 'Item',
+            action: 'update',
+            payload: { name: 'Renamed' },
+            version: 1,
+            sequence: last.sequence + 1,
+          },
         })
         const after = await ctx.prisma.item.execute(item.id, 'increment', { by: 1 })
         assert.deepEqual([after.name, after.value], ['Renamed', 113])

@@ -206,12 +206,15 @@ for (const provider of providers) {
           const graph = page.locator('svg.graph')
           assert.match(await text(page), /2 branches/)
           const labels = await graph.locator('text').allTextContents()
-          assert.deepEqual(labels.map((l) => l.replace(/\s+/g, ' ')), [
-            '#1 insert user · Hello, how are you?',
-            "#2 append assistant · I'm doing well, thank you!",
-            '#3 append user · Actually, let me rephrase that...',
-            '#4 append user · Great! What can you do?',
-          ])
+          assert.deepEqual(
+            labels.map((l) => l.replace(/\s+/g, ' ')),
+            [
+              '#1 insert user · Hello, how are you?',
+              "#2 append assistant · I'm doing well, thank you!",
+              '#3 append user · Actually, let me rephrase that...',
+              '#4 append user · Great! What can you do?',
+            ],
+          )
           // One edge per message but the first: the tree, not every ancestor link.
           assert.equal(await graph.locator('path.edge').count(), 3)
           assert.match(await text(page, '#timeline ~ table tbody'), /ancestors → #2 ancestors → #1/)

@@ -10,7 +10,10 @@ import { pageWindow } from '../extension/studio/recordTimeline.ts'
 
 test('html escapes every interpolated value, nested templates stay markup', () => {
   const value = `<script>alert(1)</script>"><img src=x onerror='x'>&`
-  assert.equal(html`<td title="${value}">${value}</td>`.text, '<td title="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#39;x&#39;&gt;&amp;">&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#39;x&#39;&gt;&amp;</td>')
+  assert.equal(
+    html`<td title="${value}">${value}</td>`.text,
+    '<td title="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#39;x&#39;&gt;&amp;">&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#39;x&#39;&gt;&amp;</td>',
+  )
   assert.equal(html`<ul>${['a<b', html`<li>${'c>d'}</li>`]}</ul>`.text, '<ul>a&lt;b<li>c&gt;d</li></ul>')
   assert.equal(show(12n), '12n')
   assert.equal(show(new Uint8Array([1, 255])), '0x01ff')

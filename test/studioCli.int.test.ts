@@ -61,7 +61,11 @@ for (const provider of providersUnderTest()) {
     test('spector studio on a public host without --token refuses (exit 2) and serves nothing', () =>
       withExample(provider, async (ctx) => {
         const generated = loadPreparedSchema('example', provider).spectorModule
-        const r = spawnSync(process.execPath, [cli, 'studio', '--host', '0.0.0.0', '--port', '0', '--generated', generated], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: ctx.db.url } })
+        const r = spawnSync(process.execPath, [cli, 'studio', '--host', '0.0.0.0', '--port', '0', '--generated', generated], {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          env: { ...process.env, DATABASE_URL: ctx.db.url },
+        })
         assert.equal(r.status, 2)
         assert.match(r.stderr, /refusing to serve the studio on 0\.0\.0\.0.*--token/)
         assert.equal(r.stdout, '')
@@ -72,7 +76,12 @@ for (const provider of providersUnderTest()) {
         const doc = await prisma.typedDoc.create({ data: { content: 'v1' } })
         await prisma.typedDoc.execute(doc.id, 'revise', { content: 'v2', supersedes: doc.id, actor: 'alice' })
         const generated = loadPreparedSchema('guides', provider).spectorModule
-        const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'history', 'TypedDoc', doc.id, ...args, '--generated', generated], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: url } })
+        const run = (...args: string[]) =>
+          spawnSync(process.execPath, [cli, 'history', 'TypedDoc', doc.id, ...args, '--generated', generated], {
+            cwd: repoRoot,
+            encoding: 'utf8',
+            env: { ...process.env, DATABASE_URL: url },
+          })
         const table = run()
         assert.equal(table.status, 0, table.stderr)
         assert.match(table.stdout, /sequence +action +version +insertedAt +actor +event +changes/)

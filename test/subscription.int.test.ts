@@ -15,11 +15,12 @@ import { repoRoot } from './support/testSchemas.ts'
 
 const script = path.join(repoRoot, 'test/support/subscriberProcess.ts')
 
-
 /** Starts the subscriber process (node itself, so that SIGKILL reaches it, not a tsx wrapper); `killAfter`: SIGKILL it on its n-th `mid` line. Resolves with its output and exit. */
 function runSubscriber(provider: string, url: string, options: { killAfter?: number; caughtUp?: boolean }) {
   return new Promise<{ code: number | null; signal: string | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, provider, url, ...(options.caughtUp ? ['caught-up'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', script, provider, url, ...(options.caughtUp ? ['caught-up'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     let mids = 0
     child.stdout.on('data', (chunk: Buffer) => {
@@ -92,7 +93,10 @@ for (const provider of providersUnderTest()) {
         const result = await running
         assert.equal(result.events, 2)
         assert.equal(result.position, 2)
-        await assert.rejects(prisma.$spector.subscribe('x', () => {}, { store: 'nope' }), SpectorConfigurationError)
+        await assert.rejects(
+          prisma.$spector.subscribe('x', () => {}, { store: 'nope' }),
+          SpectorConfigurationError,
+        )
       }))
   })
 }

@@ -24,7 +24,10 @@ for (const provider of providersUnderTest()) {
         await Promise.all(items.flatMap((item) => [1, 2].map(() => ctx.prisma.item.execute(item.id, 'increment', {}))))
         await ctx.prisma.item.savepoint(items[0]!.id)
         const events = await byPosition(ctx)
-        assert.deepEqual(events.map((e) => e.position), Array.from({ length: 19 }, (_, i) => i + 1))
+        assert.deepEqual(
+          events.map((e) => e.position),
+          Array.from({ length: 19 }, (_, i) => i + 1),
+        )
         assert.equal(events[0]!.prevHash, null)
         for (let i = 1; i < events.length; i++) assert.deepEqual(events[i]!.prevHash, events[i - 1]!.hash)
         assert.deepEqual(await ctx.prisma.$verifyHashChain({ batchSize: 4 }), { ok: true, events: 19, records: 1 })
@@ -37,7 +40,10 @@ for (const provider of providersUnderTest()) {
         const b = await ctx.prisma.item.create({ data: { name: 'B' } })
         await ctx.prisma.item.update({ where: { id: a.id }, data: { value: 1 } })
         const checkpoint = await ctx.prisma.$checkpoint()
-        assert.deepEqual(checkpoint.heads.map((h) => [h[0], h[1]]), [['*', 3]])
+        assert.deepEqual(
+          checkpoint.heads.map((h) => [h[0], h[1]]),
+          [['*', 3]],
+        )
         await ctx.prisma.item.update({ where: { id: b.id }, data: { value: 2 } })
 
         const newest = (await byPosition(ctx)).at(-1)!

@@ -76,7 +76,10 @@ for (const provider of providersUnderTest()) {
             assert.equal(r.failure.eventId, eventId)
             assert.equal(r.failure.recordId, ids.a)
           }
-          await assert.rejects(ctx.prisma.$verifyHashChainOrThrow({ recordId: ids.a }), (e: unknown) => e instanceof SpectorHashChainError && e.kind === kind && e.code === 'SPECTOR_HASH_CHAIN')
+          await assert.rejects(
+            ctx.prisma.$verifyHashChainOrThrow({ recordId: ids.a }),
+            (e: unknown) => e instanceof SpectorHashChainError && e.kind === kind && e.code === 'SPECTOR_HASH_CHAIN',
+          )
         }
         const payload = second!.payload
         await sql(ctx, `UPDATE {Event} SET {payload} = '{"value": 200, "updatedAt": "2026-01-01T00:00:00.000Z"}' WHERE {id} = '${second!.id}'`)
@@ -140,7 +143,10 @@ for (const provider of providersUnderTest()) {
           for (const e of events.slice(1)) {
             const payload = e.sequence === 2 ? { ...(e.payload as object), value: 1000 } : e.payload
             const hash: Uint8Array = hasher.hash({ ...e, payload: payload as never, metadata: null }, prev)
-            await sql(ctx, `UPDATE {Event} SET {payload} = '${JSON.stringify(payload)}', {prevHash} = ${bytes(provider, prev)}, {hash} = ${bytes(provider, hash)} WHERE {id} = '${e.id}'`)
+            await sql(
+              ctx,
+              `UPDATE {Event} SET {payload} = '${JSON.stringify(payload)}', {prevHash} = ${bytes(provider, prev)}, {hash} = ${bytes(provider, hash)} WHERE {id} = '${e.id}'`,
+            )
             prev = hash
           }
         }
@@ -169,7 +175,10 @@ for (const provider of providersUnderTest()) {
           await ctx.base.event.create({ data: { ...row, id, payload: { ...(row.payload as object), name: 'Forged' }, metadata: undefined } })
         }
         // batchSize 3 pages the log as [a1 a2 a3] [a4 b1 b2] [b3 c1]: a copy of a3 is the first row of page two.
-        for (const [original, where] of [[ordered[2]!, 'at a page boundary'], [ordered[4]!, 'inside a page']] as const) {
+        for (const [original, where] of [
+          [ordered[2]!, 'at a page boundary'],
+          [ordered[4]!, 'inside a page'],
+        ] as const) {
           const forged = 'ffffffff-ffff-7fff-bfff-ffffffffffff'
           await duplicate(original, forged)
           for (const against of [undefined, checkpoint]) {
@@ -190,10 +199,16 @@ for (const provider of providersUnderTest()) {
         const keyed = ctx.base.$extends(ctx.spector({ hashKey: 'the secret key of this deployment' }))
         await history(ctx, keyed as unknown as typeof ctx.prisma)
         assert.equal((await keyed.$verifyHashChain()).ok, true)
-        await assert.rejects(ctx.prisma.$verifyHashChain(), (e: unknown) => e instanceof SpectorConfigurationError && /this log is keyed and no key was given/.test(e.message))
+        await assert.rejects(
+          ctx.prisma.$verifyHashChain(),
+          (e: unknown) => e instanceof SpectorConfigurationError && /this log is keyed and no key was given/.test(e.message),
+        )
         await assert.rejects(ctx.prisma.$checkpoint(), /this log is keyed and no key was given/)
         const wrong = ctx.base.$extends(ctx.spector({ hashKey: 'another key, not the right one' }))
-        await assert.rejects(wrong.$verifyHashChain({ batchSize: 2 }), (e: unknown) => e instanceof SpectorConfigurationError && /the key does not match/.test(e.message))
+        await assert.rejects(
+          wrong.$verifyHashChain({ batchSize: 2 }),
+          (e: unknown) => e instanceof SpectorConfigurationError && /the key does not match/.test(e.message),
+        )
         // An unkeyed log whose first event was edited is still an edit: the events after it match.
         const plain = await ctx.prisma.item.create({ data: { name: 'Plain' } })
         await ctx.prisma.item.update({ where: { id: plain.id }, data: { value: 5 } })
@@ -234,15 +249,26 @@ for (const provider of providersUnderTest()) {
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
         const [insert] = await eventsOf(ctx, item.id)
         // An event written when `archive` was still called `shelve` (aliases=[archive=shelve]).
-        const old = { id: '0190a0a0-0000-7000-8000-0000000000aa', recordId: item.id, model: 'Item', action: 'shelve', sequence: 2, version: 1, metadata: null,
-          payload: { archivedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' } }
+        const old = {
+          id: '0190a0a0-0000-7000-8000-0000000000aa',
+          recordId: item.id,
+          model: 'Item',
+          action: 'shelve',
+          sequence: 2,
+          version: 1,
+          metadata: null,
+          payload: { archivedAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' },
+        }
         await ctx.base.event.create({ data: { ...old, metadata: undefined, prevHash: insert!.hash, hash: new EventHasher().hash(old, insert!.hash) } })
         assert.deepEqual((await ctx.prisma.item.replay(item.id))!.archivedAt, new Date('2025-01-01T00:00:00.000Z'))
         assert.equal((await ctx.prisma.$verifyHashChain()).ok, true)
         // The changeset saw "archive": a second archive is refused as the archive handler refuses it.
         await assert.rejects(ctx.prisma.item.execute(item.id, 'archive', {}), /already set/)
         await ctx.prisma.item.execute(item.id, 'restore', {})
-        assert.deepEqual((await ctx.prisma.item.events(item.id)).map((e) => e.action), ['insert', 'shelve', 'restore'])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.action),
+          ['insert', 'shelve', 'restore'],
+        )
       }))
 
     test('verifySavepoints replays from the start and names the savepoint event and each differing field', () =>
@@ -259,7 +285,13 @@ for (const provider of providersUnderTest()) {
           assert.ok(result.error instanceof SpectorSavepointError)
           assert.equal(result.error.savepointEventId, savepoint.id)
           assert.notEqual(result.error.savepointEventId, ids.a)
-          assert.deepEqual(result.error.differences.map((d) => [d.field, d.expected, d.actual]), [['name', 'A', 'Wrong'], ['value', 2, 7]])
+          assert.deepEqual(
+            result.error.differences.map((d) => [d.field, d.expected, d.actual]),
+            [
+              ['name', 'A', 'Wrong'],
+              ['value', 2, 7],
+            ],
+          )
           assert.match(result.error.message, /value: expected 2, got 7/)
         }
       }))

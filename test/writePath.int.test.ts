@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
 import {
-  SpectorError,
   SpectorIdNotAllowedError,
   SpectorNotFoundError,
   SpectorReplayError,
@@ -106,7 +105,13 @@ for (const provider of providers) {
         assert.ok(updated.updatedAt.getTime() >= item.updatedAt.getTime())
         assert.deepEqual(updated.createdAt, item.createdAt)
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => [e.action, e.sequence]), [['insert', 1], ['update', 2]])
+        assert.deepEqual(
+          events.map((e) => [e.action, e.sequence]),
+          [
+            ['insert', 1],
+            ['update', 2],
+          ],
+        )
         assert.deepEqual(await row(ctx, item.id), updated)
         assert.deepEqual(await ctx.prisma.item.replay(item.id), updated)
       }))
@@ -120,7 +125,10 @@ for (const provider of providers) {
         assert.equal(last.value, 44)
         assert.equal(last.name, 'Counted')
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => e.payload.value), [10, 15, 45, 44])
+        assert.deepEqual(
+          events.map((e) => e.payload.value),
+          [10, 15, 45, 44],
+        )
         assert.deepEqual(await ctx.prisma.item.replay(item.id), last)
       }))
 
@@ -132,7 +140,10 @@ for (const provider of providers) {
         assert.equal(created.name, 'New')
         const updated = await ctx.prisma.item.upsert({ where: { id: created.id }, create: { name: 'New' }, update: { name: 'Updated' } })
         assert.equal(updated.name, 'Updated')
-        assert.deepEqual((await ctx.prisma.item.events(created.id)).map((e) => e.action), ['insert', 'update'])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(created.id)).map((e) => e.action),
+          ['insert', 'update'],
+        )
       }))
 
     test('execute runs a custom action through the changeset', () =>
@@ -144,17 +155,24 @@ for (const provider of providers) {
         const bumped = await ctx.prisma.item.execute(item.id, 'increment', { by: 4 })
         assert.equal(bumped.value, 5)
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => e.action), ['insert', 'archive', 'increment'])
+        assert.deepEqual(
+          events.map((e) => e.action),
+          ['insert', 'archive', 'increment'],
+        )
         assert.equal(events[2]!.payload.by, 4)
         assert.deepEqual(await ctx.prisma.item.replay(item.id), bumped)
         assert.deepEqual(await row(ctx, item.id), bumped)
         // The changeset can refuse a command: nothing is written.
-        await assert.rejects(ctx.prisma.item.execute(item.id, 'archive', {}), (e: unknown) =>
-          e instanceof SpectorValidationError && e.fields.includes('archivedAt') && e.action === 'archive')
+        await assert.rejects(
+          ctx.prisma.item.execute(item.id, 'archive', {}),
+          (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('archivedAt') && e.action === 'archive',
+        )
         assert.equal((await ctx.prisma.item.events(item.id)).length, 3)
-        // @ts-expect-error not an action of Item
-        await assert.rejects(ctx.prisma.item.execute(item.id, 'explode', {}), (e: unknown) =>
-          e instanceof SpectorUnknownActionError && /archive, restore, increment/.test(e.message))
+        await assert.rejects(
+          // @ts-expect-error not an action of Item
+          ctx.prisma.item.execute(item.id, 'explode', {}),
+          (e: unknown) => e instanceof SpectorUnknownActionError && /archive, restore, increment/.test(e.message),
+        )
       }))
 
     test('commands on an unknown or deleted record throw a typed not-found error', () =>
@@ -171,8 +189,7 @@ for (const provider of providers) {
         assert.equal(await ctx.prisma.item.replay(unknown), null)
         const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
         await ctx.prisma.item.delete({ where: { id: item.id } })
-        await assert.rejects(ctx.prisma.item.execute(item.id, 'archive', {}), (e: unknown) =>
-          e instanceof SpectorNotFoundError && e.reason === 'deleted')
+        await assert.rejects(ctx.prisma.item.execute(item.id, 'archive', {}), (e: unknown) => e instanceof SpectorNotFoundError && e.reason === 'deleted')
       }))
 
     test('delete appends a delete event and removes the row; replay then gives null', () =>
@@ -184,7 +201,14 @@ for (const provider of providers) {
         assert.equal(await row(ctx, item.id), null)
         assert.equal(await ctx.prisma.item.replay(item.id), null)
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => [e.action, e.sequence]), [['insert', 1], ['update', 2], ['delete', 3]])
+        assert.deepEqual(
+          events.map((e) => [e.action, e.sequence]),
+          [
+            ['insert', 1],
+            ['update', 2],
+            ['delete', 3],
+          ],
+        )
         assert.deepEqual(events[2]!.payload, {})
         // The state before the delete is still in the log.
         assert.equal((await ctx.prisma.item.replay(item.id, { until: { sequence: 2 } }))!.value, 2)
@@ -204,7 +228,10 @@ for (const provider of providers) {
         assert.equal((await ctx.prisma.item.replay(item.id, { until: between }))!.name, 'v2')
         assert.equal((await ctx.prisma.item.replay(item.id, { until: { sequence: 3 } }))!.name, 'v3')
         assert.equal(await ctx.prisma.item.replay(item.id, { until: new Date(0) }), null)
-        assert.deepEqual((await ctx.prisma.item.events(item.id, { until: second!.id })).map((e) => e.sequence), [1, 2])
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id, { until: second!.id })).map((e) => e.sequence),
+          [1, 2],
+        )
         await assert.rejects(ctx.prisma.item.replay(item.id, { until: '0190a0a0-0000-7000-8000-00000000dead' }), SpectorNotFoundError)
       }))
 
@@ -216,19 +243,22 @@ for (const provider of providers) {
         assert.equal(saved.value, 2)
         const after = await ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' } })
         const events = await ctx.prisma.item.events(item.id)
-        assert.deepEqual(events.map((e) => e.action), ['insert', 'update', 'savepoint', 'update'])
+        assert.deepEqual(
+          events.map((e) => e.action),
+          ['insert', 'update', 'savepoint', 'update'],
+        )
         assert.equal(events[2]!.payload.value, 2)
         // Prove replay starts at the savepoint: make an event before it unreadable; replay and
         // commands still work, because they never read it.
-        await ctx.db.exec(
-          `UPDATE ${ctx.q('Event')} SET ${ctx.q('payload')} = '{"value": "not a number"}' WHERE ${ctx.q('id')} = '${events[1]!.id}'`,
-        )
+        await ctx.db.exec(`UPDATE ${ctx.q('Event')} SET ${ctx.q('payload')} = '{"value": "not a number"}' WHERE ${ctx.q('id')} = '${events[1]!.id}'`)
         assert.deepEqual(await ctx.prisma.item.replay(item.id), after)
         const next = await ctx.prisma.item.update({ where: { id: item.id }, data: { value: { increment: 1 } } })
         assert.equal(next.value, 3)
         // Replaying as of a point before the savepoint has to read that event, and says which one fails.
-        await assert.rejects(ctx.prisma.item.replay(item.id, { until: { sequence: 2 } }), (e: unknown) =>
-          e instanceof SpectorReplayError && e.eventId === events[1]!.id && e.sequence === 2 && e.fields.includes('value'))
+        await assert.rejects(
+          ctx.prisma.item.replay(item.id, { until: { sequence: 2 } }),
+          (e: unknown) => e instanceof SpectorReplayError && e.eventId === events[1]!.id && e.sequence === 2 && e.fields.includes('value'),
+        )
       }))
 
     test('savepointEvery appends a savepoint after every N events, so replay stays short', () =>
@@ -282,12 +312,21 @@ for (const provider of providers) {
         const updated = await ctx.prisma.item.update({ where: { id }, data: { value: 5 } })
         assert.equal(updated.name, 'Legacy lamp')
         const events = await ctx.prisma.item.events(id)
-        assert.deepEqual(events.map((e) => e.version), [0, 1])
+        assert.deepEqual(
+          events.map((e) => e.version),
+          [0, 1],
+        )
       }))
 
     test('bulk writes append one event per affected record, in one transaction', () =>
       withExample(provider, async (ctx) => {
-        const created = await ctx.prisma.item.createMany({ data: [{ name: 'a', value: 1 }, { name: 'b', value: 2 }, { name: 'c', value: 3 }] })
+        const created = await ctx.prisma.item.createMany({
+          data: [
+            { name: 'a', value: 1 },
+            { name: 'b', value: 2 },
+            { name: 'c', value: 3 },
+          ],
+        })
         assert.deepEqual(created, { count: 3 })
         const updated = await ctx.prisma.item.updateMany({ where: { value: { gte: 2 } }, data: { value: { increment: 10 } } })
         assert.deepEqual(updated, { count: 2 })
@@ -298,7 +337,13 @@ for (const provider of providers) {
         for (const e of events) byRecord.set(e.recordId, [...(byRecord.get(e.recordId) ?? []), `${e.sequence}:${e.action}`])
         assert.deepEqual([...byRecord.values()].map((v) => v.join(' ')).sort(), ['1:insert 2:delete', '1:insert 2:update', '1:insert 2:update'])
         const rows = await ctx.base.item.findMany({ orderBy: { name: 'asc' } })
-        assert.deepEqual(rows.map((r) => [r.name, r.value]), [['b', 12], ['c', 13]])
+        assert.deepEqual(
+          rows.map((r) => [r.name, r.value]),
+          [
+            ['b', 12],
+            ['c', 13],
+          ],
+        )
         for (const r of rows) assert.deepEqual(await ctx.prisma.item.replay(r.id), r)
         assert.deepEqual(await ctx.prisma.item.updateMany({ where: { name: 'nothing' }, data: { value: 0 } }), { count: 0 })
         assert.deepEqual(await ctx.prisma.item.deleteMany({ limit: 1 }), { count: 1 })
@@ -307,14 +352,19 @@ for (const provider of providers) {
           assert.deepEqual(returned, [{ name: 'd' }])
           const changed = await ctx.prisma.item.updateManyAndReturn({ where: { name: 'd' }, data: { name: 'e' } })
           assert.equal(changed[0]!.name, 'e')
-          assert.deepEqual((await ctx.prisma.item.events(changed[0]!.id)).map((e) => e.action), ['insert', 'update'])
+          assert.deepEqual(
+            (await ctx.prisma.item.events(changed[0]!.id)).map((e) => e.action),
+            ['insert', 'update'],
+          )
         }
       }))
 
     test('a bulk write that fails on one record writes nothing at all', () =>
       withExample(provider, async (ctx) => {
-        await assert.rejects(ctx.prisma.item.createMany({ data: [{ name: 'ok' }, { name: '' }] }), (e: unknown) =>
-          e instanceof SpectorValidationError && e.fields.includes('name'))
+        await assert.rejects(
+          ctx.prisma.item.createMany({ data: [{ name: 'ok' }, { name: '' }] }),
+          (e: unknown) => e instanceof SpectorValidationError && e.fields.includes('name'),
+        )
         assert.deepEqual(await counts(ctx), { events: 0, items: 0 })
         await ctx.prisma.item.createMany({ data: [{ name: 'a' }, { name: 'b' }] })
         await assert.rejects(ctx.prisma.item.updateMany({ data: { name: '' } }), SpectorValidationError)
@@ -393,8 +443,10 @@ for (const provider of providers) {
           () => [ctx.prisma.event.count(), ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'b' } })],
           () => [ctx.prisma.item.execute(item.id, 'archive', {})],
         ]) {
-          await assert.rejects(ctx.prisma.$transaction(batch() as any), (e: unknown) =>
-            e instanceof SpectorUnsupportedWriteError && /batch \$transaction/.test(e.message) && e.model === 'Item')
+          await assert.rejects(
+            ctx.prisma.$transaction(batch() as any),
+            (e: unknown) => e instanceof SpectorUnsupportedWriteError && /batch \$transaction/.test(e.message) && e.model === 'Item',
+          )
         }
         assert.deepEqual(await counts(ctx), { events: 1, items: 1 })
         assert.equal((await row(ctx, item.id))!.name, 'Lamp')

@@ -101,20 +101,25 @@ export function statementLabel(sql: string): string {
   const verb = s.split(' ', 1)[0]!.toUpperCase()
   const ident = '(?:"[^"]+"|\\x60[^\\x60]+\\x60|\\w+)'
   const table = (keyword: string) => {
-    const match = new RegExp('\\b' + keyword + '\\s+(' + ident + '(?:\\.' + ident + ')*)', 'i').exec(s)
-    return match ? match[1]!.split('.').pop()!.replace(/["\x60]/g, '') : '?'
+    const match = new RegExp(`\\b${keyword}\\s+(${ident}(?:\\.${ident})*)`, 'i').exec(s)
+    return match
+      ? match[1]!
+          .split('.')
+          .pop()!
+          .replace(/["\x60]/g, '')
+      : '?'
   }
   const returning = /\bRETURNING\b/i.test(s) ? ' RETURNING' : ''
   switch (verb) {
     case 'SELECT':
-      return 'SELECT ' + table('FROM') + (/FOR UPDATE/i.test(s) ? ' FOR UPDATE' : /\bLIMIT\b/i.test(s) ? ' LIMIT' : '')
+      return `SELECT ${table('FROM')}${/FOR UPDATE/i.test(s) ? ' FOR UPDATE' : /\bLIMIT\b/i.test(s) ? ' LIMIT' : ''}`
     case 'INSERT':
-      return 'INSERT ' + table('INTO') + returning
+      return `INSERT ${table('INTO')}${returning}`
     case 'UPDATE':
-      return 'UPDATE ' + table('UPDATE') + returning
+      return `UPDATE ${table('UPDATE')}${returning}`
     case 'DELETE':
-      return 'DELETE ' + table('FROM') + returning
+      return `DELETE ${table('FROM')}${returning}`
     default:
-      return s.length > 40 ? s.slice(0, 40) + '...' : s
+      return s.length > 40 ? `${s.slice(0, 40)}...` : s
   }
 }

@@ -45,14 +45,12 @@ export function loadBenchModules(provider: BenchProvider, schema: BenchSchema = 
   let loaded = modules.get(`${schema}/${provider}`)
   if (!loaded) {
     const prepared = loadPreparedSchema(schema, provider)
-    loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
-      ([client, spector]) => ({
-        PrismaClient: client.PrismaClient,
-        spector: spector.spector,
-        spectorSchema: spector.spectorSchema,
-        createSql: prepared.createSql,
-      }),
-    )
+    loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(([client, spector]) => ({
+      PrismaClient: client.PrismaClient,
+      spector: spector.spector,
+      spectorSchema: spector.spectorSchema,
+      createSql: prepared.createSql,
+    }))
     modules.set(`${schema}/${provider}`, loaded)
   }
   return loaded

@@ -24,7 +24,9 @@ export interface MachineInfo {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'))
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'))
     if (line) return line.split(':').slice(1).join(':').trim()
   } catch {}
   return os.cpus()[0]?.model ?? 'unknown'
@@ -50,7 +52,12 @@ export const PG_SERVER = { host: '127.0.0.1', port: 5432, user: 'root', database
 
 export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
   const status = git(['status', '--porcelain'])
-  const dirtyFiles = status ? status.split('\n').map((l) => l.slice(3)).filter((f) => !f.startsWith('bench/results/')) : []
+  const dirtyFiles = status
+    ? status
+        .split('\n')
+        .map((l) => l.slice(3))
+        .filter((f) => !f.startsWith('bench/results/'))
+    : []
   // The pragmas a fresh database file gets, as the Prisma adapter opens it (better-sqlite3 defaults).
   const file = path.join(os.tmpdir(), `spector-bench-pragmas-${process.pid}.db`)
   const sqlite = new Database(file)
@@ -68,7 +75,7 @@ export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
     sqlite: {
       version: sqliteVersion,
       journal_mode: journalMode,
-      synchronous: (['off', 'normal', 'full', 'extra'][synchronous] ?? String(synchronous)),
+      synchronous: ['off', 'normal', 'full', 'extra'][synchronous] ?? String(synchronous),
       note: 'better-sqlite3 defaults, used by scenarios 1-3; scenario 4 runs in WAL mode (Emmett switches its file to WAL) with synchronous=FULL on both sides',
     },
     prisma: packageVersion('@prisma/client'),

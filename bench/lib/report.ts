@@ -65,7 +65,10 @@ export function renderTable(table: TableSpec): string {
   const widths = table.columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)))
   const numeric = table.columns.map((_, i) => rows.every((r) => /^[-+]?[\d,.]+(x|%| ms)?$|^-$|^n\/a$/.test(r[i] ?? '')))
   const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
   const out = [table.title, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  ')]
   for (const r of rows) out.push(line(r))
   for (const note of table.notes ?? []) out.push(`  note: ${note}`)

@@ -38,8 +38,9 @@ export async function insertEvents(raw: RawDriver, rows: EventRow[]): Promise<vo
   const width = EVENT_COLUMNS.length
   const columns = EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')
   const placeholders = (count: number) =>
-    Array.from({ length: count }, (_, r) =>
-      `(${Array.from({ length: width }, (_, c) => (raw.provider === 'postgresql' ? `$${r * width + c + 1}` : '?')).join(', ')})`,
+    Array.from(
+      { length: count },
+      (_, r) => `(${Array.from({ length: width }, (_, c) => (raw.provider === 'postgresql' ? `$${r * width + c + 1}` : '?')).join(', ')})`,
     ).join(', ')
   const fullSql = `INSERT INTO "Event" (${columns}) VALUES ${placeholders(batch)}`
   await raw.transaction(async () => {
@@ -82,7 +83,14 @@ export function updateEvents(state: SeededState, count: number): EventRow[] {
     state.value += 1
     state.sequence += 1
     state.updatedAt = at
-    rows.push({ id: uuidv7(), recordId: state.id, action: 'update', payload: { value: state.value, updatedAt: at.toISOString() }, sequence: state.sequence, at })
+    rows.push({
+      id: uuidv7(),
+      recordId: state.id,
+      action: 'update',
+      payload: { value: state.value, updatedAt: at.toISOString() },
+      sequence: state.sequence,
+      at,
+    })
   }
   return rows
 }
@@ -135,7 +143,9 @@ export async function verifySeedFormat(ctx: BenchContext): Promise<{ ok: true; c
   const problems: string[] = []
   const payloadKeys = (row: Record<string, unknown>) => {
     const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
-    return Object.keys(payload as object).sort().join(',')
+    return Object.keys(payload as object)
+      .sort()
+      .join(',')
   }
   const shape = (row: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? 'null' : v instanceof Date ? 'date' : typeof v]))
@@ -143,7 +153,8 @@ export async function verifySeedFormat(ctx: BenchContext): Promise<{ ok: true; c
     const a = liveRows[k]!
     const b = seededRows[k]!
     if (payloadKeys(a) !== payloadKeys(b)) problems.push(`${a.action} payload keys: library ${payloadKeys(a)}, seed ${payloadKeys(b)}`)
-    if (JSON.stringify(shape(a)) !== JSON.stringify(shape(b))) problems.push(`${a.action} column types: library ${JSON.stringify(shape(a))}, seed ${JSON.stringify(shape(b))}`)
+    if (JSON.stringify(shape(a)) !== JSON.stringify(shape(b)))
+      problems.push(`${a.action} column types: library ${JSON.stringify(shape(a))}, seed ${JSON.stringify(shape(b))}`)
     if (a.version !== b.version) problems.push(`version: library ${String(a.version)}, seed ${String(b.version)}`)
     if (ctx.provider === 'sqlite') {
       const format = (v: unknown) => String(v).replace(/\d/g, '9')

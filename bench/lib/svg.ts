@@ -75,7 +75,7 @@ function header(width: number, height: number, title: string, subtitle: string[]
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="20" y="30" font-size="18" font-weight="600" fill="#111827">${esc(title)}</text>`,
   ]
-  subtitle.forEach((line, i) => out.push(`<text x="20" y="${50 + i * 16}" font-size="12" fill="#4b5563">${esc(line)}</text>`))
+  for (const [i, line] of subtitle.entries()) out.push(`<text x="20" y="${50 + i * 16}" font-size="12" fill="#4b5563">${esc(line)}</text>`)
   return out
 }
 
@@ -145,7 +145,9 @@ export function barChart(options: BarChartOptions): string {
     out.push(`<line x1="${fixed(x)}" y1="${top}" x2="${fixed(x)}" y2="${axisY}" stroke="#e5e7eb"/>`)
     out.push(`<text x="${fixed(x)}" y="${axisY + 16}" font-size="11" fill="#6b7280" text-anchor="middle">${esc(format(t))}</text>`)
   }
-  out.push(`<text x="${(left + right) / 2}" y="${axisY + 36}" font-size="12" fill="#374151" text-anchor="middle">${esc(options.axisLabel)}${options.log ? ' (log scale)' : ''}</text>`)
+  out.push(
+    `<text x="${(left + right) / 2}" y="${axisY + 36}" font-size="12" fill="#374151" text-anchor="middle">${esc(options.axisLabel)}${options.log ? ' (log scale)' : ''}</text>`,
+  )
   let y = top
   options.groups.forEach((group) => {
     y += groupGap
@@ -175,7 +177,7 @@ export function barChart(options: BarChartOptions): string {
         out.push(`<line x1="${fixed(xw)}" y1="${y + 4}" x2="${fixed(xw)}" y2="${y + barHeight - 4}" stroke="#111827" stroke-width="1.2"/>`)
         end = xw
       }
-      const text = `${format(bar.value)}${bar.note ? (bar.note.startsWith("/") ? bar.note : ` ${bar.note}`) : ''}`
+      const text = `${format(bar.value)}${bar.note ? (bar.note.startsWith('/') ? bar.note : ` ${bar.note}`) : ''}`
       out.push(`<text x="${fixed(end + 6)}" y="${y + barHeight - 5}" font-size="11" fill="#111827">${esc(text)}</text>`)
       y += barHeight + gap
     })
@@ -228,7 +230,9 @@ export function lineChart(options: LineChartOptions): string {
   const points = options.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
   const ys = [...points.map((p) => p.y), ...(options.references ?? []).map((r) => r.y)].filter((v) => !options.yLog || v > 0)
   const xs = points.map((p) => p.x).filter((v) => !options.xLog || v > 0)
-  const x = options.xLog ? logScale(Math.min(...xs), Math.max(...xs), left, right, Boolean(options.xTicks)) : linearScale(Math.min(0, ...xs), Math.max(...xs), left, right)
+  const x = options.xLog
+    ? logScale(Math.min(...xs), Math.max(...xs), left, right, Boolean(options.xTicks))
+    : linearScale(Math.min(0, ...xs), Math.max(...xs), left, right)
   const y = options.yLog ? logScale(Math.min(...ys), Math.max(...ys), bottom, top) : linearScale(0, Math.max(...ys), bottom, top)
   const out = header(width, height, options.title, subtitle)
   for (const t of y.ticks) {
@@ -245,7 +249,9 @@ export function lineChart(options: LineChartOptions): string {
     out.push(`<text x="${fixed(px)}" y="${bottom + 16}" font-size="11" fill="#6b7280" text-anchor="middle">${esc(format(t))}</text>`)
   }
   out.push(`<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="#9ca3af"/>`)
-  out.push(`<text x="${(left + right) / 2}" y="${bottom + 38}" font-size="12" fill="#374151" text-anchor="middle">${esc(options.xLabel)}${options.xLog ? ' (log scale)' : ''}</text>`)
+  out.push(
+    `<text x="${(left + right) / 2}" y="${bottom + 38}" font-size="12" fill="#374151" text-anchor="middle">${esc(options.xLabel)}${options.xLog ? ' (log scale)' : ''}</text>`,
+  )
   out.push(
     `<text x="20" y="${(top + bottom) / 2}" font-size="12" fill="#374151" text-anchor="middle" transform="rotate(-90 20 ${(top + bottom) / 2})">${esc(options.yLabel)}${options.yLog ? ' (log scale)' : ''}</text>`,
   )
@@ -262,7 +268,10 @@ export function lineChart(options: LineChartOptions): string {
       const d = pts.map((p, k) => `${k ? 'L' : 'M'}${fixed(x(p.x))},${fixed(y(p.y))}`).join(' ')
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dashAttr(s)}/>`)
     }
-    for (const p of pts) out.push(`<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}"><title>${esc(`${s.name}: ${format(p.x)} -> ${format(p.y)}`)}</title></circle>`)
+    for (const p of pts)
+      out.push(
+        `<circle cx="${fixed(x(p.x))}" cy="${fixed(y(p.y))}" r="3.5" fill="${color}"><title>${esc(`${s.name}: ${format(p.x)} -> ${format(p.y)}`)}</title></circle>`,
+      )
     const ly = top + 10 + i * 20
     out.push(`<line x1="${right + 20}" y1="${ly}" x2="${right + 44}" y2="${ly}" stroke="${color}" stroke-width="2"${dashAttr(s)}/>`)
     out.push(`<circle cx="${right + 32}" cy="${ly}" r="3.5" fill="${color}"/>`)
@@ -275,5 +284,9 @@ export function lineChart(options: LineChartOptions): string {
 /** A chart-sized notice, for a scenario that has nothing to draw. */
 export function noticeChart(title: string, lines: string[]): string {
   const height = 80 + lines.length * 18
-  return [...header(980, height, title, []), ...lines.map((l, i) => `<text x="20" y="${62 + i * 18}" font-size="13" fill="#374151">${esc(l)}</text>`), '</svg>'].join('\n')
+  return [
+    ...header(980, height, title, []),
+    ...lines.map((l, i) => `<text x="20" y="${62 + i * 18}" font-size="13" fill="#374151">${esc(l)}</text>`),
+    '</svg>',
+  ].join('\n')
 }

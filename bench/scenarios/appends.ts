@@ -101,12 +101,15 @@ async function countDriverCalls(provider: BenchProvider, fn: () => Promise<unkno
   try {
     await fn()
   } finally {
-    patches.forEach(([proto, name], i) => (proto[name] = originals[i]))
+    for (const [i, [proto, name]] of patches.entries()) proto[name] = originals[i]
   }
   return calls
 }
 
-async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<{ results: AppendVariantResult[]; pragmas?: Record<string, unknown>; emmettUnavailable?: string }> {
+async function runProvider(
+  config: BenchConfig,
+  provider: BenchProvider,
+): Promise<{ results: AppendVariantResult[]; pragmas?: Record<string, unknown>; emmettUnavailable?: string }> {
   return withBench(provider, {}, async (ctx) => {
     // emmett-sqlite needs the native sqlite3 module (compiled at install); without it the
     // prisma-spector side still runs and the Emmett rows say why they are missing.
@@ -126,7 +129,9 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
       })
       const every = config.appends.savepointEvery
       const [executeId, updateId, savepointId, optionId, replayingId] = await Promise.all(
-        ['execute', 'update', 'savepoints', 'option', 'replaying'].map(async (name) => (await ctx.prisma.item.create({ data: { name, value: 0 } })).id as string),
+        ['execute', 'update', 'savepoints', 'option', 'replaying'].map(
+          async (name) => (await ctx.prisma.item.create({ data: { name, value: 0 } })).id as string,
+        ),
       )
       // The same execute on a client without the recent-state cache: what replaying costs.
       const replaying = ctx.base.$extends(ctx.modules.spector({ stateCacheSize: 0 }))
@@ -239,7 +244,14 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
     axisLabel: 'appends per second (sequential, one caller)',
     groups: Object.entries(data).map(([provider, r]) => ({
       label: provider,
-      bars: r.results.map((v) => ({ label: v.description.replace(/ \(.*\)$/, '') + (/\((.*)\)$/.exec(v.description) ? ` (${/\((.*)\)$/.exec(v.description)![1]!.replace(', history grows', '')})` : ''), value: v.opsPerSec, color: v.side === 'Emmett' ? '#9333ea' : '#2563eb', note: `/s, ${times(v.vsEmmettAppend)} Emmett blind append` })),
+      bars: r.results.map((v) => ({
+        label:
+          v.description.replace(/ \(.*\)$/, '') +
+          (/\((.*)\)$/.exec(v.description) ? ` (${/\((.*)\)$/.exec(v.description)![1]!.replace(', history grows', '')})` : ''),
+        value: v.opsPerSec,
+        color: v.side === 'Emmett' ? '#9333ea' : '#2563eb',
+        note: `/s, ${times(v.vsEmmettAppend)} Emmett blind append`,
+      })),
     })),
   })
   return { id: '4', title: 'Appends against Emmett', status: 'ok', data, tables, chart: { file: '4-appends-vs-emmett.svg', svg: chart }, targets, notes: [] }

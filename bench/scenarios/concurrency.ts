@@ -37,7 +37,13 @@ export interface ConcurrencyRun {
   vsPlain: number
 }
 
-async function runOne(ctx: BenchContext, impl: ConcurrencyRun['impl'], target: ConcurrencyRun['target'], writers: number, config: BenchConfig['concurrency']): Promise<Omit<ConcurrencyRun, 'scaling' | 'vsPlain'>> {
+async function runOne(
+  ctx: BenchContext,
+  impl: ConcurrencyRun['impl'],
+  target: ConcurrencyRun['target'],
+  writers: number,
+  config: BenchConfig['concurrency'],
+): Promise<Omit<ConcurrencyRun, 'scaling' | 'vsPlain'>> {
   const total = config.totalOps
   const perWriter = Math.floor(total / writers)
   const recordCount = target === 'one record' ? 1 : Math.max(writers, Math.ceil(total / config.updatesPerRecord))
@@ -77,9 +83,13 @@ async function runOne(ctx: BenchContext, impl: ConcurrencyRun['impl'], target: C
   if (target === 'one record') {
     const id = ids[0]!
     if (impl === 'evented') {
-      const [row] = await ctx.raw.query<{ n: number; max: number; min: number }>(`SELECT COUNT(*) AS n, MAX("sequence") AS max, MIN("sequence") AS min FROM "Event" WHERE "recordId" = $1`, [id])
+      const [row] = await ctx.raw.query<{ n: number; max: number; min: number }>(
+        `SELECT COUNT(*) AS n, MAX("sequence") AS max, MIN("sequence") AS min FROM "Event" WHERE "recordId" = $1`,
+        [id],
+      )
       const [item] = await ctx.raw.query<{ value: number }>(`SELECT "value" FROM "Item" WHERE "id" = $1`, [id])
-      consistent = Number(row!.n) === ops - errors + 1 && Number(row!.max) === ops - errors + 1 && Number(row!.min) === 1 && Number(item!.value) === ops - errors
+      consistent =
+        Number(row!.n) === ops - errors + 1 && Number(row!.max) === ops - errors + 1 && Number(row!.min) === 1 && Number(item!.value) === ops - errors
     } else {
       const [item] = await ctx.raw.query<{ value: number }>(`SELECT "value" FROM "PlainItem" WHERE "id" = $1`, [id])
       consistent = Number(item!.value) === ops - errors
@@ -102,7 +112,15 @@ async function runOne(ctx: BenchContext, impl: ConcurrencyRun['impl'], target: C
 
 export async function runConcurrencyScenario(config: BenchConfig, subtitle: string[]): Promise<ScenarioResult> {
   if (!config.providers.includes('postgresql')) {
-    return { id: '5', title: 'Concurrency (PostgreSQL)', status: 'ok', data: { skipped: 'PostgreSQL not among --providers' }, tables: [], targets: [], notes: ['scenario 5 skipped: PostgreSQL not among --providers'] }
+    return {
+      id: '5',
+      title: 'Concurrency (PostgreSQL)',
+      status: 'ok',
+      data: { skipped: 'PostgreSQL not among --providers' },
+      tables: [],
+      targets: [],
+      notes: ['scenario 5 skipped: PostgreSQL not among --providers'],
+    }
   }
   const maxWriters = Math.max(...config.concurrency.writers)
   const runs = await withBench('postgresql', { poolSize: maxWriters + 2, record: true }, async (ctx) => {
@@ -165,5 +183,14 @@ export async function runConcurrencyScenario(config: BenchConfig, subtitle: stri
       })),
     ),
   })
-  return { id: '5', title: 'Concurrency (PostgreSQL)', status: 'ok', data: { postgresql: results }, tables: [table], chart: { file: '5-concurrency.svg', svg: chart }, targets: [], notes: [] }
+  return {
+    id: '5',
+    title: 'Concurrency (PostgreSQL)',
+    status: 'ok',
+    data: { postgresql: results },
+    tables: [table],
+    chart: { file: '5-concurrency.svg', svg: chart },
+    targets: [],
+    notes: [],
+  }
 }

@@ -50,7 +50,10 @@ function variants(ctx: BenchContext): Variant[] {
           const id = uuidv7()
           const at = now()
           const payload = { name: `tx-${i}`, value: i, createdAt: at.toISOString(), updatedAt: at.toISOString() }
-          await tx.event.create({ data: { id, recordId: id, model: 'PlainItem', action: 'insert', payload, version: ITEM_VERSION, sequence: 1 }, select: { id: true } })
+          await tx.event.create({
+            data: { id, recordId: id, model: 'PlainItem', action: 'insert', payload, version: ITEM_VERSION, sequence: 1 },
+            select: { id: true },
+          })
           return tx.plainItem.create({ data: { id, name: `tx-${i}`, value: i, createdAt: at, updatedAt: at } })
         }),
     },
@@ -61,7 +64,16 @@ function variants(ctx: BenchContext): Variant[] {
           const id = uuidv7()
           const at = now()
           const iso = at.toISOString()
-          await ctx.raw.run(insertEvent, [id, id, 'Item', 'insert', JSON.stringify({ name: `raw-${i}`, value: i, createdAt: iso, updatedAt: iso }), ITEM_VERSION, 1, sqlDate(at)])
+          await ctx.raw.run(insertEvent, [
+            id,
+            id,
+            'Item',
+            'insert',
+            JSON.stringify({ name: `raw-${i}`, value: i, createdAt: iso, updatedAt: iso }),
+            ITEM_VERSION,
+            1,
+            sqlDate(at),
+          ])
           await ctx.raw.run(insertItem, [id, `raw-${i}`, i, sqlDate(at), sqlDate(at)])
         }),
     },
@@ -75,7 +87,10 @@ function variants(ctx: BenchContext): Variant[] {
       const at = now()
       const payload = { name: `batch-${i}`, value: i, createdAt: at.toISOString(), updatedAt: at.toISOString() }
       return ctx.base.$transaction([
-        ctx.base.event.create({ data: { id, recordId: id, model: 'Item', action: 'insert', payload, version: ITEM_VERSION, sequence: 1 }, select: { id: true } }),
+        ctx.base.event.create({
+          data: { id, recordId: id, model: 'Item', action: 'insert', payload, version: ITEM_VERSION, sequence: 1 },
+          select: { id: true },
+        }),
         ctx.base.item.create({ data: { id, name: `batch-${i}`, value: i, createdAt: at, updatedAt: at } }),
       ])
     },
@@ -159,7 +174,13 @@ export async function runCreateScenario(config: BenchConfig, subtitle: string[])
     axisLabel: 'latency per create, ms',
     groups: Object.entries(data).map(([provider, results]) => ({
       label: provider,
-      bars: results.map((r, i) => ({ label: r.description.replace(/ \(.*\)$/, ''), value: r.medianMs, whisker: r.p95Ms, color: WHAT_IF.has(r.variant) ? '#9ca3af' : PALETTE[i], note: `ms (${times(r.vsPlain)} plain Prisma)` })),
+      bars: results.map((r, i) => ({
+        label: r.description.replace(/ \(.*\)$/, ''),
+        value: r.medianMs,
+        whisker: r.p95Ms,
+        color: WHAT_IF.has(r.variant) ? '#9ca3af' : PALETTE[i],
+        note: `ms (${times(r.vsPlain)} plain Prisma)`,
+      })),
     })),
   })
   return {

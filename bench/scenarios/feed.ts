@@ -57,14 +57,30 @@ async function measure(config: BenchConfig): Promise<FeedResult> {
       await readStream(stream, true).catch(() => undefined)
       return { events, writeMs, readMs, readEventsPerSec: (read / readMs) * 1000, relayMs, relayEventsPerSec: (events / relayMs) * 1000 }
     } catch (error) {
-      return { events, writeMs, readMs, readEventsPerSec: (read / readMs) * 1000, relayMs: null, relayEventsPerSec: null, relayNote: `relay not measured: ${(error as Error).message}` }
+      return {
+        events,
+        writeMs,
+        readMs,
+        readEventsPerSec: (read / readMs) * 1000,
+        relayMs: null,
+        relayEventsPerSec: null,
+        relayNote: `relay not measured: ${(error as Error).message}`,
+      }
     }
   })
 }
 
 export async function runFeedScenario(config: BenchConfig): Promise<ScenarioResult> {
   if (!config.providers.includes('postgresql')) {
-    return { id: '7', title: 'Change feed and relay (PostgreSQL)', status: 'ok', data: null, tables: [], targets: [], notes: ['skipped: PostgreSQL is not among the providers'] }
+    return {
+      id: '7',
+      title: 'Change feed and relay (PostgreSQL)',
+      status: 'ok',
+      data: null,
+      tables: [],
+      targets: [],
+      notes: ['skipped: PostgreSQL is not among the providers'],
+    }
   }
   const r = await measure(config)
   const rate = (n: number | null) => (n === null ? 'n/a' : Math.round(n).toLocaleString('en-US'))

@@ -35,7 +35,10 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
   const plain = await openBench(provider, { spectorOptions: { savepointEvery: 50 } })
   const hashed = await openBench(provider, { schema: 'benchHashed', spectorOptions: { savepointEvery: 50 } })
   try {
-    const target = { plain: (await plain.prisma.item.create({ data: { name: 'u', value: 0 } })).id, hashed: (await hashed.prisma.item.create({ data: { name: 'h', value: 0 } })).id }
+    const target = {
+      plain: (await plain.prisma.item.create({ data: { name: 'u', value: 0 } })).id,
+      hashed: (await hashed.prisma.item.create({ data: { name: 'h', value: 0 } })).id,
+    }
     const latencies = await interleave(
       [
         { name: 'createPlain', run: (i) => plain.prisma.item.create({ data: { name: `p-${i}`, value: i } }) },
@@ -101,12 +104,21 @@ export async function runHashChainScenario(config: BenchConfig, subtitle: string
     subtitle: [
       ...subtitle,
       'Bars: median latency; whisker: p95. Lower is better.',
-      ...Object.entries(data).map(([p, d]) => `${p}: verification ${Math.round(d.verify.verifyEventsPerSec).toLocaleString('en-US')} events/s over ${d.verify.events.toLocaleString('en-US')} events`),
+      ...Object.entries(data).map(
+        ([p, d]) =>
+          `${p}: verification ${Math.round(d.verify.verifyEventsPerSec).toLocaleString('en-US')} events/s over ${d.verify.events.toLocaleString('en-US')} events`,
+      ),
     ],
     axisLabel: 'latency per write, ms',
     groups: Object.entries(data).map(([provider, d]) => ({
       label: provider,
-      bars: d.writes.map((w, i) => ({ label: LABELS[w.variant]!, value: w.medianMs, whisker: w.p95Ms, color: PALETTE[i], note: `ms (${times(w.vsUnhashed)} unhashed)` })),
+      bars: d.writes.map((w, i) => ({
+        label: LABELS[w.variant]!,
+        value: w.medianMs,
+        whisker: w.p95Ms,
+        color: PALETTE[i],
+        note: `ms (${times(w.vsUnhashed)} unhashed)`,
+      })),
     })),
   })
   return {

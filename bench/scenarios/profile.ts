@@ -13,7 +13,7 @@ import { withBench, type BenchContext, type BenchProvider } from '../lib/harness
 import { statementLabel, type RoundTrip } from '../lib/counting.ts'
 import { seedRecords } from '../lib/seed.ts'
 import { summarize } from '../lib/stats.ts'
-import { type ScenarioResult, type TableSpec } from '../lib/report.ts'
+import type { ScenarioResult, TableSpec } from '../lib/report.ts'
 import { barChart } from '../lib/svg.ts'
 import { repoRoot } from '../../test/support/testSchemas.ts'
 import { uuidv7 } from 'uuidv7'
@@ -71,17 +71,33 @@ async function opProfiles(ctx: BenchContext, config: BenchConfig): Promise<OpPro
     }),
   )
   out.push(await sample('prisma-spector create', (i) => ctx.prisma.item.create({ data: { name: `c${i}`, value: 0 } })))
-  out.push(await sample('plain Prisma update', (i) => ctx.base.plainItem.update({ where: { id: plainIds[(i + 3) % plainIds.length] }, data: { value: { increment: 1 } } })))
+  out.push(
+    await sample('plain Prisma update', (i) =>
+      ctx.base.plainItem.update({ where: { id: plainIds[(i + 3) % plainIds.length] }, data: { value: { increment: 1 } } }),
+    ),
+  )
   const short = await fresh(n + 3, 2)
-  out.push(await sample('prisma-spector update (2 prior events)', (i) => ctx.prisma.item.update({ where: { id: short[(i + 3) % short.length] }, data: { value: { increment: 1 } } })))
+  out.push(
+    await sample('prisma-spector update (2 prior events)', (i) =>
+      ctx.prisma.item.update({ where: { id: short[(i + 3) % short.length] }, data: { value: { increment: 1 } } }),
+    ),
+  )
   const forExecute = await fresh(n + 3, 2)
-  out.push(await sample('prisma-spector execute (2 prior events)', (i) => ctx.prisma.item.execute(forExecute[(i + 3) % forExecute.length], 'archive', { archivedAt: new Date() })))
+  out.push(
+    await sample('prisma-spector execute (2 prior events)', (i) =>
+      ctx.prisma.item.execute(forExecute[(i + 3) % forExecute.length], 'archive', { archivedAt: new Date() }),
+    ),
+  )
   const forSavepoint = await fresh(n + 3, 2)
   out.push(await sample('prisma-spector savepoint (2 prior events)', (i) => ctx.prisma.item.savepoint(forSavepoint[(i + 3) % forSavepoint.length])))
   const h = config.profile.history
   const long = await fresh(Math.min(n, 10) + 3, h)
   if (ctx.provider === 'postgresql') await ctx.raw.run('ANALYZE "Event"')
-  out.push(await sample(`prisma-spector update (${h} prior events, no savepoint)`, (i) => ctx.prisma.item.update({ where: { id: long[(i + 3) % long.length] }, data: { value: { increment: 1 } } })))
+  out.push(
+    await sample(`prisma-spector update (${h} prior events, no savepoint)`, (i) =>
+      ctx.prisma.item.update({ where: { id: long[(i + 3) % long.length] }, data: { value: { increment: 1 } } }),
+    ),
+  )
   out.push(await sample(`prisma-spector replay (${h} events)`, (i) => ctx.prisma.item.replay(long[(i + 3) % long.length])))
   return out
 }
@@ -100,7 +116,19 @@ async function coreCosts(ctx: BenchContext, iterations: number): Promise<CoreCos
   const inserted = model.prepare(null, 'insert', { name: 'x', value: 1 }, { recordId: 'r', eventId: 'e', now })
   const state = inserted.state
   const updatePayload = { value: 2, updatedAt: now.toISOString() }
-  const event = { id: 'e', recordId: 'r', model: 'Item', action: 'insert', payload: inserted.payload, version: 1, sequence: 1, insertedAt: now, hash: null, prevHash: null, metadata: null }
+  const event = {
+    id: 'e',
+    recordId: 'r',
+    model: 'Item',
+    action: 'insert',
+    payload: inserted.payload,
+    version: 1,
+    sequence: 1,
+    insertedAt: now,
+    hash: null,
+    prevHash: null,
+    metadata: null,
+  }
   const measure = (what: string, fn: () => unknown): CoreCost => {
     for (let i = 0; i < Math.min(1000, iterations); i++) fn()
     const start = performance.now()
@@ -108,7 +136,9 @@ async function coreCosts(ctx: BenchContext, iterations: number): Promise<CoreCos
     return { what, microseconds: ((performance.now() - start) * 1000) / iterations }
   }
   return [
-    measure('EventedModel.prepare, insert (stamp, encode, zod decode, changeset, zod state)', () => model.prepare(null, 'insert', { name: 'x', value: 1 }, { recordId: 'r', eventId: 'e', now })),
+    measure('EventedModel.prepare, insert (stamp, encode, zod decode, changeset, zod state)', () =>
+      model.prepare(null, 'insert', { name: 'x', value: 1 }, { recordId: 'r', eventId: 'e', now }),
+    ),
     measure('EventedModel.prepare, update', () => model.prepare(state, 'update', { value: 2 }, { recordId: 'r', eventId: 'e', now })),
     measure('EventedModel.replay of 1 event', () => model.replay('r', [event])),
     measure('zod payload decode (codec.decodeAttrs) of an update payload', () => definition.codec.decodeAttrs(updatePayload)),
@@ -198,7 +228,11 @@ async function updateWhatIfs(ctx: BenchContext, config: BenchConfig): Promise<Up
           return tx.$queryRawUnsafe(updateSql, e.value, ts(e.at), id)
         }),
     },
-    { variant: 'prisma-spector update (for comparison)', roundTrips: 7, run: (id) => ctx.prisma.item.update({ where: { id }, data: { value: { increment: 1 } } }) },
+    {
+      variant: 'prisma-spector update (for comparison)',
+      roundTrips: 7,
+      run: (id) => ctx.prisma.item.update({ where: { id }, data: { value: { increment: 1 } } }),
+    },
   ]
   const n = config.profile.ops
   const ids = (await seedRecords(ctx.raw, variants.length * (n + 3), 2, 'whatif')).map((s) => s.id)
@@ -239,7 +273,8 @@ async function staleStatistics(config: BenchConfig): Promise<StaleStatistics> {
     const measure = async (ids: string[]) => {
       await ctx.prisma.item.update({ where: { id: ids[0] }, data: { value: { increment: 1 } } })
       const samples = []
-      for (const id of ids.slice(1)) samples.push(await ctx.recorder!.capture(() => ctx.prisma.item.update({ where: { id }, data: { value: { increment: 1 } } })))
+      for (const id of ids.slice(1))
+        samples.push(await ctx.recorder!.capture(() => ctx.prisma.item.update({ where: { id }, data: { value: { increment: 1 } } })))
       const p = profileOf('update', samples)
       const at = (label: RegExp) => p.perStatementMs.filter((s) => label.test(s.statement)).map((s) => s.ms)
       return { medianMs: p.wallMs, savepointLookupMs: at(/SELECT Event LIMIT/)[0] ?? NaN, eventsReadMs: at(/^SELECT Event$/)[0] ?? NaN }
@@ -265,7 +300,9 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
       title: `Where the time goes - ${provider}: round trips per operation (median of ${config.profile.ops} ops, counted at the driver adapter)`,
       columns: ['operation', 'round trips', 'wall ms', 'in driver ms', 'outside driver ms', 'statements'],
       rows: result.ops.map((o) => [o.op, o.roundTrips, o.wallMs, o.driverMs, o.outsideDriverMs, o.statements.join(' | ')]),
-      notes: ['outside driver = Prisma client (query compiler, result mapping, transaction manager) + prisma-spector JavaScript; in driver = pg / better-sqlite3 incl. the server and fsync.'],
+      notes: [
+        'outside driver = Prisma client (query compiler, result mapping, transaction manager) + prisma-spector JavaScript; in driver = pg / better-sqlite3 incl. the server and fsync.',
+      ],
     })
     const updates = result.ops.filter((o) => o.op.startsWith('prisma-spector update'))
     tables.push({
@@ -277,7 +314,9 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
       title: `Where the time goes - ${provider}: what-if, an evented update (2 prior events) with fewer round trips and without Prisma (not the library)`,
       columns: ['variant', 'round trips', 'median ms', 'p95 ms'],
       rows: result.updateWhatIfs.map((w) => [w.variant, w.roundTrips, w.medianMs, w.p95Ms]),
-      notes: ['same work as an update: lock (PostgreSQL), newest savepoint, events after it, fold in JS, append, rewrite the row; interleaved, each op on its own record.'],
+      notes: [
+        'same work as an update: lock (PostgreSQL), newest savepoint, events after it, fold in JS, append, rewrite the row; interleaved, each op on its own record.',
+      ],
     })
     if (Array.isArray(result.core)) {
       tables.push({
@@ -297,7 +336,9 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
         ['stale (before ANALYZE)', stale.beforeAnalyze.medianMs, stale.beforeAnalyze.savepointLookupMs, stale.beforeAnalyze.eventsReadMs],
         ['fresh (after ANALYZE)', stale.afterAnalyze.medianMs, stale.afterAnalyze.savepointLookupMs, stale.afterAnalyze.eventsReadMs],
       ],
-      notes: ['with stale statistics PostgreSQL ANDs the Event(model) index (one distinct value) into every per-record read; scenarios 2, 3 and this profile ANALYZE after seeding.'],
+      notes: [
+        'with stale statistics PostgreSQL ANDs the Event(model) index (one distinct value) into every per-record read; scenarios 2, 3 and this profile ANALYZE after seeding.',
+      ],
     })
   }
   const chart = barChart({
@@ -321,5 +362,14 @@ export async function runProfile(config: BenchConfig, subtitle: string[]): Promi
       })),
     })),
   })
-  return { id: 'profile', title: 'Where the time goes', status: 'ok', data: { ...data, ...(stale ? { staleStatistics: stale } : {}) }, tables, chart: { file: '7-where-time-goes.svg', svg: chart }, targets: [], notes: [] }
+  return {
+    id: 'profile',
+    title: 'Where the time goes',
+    status: 'ok',
+    data: { ...data, ...(stale ? { staleStatistics: stale } : {}) },
+    tables,
+    chart: { file: '7-where-time-goes.svg', svg: chart },
+    targets: [],
+    notes: [],
+  }
 }

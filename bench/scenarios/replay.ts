@@ -113,10 +113,21 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
         },
         breakdown:
           b && 'readMs' in b
-            ? { readMs: median(b.readMs), foldMs: median(b.foldMs), decodeMs: median(b.decodeMs), validateMs: median(b.validateMs), findManyAllMs: median(b.findManyAllMs) }
+            ? {
+                readMs: median(b.readMs),
+                foldMs: median(b.foldMs),
+                decodeMs: median(b.decodeMs),
+                validateMs: median(b.validateMs),
+                findManyAllMs: median(b.findManyAllMs),
+              }
             : { unavailable: b?.unavailable ?? 'not measured' },
         pageSizes: sw.pageSizes
-          ? sw.pageSizes.map((p) => ({ pageSize: p.pageSize, medianMs: median(p.timesMs), eventsPerSec: (r.size * 1000) / median(p.timesMs), liveMB: p.liveMB }))
+          ? sw.pageSizes.map((p) => ({
+              pageSize: p.pageSize,
+              medianMs: median(p.timesMs),
+              eventsPerSec: (r.size * 1000) / median(p.timesMs),
+              liveMB: p.liveMB,
+            }))
           : { unavailable: sw.unavailable ?? 'not measured' },
         rawMinimalMs: median(rr.minimalTimesMs ?? []),
       }
@@ -137,7 +148,23 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
     const pageSize = result.points.find((p) => p.replay.pageSize !== null)?.replay.pageSize
     tables.push({
       title: `3. Replay of one record - ${provider} (no savepoints; ${seeded.toLocaleString('en-US')} events seeded in ${(result.seedMs / 1000).toFixed(1)} s)`,
-      columns: ['events', 'replay ms', 'replay events/s', 'raw read ms', 'raw events/s', 'x raw read', 'live MB', 'live B/event', 'heap growth MB', 'max RSS +MB', 'raw live MB', 'read ms', 'fold ms', 'zod decode ms', 'zod state ms'],
+      columns: [
+        'events',
+        'replay ms',
+        'replay events/s',
+        'raw read ms',
+        'raw events/s',
+        'x raw read',
+        'live MB',
+        'live B/event',
+        'heap growth MB',
+        'max RSS +MB',
+        'raw live MB',
+        'read ms',
+        'fold ms',
+        'zod decode ms',
+        'zod state ms',
+      ],
       rows: result.points.map((p) => {
         const b = 'readMs' in p.breakdown ? p.breakdown : undefined
         return [
@@ -161,13 +188,24 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
       notes: [
         `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (sizes run in ascending order).`,
         'read/fold/zod columns time the parts of a replay separately (read = the paged read alone, savepoint lookup included; fold = EventedModel.replay over the same events in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
-        ...(provider === 'sqlite' ? [`raw read + JSON.parse of the payloads: ${result.points.map((p) => `${p.events.toLocaleString('en-US')}: ${p.rawParsed?.medianMs.toFixed(1)} ms`).join(', ')} (pg parses jsonb while reading)`] : []),
+        ...(provider === 'sqlite'
+          ? [
+              `raw read + JSON.parse of the payloads: ${result.points.map((p) => `${p.events.toLocaleString('en-US')}: ${p.rawParsed?.medianMs.toFixed(1)} ms`).join(', ')} (pg parses jsonb while reading)`,
+            ]
+          : []),
       ],
     })
     const sweepSizes = config.replay.pageSizes
     tables.push({
       title: `3. Replay page size - ${provider} (the library's replay at each page size; chose REPLAY_PAGE_SIZE = ${pageSize ?? '?'})`,
-      columns: ['events', 'raw read ms', 'raw, 5 columns ms', ...sweepSizes.flatMap((n) => [`${n}/page ms`, `${n}/page live MB`]), 'before streaming: one findMany ms', 'its live MB'],
+      columns: [
+        'events',
+        'raw read ms',
+        'raw, 5 columns ms',
+        ...sweepSizes.flatMap((n) => [`${n}/page ms`, `${n}/page live MB`]),
+        'before streaming: one findMany ms',
+        'its live MB',
+      ],
       rows: result.points.map((p) => {
         const sweep = Array.isArray(p.pageSizes) ? p.pageSizes : []
         const b = 'readMs' in p.breakdown ? p.breakdown : undefined

@@ -53,20 +53,22 @@ export interface WorkerSizeResult {
   /** replay mode: the library's page size. */
   pageSize?: number
   /** replay mode: the parts of a replay, timed separately. */
-  breakdown?: {
-    /** The library's read alone: streamForReplay drained, pages dropped unfolded (savepoint lookup included). */
-    readMs: number[]
-    /** The in-memory fold (EventedModel.replay) over the same events. */
-    foldMs: number[]
-    /** Only the payload decoding (the zod payload schema) of every event. */
-    decodeMs: number[]
-    /** Only the state validation (the zod state schema), once per event, as cast() runs it. */
-    validateMs: number[]
-    /** The read before streaming, for comparison: one findMany of every column of every event. */
-    findManyAllMs: number[]
-    /** What that findMany holds at once (its rows), after a full GC. */
-    findManyAllLiveMB: number
-  } | { unavailable: string }
+  breakdown?:
+    | {
+        /** The library's read alone: streamForReplay drained, pages dropped unfolded (savepoint lookup included). */
+        readMs: number[]
+        /** The in-memory fold (EventedModel.replay) over the same events. */
+        foldMs: number[]
+        /** Only the payload decoding (the zod payload schema) of every event. */
+        decodeMs: number[]
+        /** Only the state validation (the zod state schema), once per event, as cast() runs it. */
+        validateMs: number[]
+        /** The read before streaming, for comparison: one findMany of every column of every event. */
+        findManyAllMs: number[]
+        /** What that findMany holds at once (its rows), after a full GC. */
+        findManyAllLiveMB: number
+      }
+    | { unavailable: string }
   /** pageSizes mode: the library's replay (streamForReplay + EventedModel.replayStream) per page size. */
   pageSizes?: { pageSize: number; timesMs: number[]; liveMB: number }[]
 }
@@ -131,9 +133,12 @@ async function rawMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   if (job.provider === 'postgresql') {
     const client = new pg.Client({ connectionString: job.url })
     await client.connect()
-    const read = (id: string) => client.query('SELECT * FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item']).then((r) => r.rows)
+    const read = (id: string) =>
+      client.query('SELECT * FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item']).then((r) => r.rows)
     const readMinimal = (id: string) =>
-      client.query('SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item']).then((r) => r.rows)
+      client
+        .query('SELECT "id", "action", "payload", "version", "sequence" FROM "Event" WHERE "recordId" = $1 AND "model" = $2 ORDER BY "sequence"', [id, 'Item'])
+        .then((r) => r.rows)
     for (let i = 0; i < WARMUP; i++) await read(job.records[0]!.id)
     for (const { size, id } of job.records) {
       const memory = await measureMemory(() => read(id))
@@ -182,7 +187,11 @@ async function loadInternals(): Promise<Internals | string> {
     const eventedModel = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/core/eventedModel.js')).href)
     const eventLog = await import(pathToFileURL(path.join(repoRoot, 'dist/extension/prisma/prismaEventLog.js')).href)
     const internals = { EventedModel: eventedModel.EventedModel, PrismaEventLog: eventLog.PrismaEventLog, REPLAY_PAGE_SIZE: eventLog.REPLAY_PAGE_SIZE }
-    if (typeof internals.EventedModel !== 'function' || typeof internals.PrismaEventLog !== 'function' || typeof internals.PrismaEventLog.prototype.streamForReplay !== 'function') {
+    if (
+      typeof internals.EventedModel !== 'function' ||
+      typeof internals.PrismaEventLog !== 'function' ||
+      typeof internals.PrismaEventLog.prototype.streamForReplay !== 'function'
+    ) {
       return 'dist internals changed shape (EventedModel, PrismaEventLog.streamForReplay)'
     }
     if (typeof internals.EventedModel.prototype.replayStream !== 'function') return 'dist internals changed shape (EventedModel.replayStream)'
@@ -262,13 +271,31 @@ async function replayMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
       const validateMs: number[] = []
       const findManyAllMs: number[] = []
       for (let i = 0; i < job.reps[size]!; i++) {
-        readMs.push(await timeIt(async () => { for await (const _page of log.streamForReplay('Item', id, undefined, { hashes: false })); }))
+        readMs.push(
+          await timeIt(async () => {
+            for await (const _page of log.streamForReplay('Item', id, undefined, { hashes: false }));
+          }),
+        )
         foldMs.push(await timeIt(() => model.replay(id, events)))
-        decodeMs.push(await timeIt(() => events.forEach((e: any) => definition.codec.decodeAttrs(e.payload))))
-        validateMs.push(await timeIt(() => events.forEach(() => definition.codec.validateState(state))))
+        decodeMs.push(
+          await timeIt(() => {
+            for (const e of events as any[]) definition.codec.decodeAttrs(e.payload)
+          }),
+        )
+        validateMs.push(
+          await timeIt(() => {
+            for (const _ of events) definition.codec.validateState(state)
+          }),
+        )
         findManyAllMs.push(await timeIt(findManyAll))
       }
-      results.push({ size, timesMs, memory, pageSize: internals.REPLAY_PAGE_SIZE, breakdown: { readMs, foldMs, decodeMs, validateMs, findManyAllMs, findManyAllLiveMB } })
+      results.push({
+        size,
+        timesMs,
+        memory,
+        pageSize: internals.REPLAY_PAGE_SIZE,
+        breakdown: { readMs, foldMs, decodeMs, validateMs, findManyAllMs, findManyAllLiveMB },
+      })
     }
   } finally {
     await base.$disconnect()
@@ -285,13 +312,19 @@ async function pageSizesMode(job: ReplayJob): Promise<WorkerSizeResult[]> {
   const modules = await loadBenchModules(job.provider)
   const internals = await loadInternals()
   if (typeof internals === 'string') {
-    return job.records.map(({ size }) => ({ size, timesMs: [], memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN }, unavailable: internals }))
+    return job.records.map(({ size }) => ({
+      size,
+      timesMs: [],
+      memory: { heapBeforeMB: NaN, heapPeakDeltaMB: NaN, liveMB: NaN, maxRssDeltaMB: NaN, maxRssMB: NaN },
+      unavailable: internals,
+    }))
   }
   const definition = modules.spectorSchema.models.find((m) => m.metadata.name === 'Item')!
   const model = new internals.EventedModel(definition.metadata, definition.codec, definition.changeset)
   const base = openClient(job, modules)
   const log = new internals.PrismaEventLog(base.event)
-  const replay = async (id: string, pageSize: number) => (await model.replayStream(id, log.streamForReplay('Item', id, undefined, { pageSize, hashes: false }))).state
+  const replay = async (id: string, pageSize: number) =>
+    (await model.replayStream(id, log.streamForReplay('Item', id, undefined, { pageSize, hashes: false }))).state
   const results: WorkerSizeResult[] = []
   try {
     for (let i = 0; i < WARMUP; i++) for (const pageSize of job.pageSizes) await replay(job.records[0]!.id, pageSize)

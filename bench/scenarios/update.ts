@@ -45,7 +45,13 @@ export interface UpdateProviderResult {
  * follows every `every` events, the phase shifted per record so that the events after the newest
  * savepoint spread over 1..every+1. Returns the records and how many events replay will read.
  */
-async function buildHistories(ctx: BenchContext, size: number, count: number, every: number | null, savepointLatencies: number[]): Promise<{ ids: string[]; tails: number[] }> {
+async function buildHistories(
+  ctx: BenchContext,
+  size: number,
+  count: number,
+  every: number | null,
+  savepointLatencies: number[],
+): Promise<{ ids: string[]; tails: number[] }> {
   if (every === null || size <= every) {
     const states = await seedRecords(ctx.raw, count, size, `h${size}`)
     return { ids: states.map((s) => s.id), tails: states.map(() => size) }
@@ -139,7 +145,14 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     const points: UpdatePoint[] = cells.slice(1).map((c) => {
       const s = summarize(c.latencies)
       const first = summarize(cells.find((f) => f.policy === c.policy && f.size === sizes[0])!.latencies).medianMs
-      return { priorEvents: c.size, policy: c.policy, ...s, replayedEvents: spread(c.tails), vsFirst: ratio(s.medianMs, first), vsPlain: ratio(s.medianMs, plainUpdate.medianMs) }
+      return {
+        priorEvents: c.size,
+        policy: c.policy,
+        ...s,
+        replayedEvents: spread(c.tails),
+        vsFirst: ratio(s.medianMs, first),
+        vsPlain: ratio(s.medianMs, plainUpdate.medianMs),
+      }
     })
     return { savepointEveryOption: option, plainUpdate, points, savepointCalls: { ...summarize(savepointLatencies), calls: savepointLatencies.length } }
   })
@@ -197,7 +210,9 @@ export async function runUpdateScenario(config: BenchConfig, subtitle: string[])
         name: `${provider}, ${kind === 'no savepoints' ? 'no savepoints' : kind === '(emulated)' ? `savepoint every ${every} (emulated)` : `savepointEvery: ${every} (option)`}`,
         color: ['#2563eb', '#dc2626'][i],
         ...(k === 1 ? { dashed: true } : k === 2 ? { dash: '1 4' } : {}),
-        points: r.points.filter((p) => (kind === 'no savepoints' ? p.policy === 'no savepoints' : p.policy.endsWith(kind))).map((p) => ({ x: p.priorEvents, y: p.medianMs })),
+        points: r.points
+          .filter((p) => (kind === 'no savepoints' ? p.policy === 'no savepoints' : p.policy.endsWith(kind)))
+          .map((p) => ({ x: p.priorEvents, y: p.medianMs })),
       }))
       .filter((s) => s.points.length > 0),
   )
@@ -214,7 +229,11 @@ export async function runUpdateScenario(config: BenchConfig, subtitle: string[])
     yLog: true,
     xTicks: config.update.sizes,
     series,
-    references: Object.entries(data).map(([provider, r], i) => ({ y: r.plainUpdate.medianMs, label: `plain Prisma update, ${provider}`, color: ['#2563eb', '#dc2626'][i] })),
+    references: Object.entries(data).map(([provider, r], i) => ({
+      y: r.plainUpdate.medianMs,
+      label: `plain Prisma update, ${provider}`,
+      color: ['#2563eb', '#dc2626'][i],
+    })),
   })
   return { id: '2', title: 'Update as history grows', status: 'ok', data, tables, chart: { file: '2-update-history.svg', svg: chart }, targets, notes: [] }
 }

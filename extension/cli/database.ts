@@ -67,13 +67,20 @@ export async function adapterFor(url: string, from: string): Promise<unknown> {
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
     const { module, resolved } = await load('@prisma/adapter-mariadb')
     const u = new URL(url)
-    const config = { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: u.pathname.slice(1) }
+    const config = {
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: u.pathname.slice(1),
+    }
     await probeMariaDb(createRequire(resolved), config)
     return new module.PrismaMariaDb({ ...config, connectionLimit: 2 })
   }
   if (url.startsWith('file:')) {
     const file = sqliteFile(url)
-    if (file !== ':memory:' && !fs.existsSync(file)) throw new DatabaseSetupError(`no SQLite database at ${file} (from ${url}; relative paths start at ${process.cwd()})`)
+    if (file !== ':memory:' && !fs.existsSync(file))
+      throw new DatabaseSetupError(`no SQLite database at ${file} (from ${url}; relative paths start at ${process.cwd()})`)
     const { PrismaBetterSqlite3 } = (await load('@prisma/adapter-better-sqlite3')).module
     return new PrismaBetterSqlite3({ url })
   }

@@ -70,7 +70,9 @@ export async function connect(values: { url?: string; generated?: string; 'hash-
   const adapter = await adapterFor(url, path.dirname(generated))
   const base = new mod.PrismaClient({ adapter })
   const models: string[] = mod.spectorSchema.models.map((m: { metadata: { name: string } }) => m.metadata.name)
-  const delegates = new Map<string, string>(mod.spectorSchema.models.map((m: { metadata: { name: string; delegate: string } }) => [m.metadata.name, m.metadata.delegate]))
+  const delegates = new Map<string, string>(
+    mod.spectorSchema.models.map((m: { metadata: { name: string; delegate: string } }) => [m.metadata.name, m.metadata.delegate]),
+  )
   const extended = base.$extends(mod.spector({ hashKey: values['hash-key'] ?? process.env.SPECTOR_HASH_KEY }))
   return new Proxy(extended, {
     get(target, property) {

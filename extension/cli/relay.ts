@@ -52,7 +52,10 @@ async function loadNats(): Promise<{ nats: Nats; jetstream: JetStream }> {
   try {
     return { nats: await import('@nats-io/transport-node'), jetstream: await import('@nats-io/jetstream') }
   } catch (error) {
-    throw new SpectorConfigurationError('(relay)', `spector relay needs the NATS clients: npm install @nats-io/transport-node @nats-io/jetstream (${(error as Error).message})`)
+    throw new SpectorConfigurationError(
+      '(relay)',
+      `spector relay needs the NATS clients: npm install @nats-io/transport-node @nats-io/jetstream (${(error as Error).message})`,
+    )
   }
 }
 
@@ -76,7 +79,11 @@ function messageOf(event: FeedEvent): string {
 export async function relay(prisma: AnyClient, options: RelayOptions): Promise<RelayProgress> {
   const { nats, jetstream } = await loadNats()
   const store = prisma.spectorSubscription
-  if (!store) throw new SpectorConfigurationError('(schema)', 'spector relay keeps its position in the SpectorSubscription model: add it to the schema (see the README, "Subscribers")')
+  if (!store)
+    throw new SpectorConfigurationError(
+      '(schema)',
+      'spector relay keeps its position in the SpectorSubscription model: add it to the schema (see the README, "Subscribers")',
+    )
   const name = options.name ?? `relay:${options.stream}`
   const nc = await nats.connect({ servers: options.nats.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 200, name: 'spector-relay' })
   const progress: RelayProgress = { relayed: 0, duplicates: 0, position: 0 }

@@ -19,7 +19,8 @@ export async function relayCommand(values: CommandLine['values'], io: Output): P
   const { nats, stream, subject } = values
   if (!nats || !stream || !subject) throw new UsageError('relay needs --nats <url>, --stream <name> and --subject <template, e.g. events.{model}.{action}>')
   const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size'])
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new UsageError(`--batch-size must be a whole number >= 1, got ${values['batch-size']}`)
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw new UsageError(`--batch-size must be a whole number >= 1, got ${values['batch-size']}`)
   const prisma = await connect(values)
   const controller = new AbortController()
   const stop = () => controller.abort()
@@ -38,7 +39,10 @@ export async function relayCommand(values: CommandLine['values'], io: Output): P
   try {
     const result = await relay(prisma, { nats, stream, subject, name: values.name, batchSize, once: values.once, signal: controller.signal, onProgress: log })
     if (values.json) io.out(`${JSON.stringify(result)}\n`)
-    else io.out(`relay ${controller.signal.aborted ? 'stopped' : 'caught up'}: position ${result.position}, ${result.relayed} relayed (${result.duplicates} duplicates)\n`)
+    else
+      io.out(
+        `relay ${controller.signal.aborted ? 'stopped' : 'caught up'}: position ${result.position}, ${result.relayed} relayed (${result.duplicates} duplicates)\n`,
+      )
     return 0
   } finally {
     process.off('SIGTERM', stop)

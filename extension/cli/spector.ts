@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { SpectorError, SpectorHashChainError } from '../core/errors.ts'
 import type { HistoryEntry } from '../core/recordHistory.ts'
 import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
+import type { Checkpoint } from '../core/chainVerifier.ts'
 import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
 import { DatabaseSetupError } from './database.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
@@ -63,13 +64,22 @@ export async function run(argv: string[], io: Output): Promise<number> {
         return result.ok ? 0 : 1
       }
       case 'checkpoint': {
-        let checkpoint
+        let checkpoint: Checkpoint
         try {
           checkpoint = await prisma.$checkpoint({ model: values.model })
         } catch (error) {
           // The same break verify reports, with verify's exit code: no checkpoint of a broken log.
           if (!(error instanceof SpectorHashChainError)) throw error
-          const failure = { kind: error.kind, model: error.model, recordId: error.recordId, eventId: error.eventId, sequence: error.sequence, expectedHash: error.expectedHash, actualHash: error.actualHash, message: error.message.replace(/^Hash chain broken \([^)]*\): /, '') }
+          const failure = {
+            kind: error.kind,
+            model: error.model,
+            recordId: error.recordId,
+            eventId: error.eventId,
+            sequence: error.sequence,
+            expectedHash: error.expectedHash,
+            actualHash: error.actualHash,
+            message: error.message.replace(/^Hash chain broken \([^)]*\): /, ''),
+          }
           if (values.json) io.out(`${JSON.stringify({ ok: false, failure }, null, 2)}\n`)
           else reportBreak(io, failure)
           return 1
@@ -77,7 +87,11 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const text = `${JSON.stringify(checkpoint, null, values.out ? 2 : values.json ? 2 : 0)}\n`
         if (values.out) {
           fs.writeFileSync(values.out, text)
-          io.out(values.json ? text : `checkpoint of ${checkpoint.events} events in ${checkpoint.records} records written to ${values.out} (root ${checkpoint.root})\n`)
+          io.out(
+            values.json
+              ? text
+              : `checkpoint of ${checkpoint.events} events in ${checkpoint.records} records written to ${values.out} (root ${checkpoint.root})\n`,
+          )
         } else io.out(text)
         return 0
       }
@@ -100,9 +114,20 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const rows: HistoryEntry[] = await delegate.history(id)
         if (values.json) io.out(`${JSON.stringify(rows, jsonReplacer, 2)}\n`)
         else if (rows.length) {
-          io.out(renderTable(rows.map((r) => ({ sequence: r.sequence, action: r.action, version: r.version, insertedAt: r.insertedAt, actor: r.actor, event: r.id, changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; ') }))))
-        }
-        else io.err(`spector: ${modelName} ${id}: no such record (it has no events)\n`)
+          io.out(
+            renderTable(
+              rows.map((r) => ({
+                sequence: r.sequence,
+                action: r.action,
+                version: r.version,
+                insertedAt: r.insertedAt,
+                actor: r.actor,
+                event: r.id,
+                changes: r.changes.map((c) => `${c.field}: ${show(c.before)} → ${show(c.after)}`).join('; '),
+              })),
+            ),
+          )
+        } else io.err(`spector: ${modelName} ${id}: no such record (it has no events)\n`)
         return rows.length ? 0 : 1
       }
       case 'bringup': {
@@ -163,15 +188,42 @@ async function sql(rest: string[], values: CommandLine['values'], io: Output): P
       throw new UsageError(`${error.message}; or pass --provider${values.table ? '' : ' and --table'}`)
     })
     provider ??= mod.spectorSchema.provider as string
-    if (!tables.length) tables = [...new Set(mod.spectorSchema.models.map((m: { metadata: { events: { model: string; dbName?: string } } }) => m.metadata.events.dbName ?? m.metadata.events.model) as string[])]
+    if (!tables.length)
+      tables = [
+        ...new Set(
+          mod.spectorSchema.models.map(
+            (m: { metadata: { events: { model: string; dbName?: string } } }) => m.metadata.events.dbName ?? m.metadata.events.model,
+          ) as string[],
+        ),
+      ]
   }
-  for (const table of tables) io.out(`-- prisma-spector: the event log ${table} is append-only\n${appendOnlySql(provider as never, table).map((s) => `${s};`).join('\n\n')}\n`)
+  for (const table of tables)
+    io.out(
+      `-- prisma-spector: the event log ${table} is append-only\n${appendOnlySql(provider as never, table)
+        .map((s) => `${s};`)
+        .join('\n\n')}\n`,
+    )
   return 0
 }
 
-function reportBreak(io: Output, f: { kind: string; model: string | null; recordId: string; eventId: string | null; sequence: number | null; expectedHash: string | null; actualHash: string | null; message: string }, events?: number): void {
+function reportBreak(
+  io: Output,
+  f: {
+    kind: string
+    model: string | null
+    recordId: string
+    eventId: string | null
+    sequence: number | null
+    expectedHash: string | null
+    actualHash: string | null
+    message: string
+  },
+  events?: number,
+): void {
   io.out(`BROKEN (${f.kind})${events === undefined ? '' : ` after ${events} events`}: ${f.message}\n`)
-  io.out(renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]))
+  io.out(
+    renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]),
+  )
 }
 
 function jsonReplacer(_key: string, value: unknown) {
@@ -237,7 +289,10 @@ function delegateOf(prisma: AnyClient, model: string) {
 export function plainMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   if (!/Invalid `[^`]*` invocation/.test(message)) return message.trim()
-  const blocks = message.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean)
+  const blocks = message
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean)
   const meaningful = blocks.filter((b) => !/Invalid `[^`]*` invocation/.test(b) && !/^(→\s*)?\d+\s/m.test(b))
   return (meaningful.length ? meaningful : blocks).join('\n').trim()
 }
@@ -249,7 +304,8 @@ export async function main(argv: string[], io: Output): Promise<number> {
   } catch (error) {
     const message = plainMessage(error)
     if (wantsJson(argv)) {
-      const code = error instanceof SpectorError ? error.code : error instanceof UsageError ? 'USAGE' : error instanceof DatabaseSetupError ? 'DATABASE' : 'ERROR'
+      const code =
+        error instanceof SpectorError ? error.code : error instanceof UsageError ? 'USAGE' : error instanceof DatabaseSetupError ? 'DATABASE' : 'ERROR'
       io.out(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`)
     } else io.err(`spector: ${message}\n${error instanceof UsageError ? `${shortUsage}\n` : ''}`)
     return 2

@@ -5,12 +5,10 @@
 
 /** The value of `key`, or `fallback` when the key is absent (a present null stays null). */
 export function getAttr<T = unknown>(attrs: object, key: string, fallback?: T): T | undefined {
-  return Object.prototype.hasOwnProperty.call(attrs, key) ? ((attrs as Record<string, unknown>)[key] as T) : fallback
+  return Object.hasOwn(attrs, key) ? ((attrs as Record<string, unknown>)[key] as T) : fallback
 }
 
 /** `{ ok: true, value }` when `key` is present (even if null), `{ ok: false }` when absent. */
 export function fetchAttr<T = unknown>(attrs: object, key: string): { ok: true; value: T } | { ok: false } {
-  return Object.prototype.hasOwnProperty.call(attrs, key)
-    ? { ok: true, value: (attrs as Record<string, unknown>)[key] as T }
-    : { ok: false }
+  return Object.hasOwn(attrs, key) ? { ok: true, value: (attrs as Record<string, unknown>)[key] as T } : { ok: false }
 }

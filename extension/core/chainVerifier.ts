@@ -47,9 +47,7 @@ export interface Checkpoint {
   model?: string
 }
 
-export type VerifyResult =
-  | { ok: true; events: number; records: number }
-  | { ok: false; events: number; records: number; failure: ChainBreak }
+export type VerifyResult = { ok: true; events: number; records: number } | { ok: false; events: number; records: number; failure: ChainBreak }
 
 interface Head {
   /** The event that is the head. */
@@ -112,14 +110,17 @@ export class ChainVerifier {
       return this.held() ?? this.fail('duplicated', event, null, null, `events ${previous.eventId} and ${event.id} both claim ${where}`)
     }
     if (place !== expectedPlace) {
-      return this.held() ?? this.fail(
-        'missing',
-        event,
-        null,
-        null,
-        this.table
-          ? `the events at positions ${expectedPlace}..${place - 1} of the table chain are missing (found ${event.id} at ${event.position})`
-          : `events ${expectedPlace}..${place - 1} of record ${event.recordId} are missing`,
+      return (
+        this.held() ??
+        this.fail(
+          'missing',
+          event,
+          null,
+          null,
+          this.table
+            ? `the events at positions ${expectedPlace}..${place - 1} of the table chain are missing (found ${event.id} at ${event.position})`
+            : `events ${expectedPlace}..${place - 1} of record ${event.recordId} are missing`,
+        )
       )
     }
     const expectedPrev = previous?.hash ?? null
@@ -129,7 +130,13 @@ export class ChainVerifier {
     const recomputed = this.hasher.hash(event, event.prevHash)
     let head: Uint8Array = recomputed
     if (!sameBytes(event.hash, recomputed)) {
-      const failure = this.fail('edited', event, toHex(recomputed), toHex(event.hash), event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`)
+      const failure = this.fail(
+        'edited',
+        event,
+        toHex(recomputed),
+        toHex(event.hash),
+        event.hash ? `event ${event.id} was changed after it was written` : `event ${event.id} has no hash`,
+      )
       if (!event.hash || this.matched || this.probed >= keyProbe) return this.held() ?? failure
       // Nothing has matched yet: look further before calling it an edit, following the stored hashes.
       this.unmatched ??= failure
@@ -162,7 +169,14 @@ export class ChainVerifier {
     const leaves = [...this.atCheckpoint.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     const root = merkleRoot(leaves.map(([recordId, head]) => leaf(recordId, head.sequence, head.hash)))
     if (root !== this.checkpoint.root) {
-      return this.failRecord('edited', '(log)', null, 'the log no longer matches the checkpoint: history was rewritten consistently (or the checkpoint was altered)', this.checkpoint.root, root)
+      return this.failRecord(
+        'edited',
+        '(log)',
+        null,
+        'the log no longer matches the checkpoint: history was rewritten consistently (or the checkpoint was altered)',
+        this.checkpoint.root,
+        root,
+      )
     }
     return null
   }
@@ -196,9 +210,15 @@ export class ChainVerifier {
     }
     const model = failure.model ?? '(log)'
     if (this.hasher.algorithm === 'sha256') {
-      throw new SpectorConfigurationError(model, `no event's hash matches: this log is keyed and no key was given (pass hashKey; on the command line --hash-key or SPECTOR_HASH_KEY), or every event checked (${this.probed}) was edited`)
+      throw new SpectorConfigurationError(
+        model,
+        `no event's hash matches: this log is keyed and no key was given (pass hashKey; on the command line --hash-key or SPECTOR_HASH_KEY), or every event checked (${this.probed}) was edited`,
+      )
     }
-    throw new SpectorConfigurationError(model, `no event's hash matches with this hashKey: the key does not match the one the log was written with (or the log is not keyed; or every event checked (${this.probed}) was edited)`)
+    throw new SpectorConfigurationError(
+      model,
+      `no event's hash matches with this hashKey: the key does not match the one the log was written with (or the log is not keyed; or every event checked (${this.probed}) was edited)`,
+    )
   }
 
   private closeRecord(): ChainBreak | null {
@@ -215,17 +235,40 @@ export class ChainVerifier {
       const at = this.atCheckpoint.get(head.recordId)
       if (at && toHex(at.hash)!.slice(0, 16) !== mark.prefix) {
         const history = this.table ? `the table chain up to position ${mark.sequence}` : `record ${head.recordId}'s history up to sequence ${mark.sequence}`
-        return this.failRecord('edited', head.recordId, head.model, `${history} differs from the checkpoint (rewritten)`, mark.prefix, toHex(at.hash)!.slice(0, 16))
+        return this.failRecord(
+          'edited',
+          head.recordId,
+          head.model,
+          `${history} differs from the checkpoint (rewritten)`,
+          mark.prefix,
+          toHex(at.hash)!.slice(0, 16),
+        )
       }
     }
     return null
   }
 
   private fail(kind: ChainBreakKind, event: StoredEvent, expected: string | null, actual: string | null, message: string): ChainBreak {
-    return { kind, model: event.model, recordId: event.recordId, eventId: event.id, sequence: event.sequence, expectedHash: expected, actualHash: actual, message }
+    return {
+      kind,
+      model: event.model,
+      recordId: event.recordId,
+      eventId: event.id,
+      sequence: event.sequence,
+      expectedHash: expected,
+      actualHash: actual,
+      message,
+    }
   }
 
-  private failRecord(kind: ChainBreakKind, recordId: string, model: string | null, message: string, expected: string | null = null, actual: string | null = null): ChainBreak {
+  private failRecord(
+    kind: ChainBreakKind,
+    recordId: string,
+    model: string | null,
+    message: string,
+    expected: string | null = null,
+    actual: string | null = null,
+  ): ChainBreak {
     return { kind, model, recordId, eventId: null, sequence: null, expectedHash: expected, actualHash: actual, message }
   }
 }
@@ -237,7 +280,10 @@ const keyProbe = 20
 export const tableChain = '*'
 
 function leaf(recordId: string, sequence: number, hash: Uint8Array): Buffer {
-  return createHash('sha256').update(Buffer.from([0])).update(canonicalJson([chainFormat, recordId, sequence, toHex(hash)]), 'utf8').digest()
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(canonicalJson([chainFormat, recordId, sequence, toHex(hash)]), 'utf8')
+    .digest()
 }
 
 /** A binary Merkle tree (an odd node is carried up as is); the empty tree's root is SHA-256 of nothing. */
@@ -248,7 +294,15 @@ export function merkleRoot(leaves: Buffer[]): string {
     const next: Buffer[] = []
     for (let i = 0; i < level.length; i += 2) {
       const right = level[i + 1]
-      next.push(right ? createHash('sha256').update(Buffer.from([1])).update(level[i]!).update(right).digest() : level[i]!)
+      next.push(
+        right
+          ? createHash('sha256')
+              .update(Buffer.from([1]))
+              .update(level[i]!)
+              .update(right)
+              .digest()
+          : level[i]!,
+      )
     }
     level = next
   }

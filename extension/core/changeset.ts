@@ -91,13 +91,7 @@ export interface MaterializationContext<State, Client = unknown> {
   readonly client: Client
 }
 
-export interface Changeset<
-  State,
-  Attrs = Record<string, unknown>,
-  Action extends string = string,
-  Links extends object = EventLinks,
-  Client = unknown,
-> {
+export interface Changeset<State, Attrs = Record<string, unknown>, Action extends string = string, Links extends object = EventLinks, Client = unknown> {
   /**
    * The attrs each custom action takes, as a zod schema (any Standard Schema): `execute` checks its
    * attrs against it before anything is written, refuses keys the schema does not know, and its
@@ -124,16 +118,14 @@ export interface Changeset<
     existingEvents: readonly LinkedEvent<Links>[],
     attrs: Attrs,
     ctx: PrepareEventContext<State>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a hook that edits the event in place returns nothing
   ): PendingEvent<Links, Action> | void | Promise<PendingEvent<Links, Action> | void>
   /**
    * Adjusts the row write, inside the transaction, for what lives outside the model's scalar
    * fields: typically nested relation writes (`tags: { set: [...] }`) derived from the state.
    * Gets Prisma's `data` for the create or update of the row; returns the data to write.
    */
-  prepareMaterialization?(
-    data: Record<string, unknown>,
-    ctx: MaterializationContext<State, Client>,
-  ): Record<string, unknown> | Promise<Record<string, unknown>>
+  prepareMaterialization?(data: Record<string, unknown>, ctx: MaterializationContext<State, Client>): Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
 /**

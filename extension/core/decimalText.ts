@@ -75,9 +75,13 @@ export function fitDecimal(text: string, column?: { precision: number; scale: nu
   if (!parsed) return { ok: false, reason: `expected a decimal number, got ${shown}` }
   const parts = column ? roundToScale(parsed, column.scale) : parsed
   if (column && integerDigits(parts) > column.precision - column.scale) {
-    return { ok: false, reason: `${shown} does not fit Decimal(${column.precision}, ${column.scale}) (at most ${column.precision - column.scale} digits before the point)` }
+    return {
+      ok: false,
+      reason: `${shown} does not fit Decimal(${column.precision}, ${column.scale}) (at most ${column.precision - column.scale} digits before the point)`,
+    }
   }
   // Written out, 1e999999 would be a million digits: no column keeps that many.
-  if (parts.digits !== '' && Math.max(integerDigits(parts), -parts.exponent) > maxDigits) return { ok: false, reason: `${shown} has more digits than a decimal column keeps` }
+  if (parts.digits !== '' && Math.max(integerDigits(parts), -parts.exponent) > maxDigits)
+    return { ok: false, reason: `${shown} has more digits than a decimal column keeps` }
   return { ok: true, text: format(parts) }
 }

@@ -85,10 +85,7 @@ export class SpectorIdNotAllowedError extends SpectorError {
   readonly field: string
 
   constructor(model: string, field: string) {
-    super(
-      model,
-      `${model}.${field} is assigned by prisma-spector (the id of the record's first event); remove it from the data`,
-    )
+    super(model, `${model}.${field} is assigned by prisma-spector (the id of the record's first event); remove it from the data`)
     this.field = field
   }
 }
@@ -235,7 +232,7 @@ export class SpectorSavepointError extends SpectorError {
     super(
       model,
       `Savepoint ${savepointEventId} (sequence ${sequence}) of ${model} ${recordId} differs from the replay of the events before it:\n${lines.join('\n')}\n` +
-        'Does the changeset\'s savepoint() leave out a field?',
+        "Does the changeset's savepoint() leave out a field?",
     )
     this.recordId = recordId
     this.savepointEventId = savepointEventId

@@ -74,10 +74,7 @@ function toRow(table: EventLinkMetadata, from: string, value: unknown): LinkRow 
     return `${table.name} links are typed: { to: <event id>, type: <${table.type.name}> }, got ${describe(value)}`
   }
   const { to, type } = value as { to: string; type?: unknown }
-  const ok =
-    table.type.scalar === 'Int'
-      ? Number.isInteger(type)
-      : typeof type === 'string' && (!table.type.values || table.type.values.includes(type))
+  const ok = table.type.scalar === 'Int' ? Number.isInteger(type) : typeof type === 'string' && (!table.type.values || table.type.values.includes(type))
   if (!ok) {
     const expected = table.type.values ? `one of ${table.type.values.join(', ')}` : table.type.scalar === 'Int' ? 'a whole number' : 'a string'
     return `link type ${describe(type)} is not ${expected}`

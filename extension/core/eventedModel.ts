@@ -151,7 +151,6 @@ export class EventedModel<S extends State = State> {
    * changeset that kept the context past its `apply` would see it change.
    */
   private replayContext(recordId: string): ReplayContext<S> {
-    const model = this
     const ctx: ReplayContext<S> = {
       model: this.name,
       action: '',
@@ -162,7 +161,7 @@ export class EventedModel<S extends State = State> {
       replaying: true,
       versionIs: (v) => ctx.version === v,
       versionIn: (range) => versionInRange(ctx.version, range),
-      cast: (state, attrs) => model.cast(state, attrs as Record<string, unknown>, recordId),
+      cast: (state, attrs) => this.cast(state, attrs as Record<string, unknown>, recordId),
       invalid: (errors) => new Invalid(toFieldErrors(errors)),
     }
     return ctx
@@ -187,9 +186,7 @@ export class EventedModel<S extends State = State> {
 
   /** The payload of a savepoint of `state`: the changeset's `savepoint`, or every model field. */
   savepointPayload(state: S): JsonObject {
-    const attrs = this.changeset.savepoint
-      ? this.changeset.savepoint(state, this.metadata.version)
-      : this.pickFields(state as Record<string, unknown>)
+    const attrs = this.changeset.savepoint ? this.changeset.savepoint(state, this.metadata.version) : this.pickFields(state as Record<string, unknown>)
     return this.encode('savepoint', attrs)
   }
 
@@ -232,7 +229,6 @@ export class EventedModel<S extends State = State> {
   }
 
   private context(action: string, recordId: string, eventId: string, version: number, replaying: boolean): ChangesetContext<S> {
-    const model = this
     return {
       model: this.name,
       action,
@@ -243,7 +239,7 @@ export class EventedModel<S extends State = State> {
       replaying,
       versionIs: (v) => version === v,
       versionIn: (range) => versionInRange(version, range),
-      cast: (state, attrs) => model.cast(state, attrs as Record<string, unknown>, recordId),
+      cast: (state, attrs) => this.cast(state, attrs as Record<string, unknown>, recordId),
       invalid: (errors) => new Invalid(toFieldErrors(errors)),
     }
   }

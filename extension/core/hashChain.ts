@@ -70,7 +70,9 @@ function linksToHash(links: Partial<EventLinks> | null | undefined): { links?: R
   for (const [name, values] of Object.entries(links)) {
     if (!values?.length) continue
     const key = (v: string | { to: string; type: string | number }) => (typeof v === 'string' ? v : `${v.to}\u0000${typeof v.type}:${v.type}`)
-    out[name] = [...values].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map((v) => (typeof v === 'string' ? v : { to: v.to, type: v.type }))
+    out[name] = [...values]
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      .map((v) => (typeof v === 'string' ? v : { to: v.to, type: v.type }))
   }
   return Object.keys(out).length ? { links: out } : {}
 }

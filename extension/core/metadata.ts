@@ -4,22 +4,10 @@
  */
 
 /** Prisma scalar types the payload codec knows how to carry through JSON. */
-export type ScalarType =
-  | 'String'
-  | 'Boolean'
-  | 'Int'
-  | 'BigInt'
-  | 'Float'
-  | 'Decimal'
-  | 'DateTime'
-  | 'Json'
-  | 'Bytes'
+export type ScalarType = 'String' | 'Boolean' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'DateTime' | 'Json' | 'Bytes'
 
 /** How a field's value is filled in when a create leaves it out. */
-export type FieldDefault =
-  | { kind: 'now' }
-  | { kind: 'value'; value: unknown }
-  | { kind: 'uuid'; version: 4 | 7 }
+export type FieldDefault = { kind: 'now' } | { kind: 'value'; value: unknown } | { kind: 'uuid'; version: 4 | 7 }
 
 export interface FieldMetadata {
   name: string

@@ -28,11 +28,10 @@ export function textProblem(value: unknown, rules: TextRules): string | undefine
     if (depth > rules.maxDepth) return `nests deeper than ${rules.maxDepth} levels of arrays and objects (the limit on this database)`
     if ((checkedAt.get(container) ?? 0) >= depth) continue
     checkedAt.set(container, depth)
-    const entries: [string | undefined, unknown][] = Array.isArray(container)
-      ? container.map((item) => [undefined, item])
-      : Object.entries(container)
+    const entries: [string | undefined, unknown][] = Array.isArray(container) ? container.map((item) => [undefined, item]) : Object.entries(container)
     for (const [key, item] of entries) {
-      const problem = (key === undefined ? undefined : stringProblem(key, rules, 'a key')) ?? (typeof item === 'string' ? stringProblem(item, rules) : undefined)
+      const problem =
+        (key === undefined ? undefined : stringProblem(key, rules, 'a key')) ?? (typeof item === 'string' ? stringProblem(item, rules) : undefined)
       if (problem) return problem
       if (item !== null && typeof item === 'object' && isContainer(item)) pending.push([item, depth + 1])
     }

@@ -95,7 +95,8 @@ function applyArithmetic(
     case 'BigInt': {
       // A fraction would be cut by Prisma before the database sees it (7 * 0.5 is 0 there): refused instead.
       if (typeof operand === 'number' && !Number.isInteger(operand)) throw reject(`${op} needs a whole number, got ${operand}`)
-      if (typeof operand !== 'bigint' && typeof operand !== 'number') throw reject(`${op} needs ${field.type === 'Int' ? 'a whole number' : 'a bigint or a whole number'}`)
+      if (typeof operand !== 'bigint' && typeof operand !== 'number')
+        throw reject(`${op} needs ${field.type === 'Int' ? 'a whole number' : 'a bigint or a whole number'}`)
       const c = BigInt(current as number | bigint)
       const o = BigInt(operand)
       if (op === 'divide' && o === 0n) throw reject('division by zero')
@@ -128,5 +129,5 @@ function divideWhole(dividend: bigint, divisor: bigint, mode: IntegerDivision): 
   const remainder = dividend % divisor
   const twice = (remainder < 0n ? -remainder : remainder) * 2n
   if (twice < (divisor < 0n ? -divisor : divisor)) return quotient
-  return (dividend < 0n) === (divisor < 0n) ? quotient + 1n : quotient - 1n
+  return dividend < 0n === divisor < 0n ? quotient + 1n : quotient - 1n
 }

@@ -4,7 +4,15 @@
  * refuse with `SIGNAL SQLSTATE '45000'`. No `RETURNING` for Prisma's `...AndReturn` operations.
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import { appendOnlyMessage, chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import {
+  appendOnlyMessage,
+  chainHeadStatement,
+  eventsByMetadataStatement,
+  insertEventStatement,
+  recordLinksStatement,
+  sameRecordCondition,
+  sameRecordMessage,
+} from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -19,9 +27,24 @@ export const mysqlDialect: Dialect = {
   // DECIMAL rounds half away from zero, DATETIME(n) truncates (MariaDB), an integer `/` rounds, CHAR
   // drops trailing spaces, FLOAT reads back widened; MariaDB's JSON_VALID refuses 32 levels of
   // nesting, and an event's payload adds one to a field's.
-  columns: { fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', refusesNul: false, jsonDepth: 30, decimalAsDouble: false },
+  columns: {
+    fractionalSeconds: 'truncate',
+    float32: 'widened',
+    char: 'trim',
+    integerDivision: 'round',
+    refusesNul: false,
+    jsonDepth: 30,
+    decimalAsDouble: false,
+  },
   nativeColumnTypes: {
-    defaults: { String: ['VarChar', [191]], Int: ['Int', []], BigInt: ['BigInt', []], Float: ['Double', []], Decimal: ['Decimal', [65, 30]], DateTime: ['DateTime', [3]] },
+    defaults: {
+      String: ['VarChar', [191]],
+      Int: ['Int', []],
+      BigInt: ['BigInt', []],
+      Float: ['Double', []],
+      Decimal: ['Decimal', [65, 30]],
+      DateTime: ['DateTime', [3]],
+    },
     bareDecimal: [10, 0],
     textBytes: { TinyText: 255, Text: 65_535, MediumText: 16_777_215, LongText: 4_294_967_295 },
     float32: ['Float'],
@@ -55,7 +78,8 @@ ${sameRecordCondition(syntax, events, link, '    ')}
   END IF;
 END`,
   ],
-  eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
+  eventsByMetadata: (events, keys, limit) =>
+    eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
   classifyError: classifyMysqlError,

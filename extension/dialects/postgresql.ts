@@ -4,7 +4,15 @@
  */
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
-import { chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import {
+  chainHeadStatement,
+  chainLockKey,
+  eventsByMetadataStatement,
+  insertEventStatement,
+  recordLinksStatement,
+  sameRecordCondition,
+  sameRecordMessage,
+} from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -18,9 +26,24 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     supportsReturning: true,
     supportsRowLocks: true,
     // numeric rounds half away from zero; timestamps round from 2000-01-01; text and jsonb refuse U+0000.
-    columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: true, jsonDepth: defaultJsonDepth, decimalAsDouble: false },
+    columns: {
+      fractionalSeconds: 'round',
+      float32: 'shortest',
+      char: 'pad',
+      integerDivision: 'truncate',
+      refusesNul: true,
+      jsonDepth: defaultJsonDepth,
+      decimalAsDouble: false,
+    },
     nativeColumnTypes: {
-      defaults: { String: ['Text', []], Int: ['Integer', []], BigInt: ['BigInt', []], Float: ['DoublePrecision', []], Decimal: ['Decimal', [65, 30]], DateTime: ['Timestamp', [3]] },
+      defaults: {
+        String: ['Text', []],
+        Int: ['Integer', []],
+        BigInt: ['BigInt', []],
+        Float: ['DoublePrecision', []],
+        Decimal: ['Decimal', [65, 30]],
+        DateTime: ['Timestamp', [3]],
+      },
       textBytes: {},
       float32: ['Real'],
       defaultFractionalSeconds: 6,

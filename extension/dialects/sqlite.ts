@@ -4,7 +4,16 @@
  */
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import { appendOnlyMessage, chainHeadStatement, chainLockKey, eventsByMetadataStatement, insertEventStatement, recordLinksStatement, sameRecordCondition, sameRecordMessage } from './statements.ts'
+import {
+  appendOnlyMessage,
+  chainHeadStatement,
+  chainLockKey,
+  eventsByMetadataStatement,
+  insertEventStatement,
+  recordLinksStatement,
+  sameRecordCondition,
+  sameRecordMessage,
+} from './statements.ts'
 import type { DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, TableName } from './tables.ts'
 
@@ -18,7 +27,15 @@ export const sqliteDialect: Dialect = {
   supportsReturning: true,
   supportsRowLocks: false,
   // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
-  columns: { fractionalSeconds: 'round', float32: 'shortest', char: 'pad', integerDivision: 'truncate', refusesNul: false, jsonDepth: defaultJsonDepth, decimalAsDouble: true },
+  columns: {
+    fractionalSeconds: 'round',
+    float32: 'shortest',
+    char: 'pad',
+    integerDivision: 'truncate',
+    refusesNul: false,
+    jsonDepth: defaultJsonDepth,
+    decimalAsDouble: true,
+  },
   nativeColumnTypes: null,
   readsSeeOpenTransactions: true,
   quote,
@@ -28,7 +45,8 @@ export const sqliteDialect: Dialect = {
   tableChainHead: (events) => ({ lock: null, lockKey: chainLockKey(events), head: chainHeadStatement(syntax, events) }),
   appendOnly: (target) =>
     ['UPDATE', 'DELETE'].map(
-      (op) => `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} BEGIN SELECT RAISE(ABORT, ${literal(appendOnlyMessage(target, op))}); END`,
+      (op) =>
+        `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} BEGIN SELECT RAISE(ABORT, ${literal(appendOnlyMessage(target, op))}); END`,
     ),
   sameRecordLink: (events, link, linkName) => [
     `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)}
@@ -37,7 +55,8 @@ ${sameRecordCondition(syntax, events, link, '  ')}
 )
 BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
   ],
-  eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
+  eventsByMetadata: (events, keys, limit) =>
+    eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
   recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
   classifyError: classifySqliteError,

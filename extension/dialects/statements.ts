@@ -98,7 +98,13 @@ export function triggerOfMessage(message: string): { trigger: 'append-only' } | 
  * The ids of the events whose metadata has each of `keys` equal to a parameter (in that order),
  * oldest first. `jsonText(column, key)` is the dialect's text of one top-level metadata key.
  */
-export function eventsByMetadataStatement(syntax: Syntax, table: EventTable, keys: readonly string[], jsonText: (column: string, key: string) => string, limit: number): string {
+export function eventsByMetadataStatement(
+  syntax: Syntax,
+  table: EventTable,
+  keys: readonly string[],
+  jsonText: (column: string, key: string) => string,
+  limit: number,
+): string {
   const q = syntax.quote
   const { metadata, insertedAt, id } = table.columns
   const conditions = keys.map((key, i) => `${jsonText(q(metadata), key)} = ${syntax.placeholder(i, false)}`)

@@ -12,7 +12,20 @@ export interface TableName {
 }
 
 /** The fields of the event table, as the library names them (their Prisma field names). */
-export const eventColumnFields = ['id', 'recordId', 'model', 'action', 'payload', 'version', 'sequence', 'insertedAt', 'hash', 'prevHash', 'metadata', 'position'] as const
+export const eventColumnFields = [
+  'id',
+  'recordId',
+  'model',
+  'action',
+  'payload',
+  'version',
+  'sequence',
+  'insertedAt',
+  'hash',
+  'prevHash',
+  'metadata',
+  'position',
+] as const
 export type EventColumn = (typeof eventColumnFields)[number]
 
 export interface EventTable extends TableName {

@@ -96,7 +96,11 @@ async function rowsWithoutEvents(writer: RecordWriter<any>, tx: AnyClient, batch
     })
     const ids = rows.map((r) => r[idField] as string)
     const logged = new Set(
-      ((await tx[events.delegate].findMany({ where: { recordId: { in: ids }, sequence: 1, model: eventName }, select: { recordId: true } })) as { recordId: string }[]).map((e) => e.recordId),
+      (
+        (await tx[events.delegate].findMany({ where: { recordId: { in: ids }, sequence: 1, model: eventName }, select: { recordId: true } })) as {
+          recordId: string
+        }[]
+      ).map((e) => e.recordId),
     )
     legacy.push(...ids.filter((id) => !logged.has(id)))
     if (rows.length < batchSize) break

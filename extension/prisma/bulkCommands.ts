@@ -19,7 +19,11 @@ export class BulkCommands<S extends State = State> {
   async createMany(client: AnyClient, args: Args, returning = false): Promise<unknown> {
     const operation = returning ? 'createManyAndReturn' : 'createMany'
     if (args?.skipDuplicates) {
-      throw new SpectorUnsupportedWriteError(this.writer.meta.name, operation, 'skipDuplicates cannot be evented: a skipped row would leave an insert event without its row')
+      throw new SpectorUnsupportedWriteError(
+        this.writer.meta.name,
+        operation,
+        'skipDuplicates cannot be evented: a skipped row would leave an insert event without its row',
+      )
     }
     const items: unknown[] = Array.isArray(args?.data) ? args.data : [args?.data]
     const datas = items.map((item) => this.writer.data.writableData(operation, item))

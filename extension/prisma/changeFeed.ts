@@ -68,7 +68,10 @@ export class ChangeFeed {
       return log ? new ChangeFeed(log, models, provider) : null
     }
     if (logs.size > 1) {
-      throw new SpectorConfigurationError('(schema)', `the schema has several event logs with a feed (${[...logs.keys()].join(', ')}): name one with the \`feedEvents\` option`)
+      throw new SpectorConfigurationError(
+        '(schema)',
+        `the schema has several event logs with a feed (${[...logs.keys()].join(', ')}): name one with the \`feedEvents\` option`,
+      )
     }
     const [log] = logs.values()
     return log ? new ChangeFeed(log, models, provider) : null
@@ -78,23 +81,35 @@ export class ChangeFeed {
   async read<Meta = StoredEvent['metadata']>(client: AnyClient, options: FeedOptions = {}): Promise<FeedPage<Meta>> {
     const after = options.after ?? 0
     const limit = options.limit ?? 100
-    if (!Number.isInteger(after) || after < 0) throw new SpectorConfigurationError(this.log.model, `feed: "after" must be a position (a whole number >= 0), got ${String(after)}`)
-    if (!Number.isInteger(limit) || limit < 1) throw new SpectorConfigurationError(this.log.model, `feed: "limit" must be a whole number >= 1, got ${String(limit)}`)
+    if (!Number.isInteger(after) || after < 0)
+      throw new SpectorConfigurationError(this.log.model, `feed: "after" must be a position (a whole number >= 0), got ${String(after)}`)
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new SpectorConfigurationError(this.log.model, `feed: "limit" must be a whole number >= 1, got ${String(limit)}`)
     const where: Record<string, unknown> = { position: { gt: after } }
     if (options.models) where.model = { in: options.models.map((name) => this.eventName(name)) }
     const query = (on: AnyClient) => (on[this.log.delegate] as EventDelegate).findMany({ where, orderBy: { position: 'asc' }, take: limit })
     // On a client (not a transaction client) where reads could see another transaction's uncommitted events.
-    const rows: Record<string, unknown>[] = this.ownTransaction && typeof client.$connect === 'function' ? await client.$transaction(query) : await query(client)
+    const rows: Record<string, unknown>[] =
+      this.ownTransaction && typeof client.$connect === 'function' ? await client.$transaction(query) : await query(client)
     const events = rows.map((row) => {
       const event = toStoredEvent(row)
-      return { ...event, position: Number(event.position), modelName: this.prismaNames.get(event.model) ?? event.model, metadata: event.metadata as Meta | null }
+      return {
+        ...event,
+        position: Number(event.position),
+        modelName: this.prismaNames.get(event.model) ?? event.model,
+        metadata: event.metadata as Meta | null,
+      }
     })
     return { events, position: events.length ? events[events.length - 1]!.position : after }
   }
 
   private eventName(model: string): string {
     const name = this.eventNames.get(model)
-    if (!name) throw new SpectorConfigurationError(model, `feed: ${model} is not an evented model of the ${this.log.model} log (have: ${[...this.eventNames.keys()].join(', ')})`)
+    if (!name)
+      throw new SpectorConfigurationError(
+        model,
+        `feed: ${model} is not an evented model of the ${this.log.model} log (have: ${[...this.eventNames.keys()].join(', ')})`,
+      )
     return name
   }
 }

@@ -69,7 +69,11 @@ function rewrittenArgs<A>(args: A, callerData: (args: A) => CallerData, error: R
 /** A shallow copy of the arguments down to the data objects (values themselves are not copied). */
 function structuredCloneArgs<A>(args: A): A {
   const copy = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(copy) : value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) : value
+    Array.isArray(value)
+      ? value.map(copy)
+      : value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]))
+        : value
   return copy(args) as A
 }
 

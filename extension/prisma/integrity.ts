@@ -28,9 +28,7 @@ export interface VerifyHashChainOptions {
   onProgress?: (events: number) => void
 }
 
-export type SavepointVerification =
-  | { ok: true; savepoints: number }
-  | { ok: false; savepoints: number; error: SpectorSavepointError }
+export type SavepointVerification = { ok: true; savepoints: number } | { ok: false; savepoints: number; error: SpectorSavepointError }
 
 export class Integrity {
   private readonly models: readonly ModelMetadata[]
@@ -51,7 +49,9 @@ export class Integrity {
       if (failure) return { ok: false, events: verifier.events, records: verifier.records, failure }
     }
     const failure = verifier.finish()
-    return failure ? { ok: false, events: verifier.events, records: verifier.records, failure } : { ok: true, events: verifier.events, records: verifier.records }
+    return failure
+      ? { ok: false, events: verifier.events, records: verifier.records, failure }
+      : { ok: true, events: verifier.events, records: verifier.records }
   }
 
   async verifyHashChainOrThrow(client: AnyClient, options: VerifyHashChainOptions = {}): Promise<{ events: number; records: number }> {
@@ -105,10 +105,16 @@ export class Integrity {
       throw new SpectorConfigurationError(options.model ?? '(log)', 'this is not a prisma-spector checkpoint (format prisma-spector-checkpoint/1)')
     }
     if (checkpoint.algorithm !== this.hasher.algorithm) {
-      throw new SpectorConfigurationError(options.model ?? '(log)', `the checkpoint was taken with ${checkpoint.algorithm}, but this client hashes with ${this.hasher.algorithm} (is hashKey set the same?)`)
+      throw new SpectorConfigurationError(
+        options.model ?? '(log)',
+        `the checkpoint was taken with ${checkpoint.algorithm}, but this client hashes with ${this.hasher.algorithm} (is hashKey set the same?)`,
+      )
     }
     if ((checkpoint.model ?? undefined) !== options.model || options.recordId) {
-      throw new SpectorConfigurationError(options.model ?? '(log)', `verify against a checkpoint with the scope it was taken with (model: ${checkpoint.model ?? 'all'}) and no recordId`)
+      throw new SpectorConfigurationError(
+        options.model ?? '(log)',
+        `verify against a checkpoint with the scope it was taken with (model: ${checkpoint.model ?? 'all'}) and no recordId`,
+      )
     }
   }
 
@@ -120,14 +126,20 @@ export class Integrity {
     const logs = [...new Map(candidates.map((m) => [m.events.model, m.events])).values()]
     const hashed = logs.filter((l) => l.hashed)
     if (!hashed.length) {
-      throw new SpectorConfigurationError(options.model ?? logs[0]?.model ?? '(log)', 'no hashed event log: annotate the @events model with @events(hashed=true)')
+      throw new SpectorConfigurationError(
+        options.model ?? logs[0]?.model ?? '(log)',
+        'no hashed event log: annotate the @events model with @events(hashed=true)',
+      )
     }
     if (hashed.length > 1) {
       throw new SpectorConfigurationError(hashed[0]!.model, `several hashed event logs (${hashed.map((l) => l.model).join(', ')}); pass model to pick one`)
     }
     const log = hashed[0]!
     if (log.chain === 'table' && (options.model || options.recordId)) {
-      throw new SpectorConfigurationError(options.model ?? log.model, 'a table-wide chain (@events(chain=table)) is verified whole: leave out model and recordId')
+      throw new SpectorConfigurationError(
+        options.model ?? log.model,
+        'a table-wide chain (@events(chain=table)) is verified whole: leave out model and recordId',
+      )
     }
     const where: Record<string, unknown> = {}
     if (options.model) where.model = candidates[0]!.eventName
@@ -141,7 +153,12 @@ export class Integrity {
    * skipped at a page boundary even when the unique index on (recordId, sequence) was dropped and
    * two rows share a place (the verifier then reports them as duplicated).
    */
-  private async *events(client: AnyClient, log: EventLogMetadata, where: Record<string, unknown>, options: { batchSize?: number; onProgress?: (events: number) => void }) {
+  private async *events(
+    client: AnyClient,
+    log: EventLogMetadata,
+    where: Record<string, unknown>,
+    options: { batchSize?: number; onProgress?: (events: number) => void },
+  ) {
     const delegate = client[log.delegate] as EventDelegate
     const take = options.batchSize ?? 1000
     const sortKey = log.chain === 'table' ? ['position', 'id'] : ['recordId', 'sequence', 'id']
@@ -155,7 +172,12 @@ export class Integrity {
         select: storedEventSelect(log),
       })
       // Hashes cover the links an event made: read them for the page.
-      const links = log.links?.length ? await new PrismaEventLinks(log).ofEvents(client, page.map((row) => row.id as string)) : null
+      const links = log.links?.length
+        ? await new PrismaEventLinks(log).ofEvents(
+            client,
+            page.map((row) => row.id as string),
+          )
+        : null
       for (const row of page) {
         const event = toStoredEvent(row)
         yield links ? { ...event, links: linksOfEvent(log.links!, links.get(event.id)) } : event

@@ -72,7 +72,7 @@ export function ownRowWrite<T>(client: Record<string, any>, delegate: string, op
 /** True when an override is reached by prisma-spector's own row write of that model and operation. */
 export function isOwnRowWrite(delegate: string, operation: string): boolean {
   const write = pending.getStore()
-  return write !== undefined && write.open && write.key === `${delegate}.${operation}`
+  return write?.open === true && write.key === `${delegate}.${operation}`
 }
 
 /**

@@ -74,9 +74,16 @@ export class PrismaEventLinks {
   async ofEvents(client: AnyClient, eventIds: readonly string[]): Promise<Map<string, Map<string, LinkRow[]>>> {
     const byEvent = new Map<string, Map<string, LinkRow[]>>()
     for (const table of this.tables) {
-      const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [table.from.name]: { in: eventIds } }, select: linkSelect(table) })
+      const rows: Record<string, unknown>[] = await client[table.delegate].findMany({
+        where: { [table.from.name]: { in: eventIds } },
+        select: linkSelect(table),
+      })
       for (const row of rows) {
-        add(byEvent, table, { from: row[table.from.name] as string, to: row[table.to.name] as string, type: table.type ? (row[table.type.name] as string | number) : undefined })
+        add(byEvent, table, {
+          from: row[table.from.name] as string,
+          to: row[table.to.name] as string,
+          type: table.type ? (row[table.type.name] as string | number) : undefined,
+        })
       }
     }
     return byEvent
@@ -94,7 +101,10 @@ export class PrismaEventLinks {
       if (direction !== 'incoming') ends.push(['outgoing', table.from.name])
       if (direction !== 'outgoing') ends.push(['incoming', table.to.name])
       for (const [way, column] of ends) {
-        const rows: Record<string, unknown>[] = await client[table.delegate].findMany({ where: { [column]: eventId, ...typeFilter }, select: linkSelect(table) })
+        const rows: Record<string, unknown>[] = await client[table.delegate].findMany({
+          where: { [column]: eventId, ...typeFilter },
+          select: linkSelect(table),
+        })
         for (const row of rows) {
           found.push({
             name: table.name,

@@ -51,7 +51,12 @@ export class PrismaEventLog implements EventLog {
    * Not a snapshot: outside a transaction, events appended while the stream runs are read too
    * (the log only grows, so what is read is still the record's history up to some later point).
    */
-  async *streamForReplay(model: string, recordId: string, until?: HistoryPoint, options: ReplayStreamOptions = {}): AsyncGenerator<ReplayEvent[], void, undefined> {
+  async *streamForReplay(
+    model: string,
+    recordId: string,
+    until?: HistoryPoint,
+    options: ReplayStreamOptions = {},
+  ): AsyncGenerator<ReplayEvent[], void, undefined> {
     const pageSize = options.pageSize ?? REPLAY_PAGE_SIZE
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a whole number >= 1, got ${pageSize}`)
     const bound = await this.sequenceBound(model, recordId, until)
@@ -89,7 +94,11 @@ export class PrismaEventLog implements EventLog {
   async readAll(model: string, recordId: string, until?: HistoryPoint): Promise<StoredEvent[]> {
     const bound = await this.sequenceBound(model, recordId, until)
     if (bound === 0) return []
-    const rows = await this.events.findMany({ where: { recordId, sequence: bound === undefined ? {} : { lte: bound } }, orderBy: { sequence: 'asc' }, select: this.stored })
+    const rows = await this.events.findMany({
+      where: { recordId, sequence: bound === undefined ? {} : { lte: bound } },
+      orderBy: { sequence: 'asc' },
+      select: this.stored,
+    })
     return ofModel(model, rows.map(toStoredEvent))
   }
 

@@ -119,7 +119,11 @@ export class RecordCommands<S extends State = State> {
   private logOnlyId(where: unknown, operation: string): string {
     const id = (where as Record<string, unknown>)[this.meta.idField]
     if (Object.keys(where as object).length !== 1 || typeof id !== 'string') {
-      throw new SpectorUnsupportedWriteError(this.meta.name, operation, `${this.meta.name} is log-only (@evented(table=false)): where must be { ${this.meta.idField}: <id> }, as there are no rows to search`)
+      throw new SpectorUnsupportedWriteError(
+        this.meta.name,
+        operation,
+        `${this.meta.name} is log-only (@evented(table=false)): where must be { ${this.meta.idField}: <id> }, as there are no rows to search`,
+      )
     }
     return id
   }

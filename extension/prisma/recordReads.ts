@@ -109,10 +109,15 @@ export class RecordReads<S extends State = State> {
     requireId(this.meta.name, 'eventLinks', eventId, 'eventId')
     const links = this.writer.links
     if (!links.tables.length) {
-      throw new SpectorConfigurationError(this.meta.name, `${this.meta.name}'s event log ${this.meta.events.model} has no link tables (declare one with /// @eventLinks)`)
+      throw new SpectorConfigurationError(
+        this.meta.name,
+        `${this.meta.name}'s event log ${this.meta.events.model} has no link tables (declare one with /// @eventLinks)`,
+      )
     }
     if (options.name !== undefined && !links.tables.some((t) => t.name === options.name)) {
-      throw new SpectorValidationError(this.meta.name, 'links', { name: [`is not a link table of ${this.meta.events.model} (${links.tables.map((t) => t.name).join(', ')})`] })
+      throw new SpectorValidationError(this.meta.name, 'links', {
+        name: [`is not a link table of ${this.meta.events.model} (${links.tables.map((t) => t.name).join(', ')})`],
+      })
     }
     const found = await links.query(client, eventId, options)
     return found.filter((l) => l.event.model === this.meta.eventName)
@@ -125,7 +130,10 @@ export class RecordReads<S extends State = State> {
   private async replayOnly(client: AnyClient, id: string, eventIds: readonly string[], point: HistoryPoint | undefined): Promise<S | null> {
     const wanted = new Set(eventIds)
     const events = await this.readOrExplain(() => this.writer.log(client).readAll(this.meta.eventName, id, point), id)
-    return this.writer.model.replay(id, events.filter((e) => wanted.has(e.id))).state
+    return this.writer.model.replay(
+      id,
+      events.filter((e) => wanted.has(e.id)),
+    ).state
   }
 
   private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {

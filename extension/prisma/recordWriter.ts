@@ -96,7 +96,15 @@ export class RecordWriter<S extends State = State> {
   transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>): Promise<R> {
     const { maxRetries, transactionOptions } = this.options
     const { dialect, writeLockSql } = this
-    return transact(client, work, { model: this.meta.name, eventsModel: this.meta.events.model, recordId, maxRetries, transactionOptions, dialect, writeLockSql })
+    return transact(client, work, {
+      model: this.meta.name,
+      eventsModel: this.meta.events.model,
+      recordId,
+      maxRetries,
+      transactionOptions,
+      dialect,
+      writeLockSql,
+    })
   }
 
   log(client: AnyClient): PrismaEventLog {
@@ -120,7 +128,14 @@ export class RecordWriter<S extends State = State> {
   }
 
   /** Runs a command on a locked record and rewrites its row from the new state. */
-  async updateIn(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, rowArgs: Args, options: ExecuteOptions = {}): Promise<unknown> {
+  async updateIn(
+    tx: AnyClient,
+    recordId: string,
+    action: string,
+    data: Record<string, unknown>,
+    rowArgs: Args,
+    options: ExecuteOptions = {},
+  ): Promise<unknown> {
     const state = await this.commandOnRecord(tx, recordId, action, data, options)
     return this.writeRow(tx, 'update', recordId, action, state, rowArgs)
   }
@@ -148,7 +163,12 @@ export class RecordWriter<S extends State = State> {
   async writeRow(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S, rowArgs: Args): Promise<unknown> {
     if (this.logOnly) return state
     const data = await this.materializationData(tx, operation, recordId, action, state)
-    return ownRowWrite(tx, this.meta.delegate, operation, operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data })
+    return ownRowWrite(
+      tx,
+      this.meta.delegate,
+      operation,
+      operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data },
+    )
   }
 
   async materializationData(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S): Promise<Record<string, unknown>> {
@@ -157,7 +177,10 @@ export class RecordWriter<S extends State = State> {
     if (!prepare) return data
     const adjusted = await prepare.call(this.model.changeset, data, { operation, action, recordId, state, client: tx })
     if (!adjusted || typeof adjusted !== 'object') {
-      throw new SpectorConfigurationError(this.meta.name, `${this.meta.name} changeset: prepareMaterialization must return the row data, got ${String(adjusted)}`)
+      throw new SpectorConfigurationError(
+        this.meta.name,
+        `${this.meta.name} changeset: prepareMaterialization must return the row data, got ${String(adjusted)}`,
+      )
     }
     return adjusted
   }
@@ -209,7 +232,11 @@ export class RecordWriter<S extends State = State> {
     const every = this.savepointEvery
     if (every && sinceSavepoint + 1 >= every) {
       const savepointId = uuidv7()
-      const savepointHash = await this.append(tx, this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2), hash)
+      const savepointHash = await this.append(
+        tx,
+        this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2),
+        hash,
+      )
       this.recent.set(recordId, { eventId: savepointId, sequence: sequence + 2, hash: savepointHash, sinceSavepoint: 0, state: prepared.state })
     } else {
       this.recent.set(recordId, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1, state: prepared.state })
@@ -259,7 +286,15 @@ export class RecordWriter<S extends State = State> {
       return null
     }
     // The hash covers the links the event makes (in the form readers get them back).
-    const event = linkRows?.length ? { ...row, links: linksOfEvent(linkRows.map((b) => b.table), new Map(linkRows.map((b) => [b.table.name, b.rows]))) } : row
+    const event = linkRows?.length
+      ? {
+          ...row,
+          links: linksOfEvent(
+            linkRows.map((b) => b.table),
+            new Map(linkRows.map((b) => [b.table.name, b.rows])),
+          ),
+        }
+      : row
     const prevHash = this.tableChain ? (head?.hash ?? null) : recordPrevHash
     const hash = this.hasher.hash(event, prevHash)
     await write({ ...event, prevHash, hash })
@@ -283,7 +318,11 @@ export class RecordWriter<S extends State = State> {
   /** Operations that need the model's rows, refused on a log-only model. */
   refuseWithoutRows(operation: string): void {
     if (this.logOnly) {
-      throw new SpectorUnsupportedWriteError(this.meta.name, operation, `${this.meta.name} is log-only (@evented(table=false)): it has no rows; read its state with replay(id)`)
+      throw new SpectorUnsupportedWriteError(
+        this.meta.name,
+        operation,
+        `${this.meta.name} is log-only (@evented(table=false)): it has no rows; read its state with replay(id)`,
+      )
     }
   }
 }

@@ -30,7 +30,9 @@ const scopes = new AsyncLocalStorage<SpectorContext>()
 /** Runs `fn` with `context` merged over the enclosing scope's; every event it writes carries the result. */
 export function runWithContext<R>(context: SpectorContext, fn: () => R, options: ContextOptions = {}): R {
   if (!context || typeof context !== 'object' || Array.isArray(context)) {
-    throw new SpectorValidationError('(context)', 'withContext', { context: [`must be a JSON object, got ${Array.isArray(context) ? 'an array' : String(context)}`] })
+    throw new SpectorValidationError('(context)', 'withContext', {
+      context: [`must be a JSON object, got ${Array.isArray(context) ? 'an array' : String(context)}`],
+    })
   }
   const merged = { ...scopes.getStore(), ...context }
   if (options.metadataSchema && !options.context) check(merged, options.metadataSchema)

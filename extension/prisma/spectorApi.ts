@@ -86,24 +86,39 @@ export class SpectorApi<Meta = JsonObject> {
   }
 
   /** The events (any model) whose metadata has each given key equal to the given text, e.g. `{ actor: 'alice' }`, oldest first. */
-  async eventsWhere(metadata: Partial<Record<keyof Meta & string, string>>, options: EventsWhereOptions = {}): Promise<(Omit<StoredEvent, 'metadata'> & { metadata: Meta | null })[]> {
+  async eventsWhere(
+    metadata: Partial<Record<keyof Meta & string, string>>,
+    options: EventsWhereOptions = {},
+  ): Promise<(Omit<StoredEvent, 'metadata'> & { metadata: Meta | null })[]> {
     const entries = Object.entries(metadata).filter(([, value]) => value !== undefined) as [string, string][]
     if (!entries.length || entries.some(([key, value]) => !metadataKey.test(key) || typeof value !== 'string')) {
-      throw new SpectorConfigurationError('(metadata)', `eventsWhere needs at least one metadata key (a plain name) with a string value, got ${JSON.stringify(metadata)}`)
+      throw new SpectorConfigurationError(
+        '(metadata)',
+        `eventsWhere needs at least one metadata key (a plain name) with a string value, got ${JSON.stringify(metadata)}`,
+      )
     }
     const models = options.models ? this.models.filter((m) => options.models!.includes(m.name)) : this.models
     const dialect = dialectFor(this.provider)
     const client = this.bound()
     const found: StoredEvent[] = []
     for (const log of new Map(models.map((m) => [m.events.model, m.events])).values()) {
-      const sql = dialect.eventsByMetadata(eventTableOf(log), entries.map(([key]) => key), options.limit ?? 1000)
+      const sql = dialect.eventsByMetadata(
+        eventTableOf(log),
+        entries.map(([key]) => key),
+        options.limit ?? 1000,
+      )
       const ids = ((await client.$queryRawUnsafe(sql, ...entries.map(([, value]) => value))) as { id: string }[]).map((row) => row.id)
       if (!ids.length) continue
       const names = models.filter((m) => m.events.model === log.model).map((m) => m.eventName)
-      const rows = await (client[log.delegate] as EventDelegate).findMany({ where: { id: { in: ids }, model: { in: names } }, orderBy: [{ insertedAt: 'asc' }, { id: 'asc' }] })
+      const rows = await (client[log.delegate] as EventDelegate).findMany({
+        where: { id: { in: ids }, model: { in: names } },
+        orderBy: [{ insertedAt: 'asc' }, { id: 'asc' }],
+      })
       found.push(...rows.map(toStoredEvent))
     }
-    return found.sort((a, b) => a.insertedAt.getTime() - b.insertedAt.getTime() || (a.id < b.id ? -1 : 1)) as (Omit<StoredEvent, 'metadata'> & { metadata: Meta | null })[]
+    return found.sort((a, b) => a.insertedAt.getTime() - b.insertedAt.getTime() || (a.id < b.id ? -1 : 1)) as (Omit<StoredEvent, 'metadata'> & {
+      metadata: Meta | null
+    })[]
   }
 
   private changeFeed(): ChangeFeed {

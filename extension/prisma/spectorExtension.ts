@@ -91,7 +91,12 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   }
   component.execute = function (this: unknown, id: string, action: string, attrs: Args, options?: object) {
     const parent = modelMethodParent(this)
-    return command('execute', attrs, (a) => () => objects(a), (a) => delegate.execute(parent, id, action, a, options))
+    return command(
+      'execute',
+      attrs,
+      (a) => () => objects(a),
+      (a) => delegate.execute(parent, id, action, a, options),
+    )
   }
   component.replay = function (this: unknown, id: string, options?: object) {
     return delegate.replay(modelMethodParent(this), id, options)
@@ -154,7 +159,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
           )
         }
         // The database's triggers (appendOnlyEventLogSql, eventLinkConstraintsSql) may refuse what gets this far.
-        if (model && eventLogs.has(model) && insertingOperations.has(operation)) return withTriggerErrors(model, operation, () => query(args) as PromiseLike<unknown>)
+        if (model && eventLogs.has(model) && insertingOperations.has(operation))
+          return withTriggerErrors(model, operation, () => query(args) as PromiseLike<unknown>)
         if (model && evented.has(model)) {
           // prisma-spector's own row write, as the extensions chained before it left it.
           const rewrites = rewritesOfOwnRowWrite(delegates.get(model)!, operation, args as Args)
@@ -209,7 +215,10 @@ export function createSpectorExtension<Meta = JsonObject>(
   api: () => SpectorApi<Meta>
 } {
   const model: Record<string, Delegate> = {}
-  const integrity = new Integrity(schema.models.map((m) => m.metadata), options.hashKey)
+  const integrity = new Integrity(
+    schema.models.map((m) => m.metadata),
+    options.hashKey,
+  )
   for (const definition of schema.models) {
     if (!definition.changeset || typeof definition.changeset.apply !== 'function') {
       throw new SpectorConfigurationError(

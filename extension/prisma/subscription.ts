@@ -15,7 +15,13 @@ import type { ChangeFeed, FeedEvent } from './changeFeed.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
 /** The model to add to the schema for subscriptions' positions. */
-export const subscriptionModelBlock = ['model SpectorSubscription {', '  name      String   @id', '  position  Int', '  updatedAt DateTime @updatedAt', '}'].join('\n')
+export const subscriptionModelBlock = [
+  'model SpectorSubscription {',
+  '  name      String   @id',
+  '  position  Int',
+  '  updatedAt DateTime @updatedAt',
+  '}',
+].join('\n')
 
 export interface SubscribeOptions {
   /** Events per batch (per transaction). Default 100. */
@@ -46,11 +52,20 @@ export interface SubscriptionResult {
 /** Another consumer of the same name moved the position first: this batch rolls back. */
 class PositionMoved extends Error {}
 
-export async function runSubscription<Meta>(client: AnyClient, feed: ChangeFeed, name: string, handler: SubscriptionHandler<Meta>, options: SubscribeOptions = {}): Promise<SubscriptionResult> {
+export async function runSubscription<Meta>(
+  client: AnyClient,
+  feed: ChangeFeed,
+  name: string,
+  handler: SubscriptionHandler<Meta>,
+  options: SubscribeOptions = {},
+): Promise<SubscriptionResult> {
   const store = options.store ?? 'spectorSubscription'
   const positions = client[store]
   if (!positions || typeof positions.findUnique !== 'function') {
-    throw new SpectorConfigurationError('(schema)', `subscribe: the client has no "${store}" model to keep subscription positions in. Add this model to your schema:\n\n${subscriptionModelBlock}\n`)
+    throw new SpectorConfigurationError(
+      '(schema)',
+      `subscribe: the client has no "${store}" model to keep subscription positions in. Add this model to your schema:\n\n${subscriptionModelBlock}\n`,
+    )
   }
   const batchSize = options.batchSize ?? 100
   const transactionOptions = { maxWait: 10_000, timeout: 60_000, ...options.transactionOptions }

@@ -39,5 +39,10 @@ export async function diffPage(source: StudioSource, model: StudioModel, id: str
 </form>
 ${result}
 <p><a href="${base}">← back to the record</a></p>`
-  return layout(`Diff ${id}`, [{ label: 'Overview', href: '/' }, { label: model.name, href: href('m', model.name) }, { label: id, href: base }, { label: 'diff' }], source.models, body)
+  return layout(
+    `Diff ${id}`,
+    [{ label: 'Overview', href: '/' }, { label: model.name, href: href('m', model.name) }, { label: id, href: base }, { label: 'diff' }],
+    source.models,
+    body,
+  )
 }

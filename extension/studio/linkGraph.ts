@@ -32,7 +32,11 @@ export function reduceLinks(events: GraphEvent[]): Map<string, string[]> {
     return set
   }
   const reduced = new Map<string, string[]>()
-  for (const [id, ts] of targets) reduced.set(id, ts.filter((t) => !ts.some((other) => other !== t && reachable(other).has(t))))
+  for (const [id, ts] of targets)
+    reduced.set(
+      id,
+      ts.filter((t) => !ts.some((other) => other !== t && reachable(other).has(t))),
+    )
   return reduced
 }
 
@@ -61,11 +65,13 @@ export function linkGraph(events: GraphEvent[], linkOf: (sequence: number) => st
   const width = textX + 520
   const height = 32 + Math.max(0, ordered.length - 1) * ROW
   const edges = ordered.flatMap((e) =>
-    (parents.get(e.id) ?? []).filter((p) => index.has(p)).map((p) => {
-      const [x1, y1, x2, y2] = [x(p), y(p), x(e.id), y(e.id)]
-      const path = x1 === x2 ? `M${x1} ${y1} L${x2} ${y2}` : `M${x1} ${y1} C${x1} ${y1 + ROW * 0.8} ${x2} ${y2 - ROW * 0.8} ${x2} ${y2}`
-      return html`<path class="edge" d="${path}"></path>`
-    }),
+    (parents.get(e.id) ?? [])
+      .filter((p) => index.has(p))
+      .map((p) => {
+        const [x1, y1, x2, y2] = [x(p), y(p), x(e.id), y(e.id)]
+        const path = x1 === x2 ? `M${x1} ${y1} L${x2} ${y2}` : `M${x1} ${y1} C${x1} ${y1 + ROW * 0.8} ${x2} ${y2 - ROW * 0.8} ${x2} ${y2}`
+        return html`<path class="edge" d="${path}"></path>`
+      }),
   )
   const nodes = ordered.map((e) => {
     const color = colors[lane.get(e.id)! % colors.length]!

@@ -29,11 +29,13 @@ export async function overviewPage(source: StudioSource): Promise<Html> {
 </table>
 <h2>Hash chain</h2>
 <div class="card">
-  ${hashed.length
-    ? html`<p>Re-computes every hash of the hashed logs (${hashed.map((m) => m.name).join(', ')}) and reports the first break.</p>
+  ${
+    hashed.length
+      ? html`<p>Re-computes every hash of the hashed logs (${hashed.map((m) => m.name).join(', ')}) and reports the first break.</p>
   <button type="button" data-verify aria-controls="verify-status">Verify hash chain</button>
   <div id="verify-status" class="status" role="status" aria-live="polite"><progress hidden></progress> <span class="line"></span></div>`
-    : html`<p class="muted">No model has a hashed event log (<code>@events(hashed=true)</code>): there is no chain to verify.</p>`}
+      : html`<p class="muted">No model has a hashed event log (<code>@events(hashed=true)</code>): there is no chain to verify.</p>`
+  }
 </div>`
   return layout('Overview', [{ label: 'Overview' }], source.models, body)
 }

@@ -50,11 +50,13 @@ export async function recordPage(source: StudioSource, model: StudioModel, id: s
   </div>
   <div class="card">
     <strong>Hash chain of this record</strong>
-    ${model.hashed
-      ? html`<p class="muted">Re-computes the hash of each of its events.</p>
+    ${
+      model.hashed
+        ? html`<p class="muted">Re-computes the hash of each of its events.</p>
     <button type="button" class="secondary" data-verify data-model="${model.name}" data-record="${id}" aria-controls="record-verify-status">Verify this record</button>
     <div id="record-verify-status" class="status" role="status" aria-live="polite"><progress hidden></progress> <span class="line"></span></div>`
-      : html`<p class="muted">${model.metadata.events.model} is not hashed.</p>`}
+        : html`<p class="muted">${model.metadata.events.model} is not hashed.</p>`
+    }
   </div>
 </div>
 ${stateSection({ model, id, asOf, last, page, asOfState, latest: asOf === last ? asOfState : latest, row })}
@@ -67,18 +69,26 @@ ${stateSection({ model, id, asOf, last, page, asOfState, latest: asOf === last ?
 </form>
 ${hasLinks ? graphSection(model, id, last, linked) : ''}
 ${timeline(model.name, id, entries, links, { page, pages, asOf })}`
-  return layout(`${model.name} ${id}`, [{ label: 'Overview', href: '/' }, { label: model.name, href: href('m', model.name) }, { label: id }], source.models, body)
+  return layout(
+    `${model.name} ${id}`,
+    [{ label: 'Overview', href: '/' }, { label: model.name, href: href('m', model.name) }, { label: id }],
+    source.models,
+    body,
+  )
 }
 
 function graphSection(model: StudioModel, id: string, last: number, linked: LinkedEventLike[] | null): Html {
-  if (!linked) return html`<h2>Branches</h2><p class="muted">The link graph is drawn for records of up to ${GRAPH_LIMIT} events; this one has ${last}. The timeline lists each event's links.</p>`
+  if (!linked)
+    return html`<h2>Branches</h2><p class="muted">The link graph is drawn for records of up to ${GRAPH_LIMIT} events; this one has ${last}. The timeline lists each event's links.</p>`
   const skip = new Set<string>()
   const events: GraphEvent[] = linked.map((e) => ({
     id: e.id,
     sequence: e.sequence,
     action: e.action,
     label: payloadLabel(e.payload, skip),
-    targets: Object.values(e.links).flat().map((l) => (typeof l === 'string' ? l : l.to)),
+    targets: Object.values(e.links)
+      .flat()
+      .map((l) => (typeof l === 'string' ? l : l.to)),
   }))
   const base = href('m', model.name, 'r', id)
   const pageOf = (sequence: number) => Math.floor((last - sequence) / EVENTS_PER_PAGE)
@@ -86,21 +96,36 @@ function graphSection(model: StudioModel, id: string, last: number, linked: Link
 }
 
 /** The outgoing links of the events on the page, with the sequence each points at. */
-async function pageLinks(source: StudioSource, model: StudioModel, entries: HistoryEntry[], linked: LinkedEventLike[] | null): Promise<Map<string, TimelineLink[]>> {
+async function pageLinks(
+  source: StudioSource,
+  model: StudioModel,
+  entries: HistoryEntry[],
+  linked: LinkedEventLike[] | null,
+): Promise<Map<string, TimelineLink[]>> {
   const out = new Map<string, TimelineLink[]>()
   if (linked) {
     const sequenceOf = new Map(linked.map((e) => [e.id, e.sequence]))
     for (const e of linked) {
       const list = Object.entries(e.links).flatMap(([name, targets]) =>
-        targets.map((t) => (typeof t === 'string' ? { name, to: t } : { name, to: t.to, type: t.type })).map((l) => ({ ...l, sequence: sequenceOf.get(l.to) ?? 0 })),
+        targets
+          .map((t) => (typeof t === 'string' ? { name, to: t } : { name, to: t.to, type: t.type }))
+          .map((l) => ({ ...l, sequence: sequenceOf.get(l.to) ?? 0 })),
       )
-      out.set(e.id, list.sort((a, b) => b.sequence - a.sequence))
+      out.set(
+        e.id,
+        list.sort((a, b) => b.sequence - a.sequence),
+      )
     }
     return out
   }
   for (const entry of entries) {
-    const links: { name: string; type?: string | number; to: string; event: { sequence: number } }[] = await source.delegate(model).links(entry.id, { direction: 'outgoing' })
-    out.set(entry.id, links.map((l) => ({ name: l.name, type: l.type, to: l.to, sequence: l.event.sequence })).sort((a, b) => b.sequence - a.sequence))
+    const links: { name: string; type?: string | number; to: string; event: { sequence: number } }[] = await source
+      .delegate(model)
+      .links(entry.id, { direction: 'outgoing' })
+    out.set(
+      entry.id,
+      links.map((l) => ({ name: l.name, type: l.type, to: l.to, sequence: l.event.sequence })).sort((a, b) => b.sequence - a.sequence),
+    )
   }
   return out
 }

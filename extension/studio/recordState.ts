@@ -21,13 +21,21 @@ export interface StateView {
 }
 
 /** Drift of one record, as `check()` reports it for the whole model. */
-export function recordDrift(view: Pick<StateView, 'model' | 'latest' | 'row'>): { kind: 'none' | 'changed' | 'missing-row' | 'no-events'; fields: Map<string, unknown> } {
+export function recordDrift(view: Pick<StateView, 'model' | 'latest' | 'row'>): {
+  kind: 'none' | 'changed' | 'missing-row' | 'no-events'
+  fields: Map<string, unknown>
+} {
   const fields = new Map<string, unknown>()
   if (view.model.logOnly) return { kind: 'none', fields }
   if (!view.latest && view.row) return { kind: 'no-events', fields }
   if (view.latest && !view.row) return { kind: 'missing-row', fields }
   if (!view.latest || !view.row) return { kind: 'none', fields }
-  for (const d of diffStates(view.model.metadata.fields.map((f) => f.name), view.latest, view.row)) fields.set(d.field, d.expected)
+  for (const d of diffStates(
+    view.model.metadata.fields.map((f) => f.name),
+    view.latest,
+    view.row,
+  ))
+    fields.set(d.field, d.expected)
   return { kind: fields.size ? 'changed' : 'none', fields }
 }
 

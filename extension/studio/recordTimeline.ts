@@ -69,4 +69,3 @@ ${pager}
 </table>
 ${pager}`
 }
-

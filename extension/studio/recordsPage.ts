@@ -25,15 +25,19 @@ export async function recordsPage(source: StudioSource, model: StudioModel, para
   ${params.q ? html`<a href="${base}">clear</a>` : ''}
 </form>
 ${model.logOnly ? html`<p class="muted">${model.name} keeps no rows: its records are read from its event log, and only their ids can be searched.</p>` : ''}
-${records.length
-  ? html`<table>
+${
+  records.length
+    ? html`<table>
   <thead><tr><th scope="col">${model.metadata.idField}</th>${model.logOnly ? '' : columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-  <tbody>${records.map((r) => html`<tr>
+  <tbody>${records.map(
+    (r) => html`<tr>
     <td class="mono"><a href="${href('m', model.name, 'r', r.id)}">${r.id}</a></td>
     ${r.row ? columns.map((c) => html`<td class="value">${shortValue(r.row![c], 60)}</td>`) : ''}
-  </tr>`)}</tbody>
+  </tr>`,
+  )}</tbody>
 </table>`
-  : html`<p class="muted">${params.q ? 'No record matches.' : 'No records yet.'}</p>`}
+    : html`<p class="muted">${params.q ? 'No record matches.' : 'No records yet.'}</p>`
+}
 <div class="pager">
   ${params.before ? html`<a href="${base}${query({ field: params.q ? field : undefined, q: params.q })}">← newest</a>` : ''}
   ${next ? html`<a href="${base}${query({ field: params.q ? field : undefined, q: params.q, before: next })}" rel="next">older →</a>` : ''}

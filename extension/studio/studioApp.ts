@@ -25,14 +25,16 @@ export interface StudioAppOptions {
   allowedHosts?: readonly string[]
 }
 
-const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+const csp =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 const TOKEN_COOKIE = 'spector_studio_token'
 
 export function createStudioApp(source: StudioSource, options: StudioAppOptions = {}): Hono {
   const app = new Hono()
 
   app.use('*', async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.text('spector studio is read-only: only GET requests are served', 405, { allow: 'GET, HEAD' })
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      return c.text('spector studio is read-only: only GET requests are served', 405, { allow: 'GET, HEAD' })
     if (options.allowedHosts?.length) {
       const host = (c.req.header('host') ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
       if (!options.allowedHosts.includes(host)) return c.text(`spector studio: unexpected Host header "${host}"`, 403)

@@ -41,7 +41,9 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const host = options.host ?? '127.0.0.1'
   const loopback = isLoopback(host)
   if (!loopback && !options.token) {
-    throw new StudioRefusedError(`refusing to serve the studio on ${host}: anyone who reaches it could read the event log. Bind to 127.0.0.1, or pass --token <secret> (at least 16 characters)`)
+    throw new StudioRefusedError(
+      `refusing to serve the studio on ${host}: anyone who reaches it could read the event log. Bind to 127.0.0.1, or pass --token <secret> (at least 16 characters)`,
+    )
   }
   if (options.token !== undefined && options.token.length < 16) throw new StudioRefusedError('--token must be at least 16 characters')
   const source = new StudioSource(options.client, options.schema)
@@ -55,10 +57,10 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const url = `http://${shown}:${port}/${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        ;(server as { closeAllConnections?: () => void }).closeAllConnections?.()
+        server.close(() => resolve())
+      }),
   }
 }
-

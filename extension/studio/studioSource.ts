@@ -134,7 +134,11 @@ export class StudioSource {
 
   /** The record's newest sequence (0 when it has no events). */
   async lastSequence(model: StudioModel, id: string): Promise<number> {
-    const last = await this.eventsOf(model).findFirst({ where: { recordId: id, model: model.metadata.eventName }, orderBy: { sequence: 'desc' }, select: { sequence: true } })
+    const last = await this.eventsOf(model).findFirst({
+      where: { recordId: id, model: model.metadata.eventName },
+      orderBy: { sequence: 'desc' },
+      select: { sequence: true },
+    })
     return (last?.sequence as number | undefined) ?? 0
   }
 

@@ -35,11 +35,24 @@ function rejected(links: object): Record<string, string[]> {
 
 describe('linkRowsOf', () => {
   test('plain and typed links become rows, duplicates once', () => {
-    const rows = linkRowsOf('Doc', 'revise', tables, 'e3', { ancestors: ['e1', 'e2', 'e1'], links: [{ to: 'e1', type: 'supersedes' }], numbered: [{ to: 'e2', type: 7 }] }, history)
+    const rows = linkRowsOf(
+      'Doc',
+      'revise',
+      tables,
+      'e3',
+      { ancestors: ['e1', 'e2', 'e1'], links: [{ to: 'e1', type: 'supersedes' }], numbered: [{ to: 'e2', type: 7 }] },
+      history,
+    )
     assert.deepEqual(
       rows.map((r) => [r.table.name, r.rows]),
       [
-        ['ancestors', [{ from: 'e3', to: 'e1' }, { from: 'e3', to: 'e2' }]],
+        [
+          'ancestors',
+          [
+            { from: 'e3', to: 'e1' },
+            { from: 'e3', to: 'e2' },
+          ],
+        ],
         ['links', [{ from: 'e3', to: 'e1', type: 'supersedes' }]],
         ['numbered', [{ from: 'e3', to: 'e2', type: 7 }]],
       ],
@@ -49,7 +62,9 @@ describe('linkRowsOf', () => {
   })
 
   test('each bad value is named under its link table', () => {
-    assert.deepEqual(rejected({ ancestors: ['e9'] }), { 'links.ancestors': ['event e9 is not an earlier event of this Doc record (links join events of one record)'] })
+    assert.deepEqual(rejected({ ancestors: ['e9'] }), {
+      'links.ancestors': ['event e9 is not an earlier event of this Doc record (links join events of one record)'],
+    })
     assert.deepEqual(rejected({ ancestors: ['e3'] }), { 'links.ancestors': ['event e3 cannot link to itself'] })
     assert.match(rejected({ ancestors: [{ to: 'e1' }] })['links.ancestors']![0]!, /ancestors links are event ids \(strings\)/)
     assert.match(rejected({ links: ['e1'] })['links.links']![0]!, /typed: \{ to: <event id>, type: <type> \}/)

@@ -105,7 +105,14 @@ describe('EventedModel.replay', () => {
     assert.equal(result.sequence, 3)
     assert.equal(result.applied, 3)
     assert.deepEqual(result.state, { id: recordId, title: 'Hello again', body: 'first', edits: 1, createdAt: new Date(t0), updatedAt: new Date(t1) })
-    assert.deepEqual(seen.map((s) => [s.action, s.replaying, s.eventId.slice(-2)]), [['insert', true, '0a'], ['edit', true, '02'], ['update', true, '03']])
+    assert.deepEqual(
+      seen.map((s) => [s.action, s.replaying, s.eventId.slice(-2)]),
+      [
+        ['insert', true, '0a'],
+        ['edit', true, '02'],
+        ['update', true, '03'],
+      ],
+    )
   })
 
   test('old versions are migrated by version guards every time they are replayed', () => {
@@ -174,19 +181,22 @@ describe('EventedModel.replayStream', () => {
     seen.length = 0
     const streamed = await model.replayStream(recordId, paged(events, 3, log))
     assert.deepEqual(streamed.state, whole.state)
-    assert.equal(streamed.state!.edits, 1, 'the v1 edit did not count: the version guard saw each event\'s own version')
+    assert.equal(streamed.state!.edits, 1, "the v1 edit did not count: the version guard saw each event's own version")
     assert.equal(streamed.sequence, 4)
     assert.equal(streamed.applied, 4)
     assert.equal(streamed.deleted, false)
     assert.equal(streamed.firstAction, 'insert')
     assert.deepEqual(streamed.lastHash, hash(4))
     assert.deepEqual(log, ['page 1', 'page 2', 'closed'])
-    assert.deepEqual(seen.map((s) => [s.action, s.version, s.eventId.slice(-2), s.replaying]), [
-      ['insert', 2, '0a', true],
-      ['edit', 2, '02', true],
-      ['edit', 1, '03', true],
-      ['update', 2, '04', true],
-    ])
+    assert.deepEqual(
+      seen.map((s) => [s.action, s.version, s.eventId.slice(-2), s.replaying]),
+      [
+        ['insert', 2, '0a', true],
+        ['edit', 2, '02', true],
+        ['edit', 1, '03', true],
+        ['update', 2, '04', true],
+      ],
+    )
   })
 
   test('a page is folded before the next one is read', async () => {
@@ -204,7 +214,10 @@ describe('EventedModel.replayStream', () => {
   test('from a savepoint: the first action says so; a delete ends the state; no events, no state', async () => {
     const fromSavepoint = await model.replayStream(
       recordId,
-      paged([event(5, 'savepoint', { title: 'Saved', body: null, edits: 7, createdAt: t0, updatedAt: t1 }), event(6, 'edit', { body: 'after', updatedAt: t1 })], 1),
+      paged(
+        [event(5, 'savepoint', { title: 'Saved', body: null, edits: 7, createdAt: t0, updatedAt: t1 }), event(6, 'edit', { body: 'after', updatedAt: t1 })],
+        1,
+      ),
     )
     assert.equal(fromSavepoint.firstAction, 'savepoint')
     assert.equal(fromSavepoint.applied, 2)
@@ -237,11 +250,14 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
     const matches = (row: Row, where: Record<string, any>) =>
       Object.entries(where).every(([key, cond]) =>
         cond !== null && typeof cond === 'object'
-          ? (cond.gt === undefined || (row[key] as number) > cond.gt) && (cond.gte === undefined || (row[key] as number) >= cond.gte) && (cond.lte === undefined || (row[key] as number) <= cond.lte)
+          ? (cond.gt === undefined || (row[key] as number) > cond.gt) &&
+            (cond.gte === undefined || (row[key] as number) >= cond.gte) &&
+            (cond.lte === undefined || (row[key] as number) <= cond.lte)
           : row[key] === cond,
       )
     const pick = (row: Row, select?: Record<string, boolean>) => (select ? Object.fromEntries(Object.keys(select).map((k) => [k, row[k]])) : { ...row })
-    const found = (args: any) => rows.filter((r) => matches(r, args.where)).sort((a, b) => (args.orderBy?.sequence === 'desc' ? b.sequence - a.sequence : a.sequence - b.sequence))
+    const found = (args: any) =>
+      rows.filter((r) => matches(r, args.where)).sort((a, b) => (args.orderBy?.sequence === 'desc' ? b.sequence - a.sequence : a.sequence - b.sequence))
     const delegate: EventDelegate = {
       async findFirst(args: any) {
         calls.push({ op: 'findFirst', where: args.where })
@@ -250,7 +266,9 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
       },
       async findMany(args: any) {
         calls.push({ op: 'findMany', where: args.where, take: args.take, select: args.select })
-        return found(args).slice(0, args.take ?? Infinity).map((r) => pick(r, args.select))
+        return found(args)
+          .slice(0, args.take ?? Infinity)
+          .map((r) => pick(r, args.select))
       },
       async create() {
         throw new Error('read only')
@@ -276,17 +294,33 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
   test('pages of the given size from the newest savepoint, each read after the last sequence, only the needed columns', async () => {
     const { delegate, calls } = memoryDelegate(rows)
     const pages = await collect(new PrismaEventLog(delegate).streamForReplay('Note', recordId, undefined, { pageSize: 3 }))
-    assert.deepEqual(sequences(pages), [[5, 6, 7], [8, 9, 10], [11, 12]])
-    assert.deepEqual(calls.map((c) => [c.op, c.where.sequence, c.take]), [
-      ['findFirst', {}, undefined],
-      ['findMany', { gt: 4 }, 3],
-      ['findMany', { gt: 7 }, 3],
-      ['findMany', { gt: 10 }, 3],
+    assert.deepEqual(sequences(pages), [
+      [5, 6, 7],
+      [8, 9, 10],
+      [11, 12],
     ])
+    assert.deepEqual(
+      calls.map((c) => [c.op, c.where.sequence, c.take]),
+      [
+        ['findFirst', {}, undefined],
+        ['findMany', { gt: 4 }, 3],
+        ['findMany', { gt: 7 }, 3],
+        ['findMany', { gt: 10 }, 3],
+      ],
+    )
     assert.deepEqual(Object.keys(calls[1]!.select!).sort(), ['action', 'hash', 'id', 'model', 'payload', 'sequence', 'version'])
     assert.deepEqual(Object.keys(calls[2]!.select!).sort(), ['action', 'hash', 'id', 'payload', 'sequence', 'version'])
     const first = pages[0]![0]!
-    assert.deepEqual(first, { id: rows[4]!.id, recordId, model: 'Note', action: 'savepoint', payload: payloads.savepoint, version: 2, sequence: 5, hash: new Uint8Array([5]) })
+    assert.deepEqual(first, {
+      id: rows[4]!.id,
+      recordId,
+      model: 'Note',
+      action: 'savepoint',
+      payload: payloads.savepoint,
+      version: 2,
+      sequence: 5,
+      hash: new Uint8Array([5]),
+    })
     const all = pages.flat()
     assert.deepEqual(await new PrismaEventLog(memoryDelegate(rows).delegate).readForReplay('Note', recordId), all)
     // Folded page by page, the state is what the whole array gives.
@@ -299,11 +333,20 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
   test('a history shorter than a page is two reads; `until` bounds the pages; hashes can be left out', async () => {
     const short = memoryDelegate(rows)
     assert.deepEqual(sequences(await collect(new PrismaEventLog(short.delegate).streamForReplay('Note', recordId))), [[5, 6, 7, 8, 9, 10, 11, 12]])
-    assert.deepEqual(short.calls.map((c) => c.op), ['findFirst', 'findMany'])
+    assert.deepEqual(
+      short.calls.map((c) => c.op),
+      ['findFirst', 'findMany'],
+    )
     const bounded = memoryDelegate(rows)
     const until = await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 9 }, { pageSize: 3 }))
-    assert.deepEqual(sequences(until), [[5, 6, 7], [8, 9]])
-    assert.deepEqual(sequences(await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 4 }, { pageSize: 2 }))), [[1, 2], [3, 4]])
+    assert.deepEqual(sequences(until), [
+      [5, 6, 7],
+      [8, 9],
+    ])
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 4 }, { pageSize: 2 }))), [
+      [1, 2],
+      [3, 4],
+    ])
     assert.equal(bounded.calls.at(-1)!.where.sequence.gt, 2, 'no read after the page that reached the bound')
     const unhashed = memoryDelegate(rows)
     const pages = await collect(new PrismaEventLog(unhashed.delegate).streamForReplay('Note', recordId, undefined, { hashes: false }))
@@ -326,7 +369,10 @@ describe('renamed actions', () => {
       event(1, 'insert', { title: 'T', createdAt: t0, updatedAt: t0, edits: 0 }),
       event(2, 'revise', { body: 'old name', updatedAt: t1 }),
     ])
-    assert.deepEqual(seen.map((s) => s.action), ['insert', 'edit'])
+    assert.deepEqual(
+      seen.map((s) => s.action),
+      ['insert', 'edit'],
+    )
     assert.equal(result.state!.body, 'old name')
     assert.equal(result.state!.edits, 1)
   })
@@ -355,7 +401,10 @@ describe('EventedModel.prepare', () => {
     const live = model.prepare(null, 'insert', { title: 'Same', createdAt: new Date(t0) }, { recordId, eventId: recordId, now })
     const replayed = model.replay(recordId, [event(1, 'insert', JSON.parse(JSON.stringify(live.payload)))])
     assert.deepEqual(replayed.state, live.state)
-    assert.deepEqual(seen.map((s) => s.replaying), [false, true])
+    assert.deepEqual(
+      seen.map((s) => s.replaying),
+      [false, true],
+    )
   })
 
   test('the codec and the changeset can reject a command; the error names model, action and field', () => {
@@ -371,15 +420,15 @@ describe('EventedModel.prepare', () => {
       () => model.prepare(null, 'edit', { body: 'x' }, { recordId, eventId: recordId, now }),
       (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === '_',
     )
-    assert.throws(
-      () => model.prepare(null, 'insert', { title: 'x', at: new Date(Number.NaN) }, { recordId, eventId: recordId, now }),
-      SpectorValidationError,
-    )
+    assert.throws(() => model.prepare(null, 'insert', { title: 'x', at: new Date(Number.NaN) }, { recordId, eventId: recordId, now }), SpectorValidationError)
   })
 
   test('only declared custom actions can be executed', () => {
     model.assertCustomAction('edit')
-    assert.throws(() => model.assertCustomAction('publish'), (e: unknown) => e instanceof SpectorUnknownActionError && /publish/.test(e.message) && /edit/.test(e.message))
+    assert.throws(
+      () => model.assertCustomAction('publish'),
+      (e: unknown) => e instanceof SpectorUnknownActionError && /publish/.test(e.message) && /edit/.test(e.message),
+    )
   })
 
   test('a savepoint payload holds every field by default, or what the changeset says', () => {

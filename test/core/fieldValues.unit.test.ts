@@ -16,11 +16,25 @@ import type { FieldMetadata, ModelMetadata, NativeColumn } from '../../extension
 import { textProblem } from '../../extension/core/textValidity.ts'
 
 const field = (name: string, type: string, native?: NativeColumn, extra: Partial<FieldMetadata> = {}): FieldMetadata => ({
-  name, type, kind: 'scalar', isList: false, isRequired: false, isId: false, isUpdatedAt: false, ...(native ? { native } : {}), ...extra,
+  name,
+  type,
+  kind: 'scalar',
+  isList: false,
+  isRequired: false,
+  isId: false,
+  isUpdatedAt: false,
+  ...(native ? { native } : {}),
+  ...extra,
 })
 const col = (type: string, limits: Partial<NativeColumn> = {}): NativeColumn => ({ type, args: [], declared: true, ...limits })
 const model: ModelMetadata = {
-  name: 'Account', eventName: 'Account', delegate: 'account', idField: 'id', version: 0, actions: [], relations: [],
+  name: 'Account',
+  eventName: 'Account',
+  delegate: 'account',
+  idField: 'id',
+  version: 0,
+  actions: [],
+  relations: [],
   events: { model: 'Event', delegate: 'event' },
   fields: [
     field('id', 'String', undefined, { isId: true }),
@@ -54,10 +68,20 @@ const refusal = (columns: ColumnBehaviour, attrs: Record<string, unknown>) => {
 describe('decimal text', () => {
   test('rounds half away from zero to the scale, as PostgreSQL and MariaDB do', () => {
     const at2 = (text: string) => fitDecimal(text, { precision: 18, scale: 2 })
-    assert.deepEqual(['10.005', '-10.005', '10.0049999', '0.125', '0.995', '1e-7', '-0.001', '1e3', '1.50'].map((t) => at2(t)), [
-      { ok: true, text: '10.01' }, { ok: true, text: '-10.01' }, { ok: true, text: '10' }, { ok: true, text: '0.13' }, { ok: true, text: '1' },
-      { ok: true, text: '0' }, { ok: true, text: '0' }, { ok: true, text: '1000' }, { ok: true, text: '1.5' },
-    ])
+    assert.deepEqual(
+      ['10.005', '-10.005', '10.0049999', '0.125', '0.995', '1e-7', '-0.001', '1e3', '1.50'].map((t) => at2(t)),
+      [
+        { ok: true, text: '10.01' },
+        { ok: true, text: '-10.01' },
+        { ok: true, text: '10' },
+        { ok: true, text: '0.13' },
+        { ok: true, text: '1' },
+        { ok: true, text: '0' },
+        { ok: true, text: '0' },
+        { ok: true, text: '1000' },
+        { ok: true, text: '1.5' },
+      ],
+    )
   })
   test('refuses what overflows the precision once rounded, and what is no decimal', () => {
     assert.equal(fitDecimal('9999999999999999.99', { precision: 18, scale: 2 }).ok, true)
@@ -69,11 +93,18 @@ describe('decimal text', () => {
 
 describe('field values for the event', () => {
   test('Decimal and BigInt become strings whatever their source; a Decimal list is rounded item by item', () => {
-    assert.deepEqual(forEvent(lenientColumns, { balance: 0.1 + 0.2, plain: 0, big: 7, prices: [1.25, '2.35'] }), { balance: '0.3', plain: '0', big: '7', prices: ['1.3', '2.4'] })
+    assert.deepEqual(forEvent(lenientColumns, { balance: 0.1 + 0.2, plain: 0, big: 7, prices: [1.25, '2.35'] }), {
+      balance: '0.3',
+      plain: '0',
+      big: '7',
+      prices: ['1.3', '2.4'],
+    })
     const given = forEvent(lenientColumns, { balance: new Decimal('10.005'), big: 5n })
     assert.equal(String(given.balance), '10.01')
     assert.equal(given.big, 5n)
-    assert.deepEqual(refusal(lenientColumns, { prices: ['1', '12345'] }), { prices: ['item 1: "12345" does not fit Decimal(5, 1) (at most 4 digits before the point)'] })
+    assert.deepEqual(refusal(lenientColumns, { prices: ['1', '12345'] }), {
+      prices: ['item 1: "12345" does not fit Decimal(5, 1) (at most 4 digits before the point)'],
+    })
   })
   test('integers out of their column range are refused naming the field', () => {
     assert.deepEqual(Object.keys(refusal(lenientColumns, { small: 32768, big: 2n ** 63n })), ['small', 'big'])
@@ -106,7 +137,10 @@ describe('field values for the event', () => {
   test('the state a changeset computed is rounded the same way; replay reshapes without refusing', () => {
     const values = new FieldValues(model, postgresql)
     const state = { id: 'r', balance: new Decimal('1.675'), small: 40000 }
-    assert.throws(() => values.forRow(state, 'deposit', true), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'small')
+    assert.throws(
+      () => values.forRow(state, 'deposit', true),
+      (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'small',
+    )
     const replayed = values.forRow(state, 'deposit', false)
     assert.equal(String(replayed.balance), '1.68')
     assert.ok(Decimal.isDecimal(replayed.balance))
@@ -141,7 +175,11 @@ describe('text validity', () => {
 describe('call arguments', () => {
   test('an id must be a non-empty string', () => {
     assert.equal(requireId('Account', 'replay', 'r1'), 'r1')
-    for (const bad of [undefined, null, '', 0, {}]) assert.throws(() => requireId('Account', 'replay', bad), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'id')
+    for (const bad of [undefined, null, '', 0, {}])
+      assert.throws(
+        () => requireId('Account', 'replay', bad),
+        (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'id',
+      )
   })
   test('until: an event id, a valid Date or { sequence: n >= 1 }', () => {
     const at = new Date()
@@ -150,7 +188,11 @@ describe('call arguments', () => {
     assert.deepEqual(historyPoint('Account', 'replay', { sequence: 2 }), { sequence: 2 })
     assert.equal(historyPoint('Account', 'replay', undefined), undefined)
     for (const bad of [42, true, {}, null, new Date('x'), { sequence: 'abc' }, { sequence: 0 }, []]) {
-      assert.throws(() => historyPoint('Account', 'replay', bad), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'until', String(bad))
+      assert.throws(
+        () => historyPoint('Account', 'replay', bad),
+        (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === 'until',
+        String(bad),
+      )
     }
   })
 })

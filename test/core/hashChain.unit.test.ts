@@ -50,9 +50,36 @@ describe('event hash', () => {
 
   test('links join the text sorted, and only when the event made some', () => {
     assert.equal(hashInput({ ...event, links: { ancestors: [], links: [] } }, null), input)
-    const withLinks = hashInput({ ...event, links: { ancestors: ['b', 'a'], links: [{ to: 'b', type: 'parent' }, { to: 'a', type: 'supersedes' }] } }, null)
+    const withLinks = hashInput(
+      {
+        ...event,
+        links: {
+          ancestors: ['b', 'a'],
+          links: [
+            { to: 'b', type: 'parent' },
+            { to: 'a', type: 'supersedes' },
+          ],
+        },
+      },
+      null,
+    )
     assert.match(withLinks, /"links":\{"ancestors":\["a","b"\],"links":\[\{"to":"a","type":"supersedes"\},\{"to":"b","type":"parent"\}\]\}/)
-    assert.equal(hashInput({ ...event, links: { links: [{ to: 'a', type: 'supersedes' }, { to: 'b', type: 'parent' }], ancestors: ['a', 'b'] } }, null), withLinks)
+    assert.equal(
+      hashInput(
+        {
+          ...event,
+          links: {
+            links: [
+              { to: 'a', type: 'supersedes' },
+              { to: 'b', type: 'parent' },
+            ],
+            ancestors: ['a', 'b'],
+          },
+        },
+        null,
+      ),
+      withLinks,
+    )
   })
 
   test('SHA-256 and HMAC-SHA-256 of that text', () => {
@@ -92,7 +119,13 @@ describe('ChainVerifier', () => {
     assert.equal(run([...a, ...b]), null)
     assert.equal(run([a[0]!, { ...a[1]!, payload: { n: 99 } }, a[2]!])?.kind, 'edited')
     assert.equal(run([a[0]!, a[2]!])?.kind, 'missing')
-    assert.equal(run([{ ...a[1]!, sequence: 1 }, { ...a[0]!, sequence: 2 }])?.kind, 'reordered')
+    assert.equal(
+      run([
+        { ...a[1]!, sequence: 1 },
+        { ...a[0]!, sequence: 2 },
+      ])?.kind,
+      'reordered',
+    )
     assert.equal(run([a[0]!, { ...a[1]!, hash: null }])?.message, 'event a-2 has no hash')
   })
 

@@ -9,13 +9,34 @@ import type { FieldMetadata, ModelMetadata } from '../../extension/core/metadata
 import { resolveUpdateOperators } from '../../extension/core/updateOperators.ts'
 
 const field = (name: string, type: string, extra: Partial<FieldMetadata> = {}): FieldMetadata => ({
-  name, type, kind: 'scalar', isList: false, isRequired: false, isId: false, isUpdatedAt: false, ...extra,
+  name,
+  type,
+  kind: 'scalar',
+  isList: false,
+  isRequired: false,
+  isId: false,
+  isUpdatedAt: false,
+  ...extra,
 })
 const model: ModelMetadata = {
-  name: 'Counter', eventName: 'Counter', delegate: 'counter', idField: 'id', version: 0, actions: [], relations: [],
+  name: 'Counter',
+  eventName: 'Counter',
+  delegate: 'counter',
+  idField: 'id',
+  version: 0,
+  actions: [],
+  relations: [],
   events: { model: 'Event', delegate: 'event' },
-  fields: [field('id', 'String', { isId: true }), field('n', 'Int'), field('f', 'Float'), field('big', 'BigInt'), field('dec', 'Decimal'),
-    field('tags', 'String', { isList: true }), field('doc', 'Json'), field('name', 'String')],
+  fields: [
+    field('id', 'String', { isId: true }),
+    field('n', 'Int'),
+    field('f', 'Float'),
+    field('big', 'BigInt'),
+    field('dec', 'Decimal'),
+    field('tags', 'String', { isList: true }),
+    field('doc', 'Json'),
+    field('name', 'String'),
+  ],
 }
 const state = { id: 'x', n: 7, f: 1.5, big: 10n, dec: new Decimal('1.1'), tags: ['a'], doc: { increment: 1 }, name: 'n' }
 const resolve = (data: Record<string, unknown>) => resolveUpdateOperators(model, state, data)
@@ -41,7 +62,10 @@ test('set and push; Json values and plain values pass through untouched', () => 
 
 test('misuse is a validation error naming the field', () => {
   const rejects = (data: Record<string, unknown>, fieldName: string, message: RegExp) =>
-    assert.throws(() => resolve(data), (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === fieldName && message.test(e.message))
+    assert.throws(
+      () => resolve(data),
+      (e: unknown) => e instanceof SpectorValidationError && e.fields.join() === fieldName && message.test(e.message),
+    )
   rejects({ n: { explode: 1 } }, 'n', /unknown update operator "explode"/)
   rejects({ n: { increment: 1, decrement: 1 } }, 'n', /exactly one operator/)
   rejects({ n: { increment: '1' } }, 'n', /needs a whole number/)
@@ -54,7 +78,8 @@ test('misuse is a validation error naming the field', () => {
 })
 
 test('MySQL integer divide rounds half away from zero, as Prisma does there (33 / 2 = 17, -33 / 2 = -17, 35 / 4 = 9)', () => {
-  const divide = (n: number | bigint, by: number, field = 'n') => resolveUpdateOperators(model, { ...state, [field]: n }, { [field]: { divide: by } }, 'update', 'round')[field]
+  const divide = (n: number | bigint, by: number, field = 'n') =>
+    resolveUpdateOperators(model, { ...state, [field]: n }, { [field]: { divide: by } }, 'update', 'round')[field]
   assert.equal(divide(33, 2), 17)
   assert.equal(divide(-33, 2), -17)
   assert.equal(divide(33, -2), -17)

@@ -57,7 +57,8 @@ for (const provider of providers) {
         for (const name of prismaNames) assert.ok(!statement.includes(dialect.quote(name)), `${dialect.quote(name)} in ${statement}`)
       }
       const insert = dialect.insertEvent(events, { withPosition: true, databaseTime: false }).sql
-      for (const column of ['event_id', 'record_id', 'inserted_at', 'event_hash', 'prev_hash', 'chain_position']) assert.ok(insert.includes(dialect.quote(column)), insert)
+      for (const column of ['event_id', 'record_id', 'inserted_at', 'event_hash', 'prev_hash', 'chain_position'])
+        assert.ok(insert.includes(dialect.quote(column)), insert)
       assert.ok(dialect.recordLinks(events, link).includes(dialect.quote('link_kind')))
     })
 
@@ -80,7 +81,10 @@ for (const provider of providers) {
 
 describe('dialectFor', () => {
   test('a provider without a dialect is a configuration error naming it; findDialect says undefined', () => {
-    assert.throws(() => dialectFor('sqlserver'), (e: unknown) => e instanceof SpectorConfigurationError && /sqlserver/.test(e.message))
+    assert.throws(
+      () => dialectFor('sqlserver'),
+      (e: unknown) => e instanceof SpectorConfigurationError && /sqlserver/.test(e.message),
+    )
     assert.equal(findDialect('mongodb'), undefined)
     assert.equal(findDialect('cockroachdb')?.supportsReturning, true)
     assert.equal(findDialect('mysql')?.supportsReturning, false)

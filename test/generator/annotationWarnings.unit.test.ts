@@ -12,7 +12,7 @@ import { checkGeneratorOptions } from '../../generator/generate.ts'
 import type { Locate } from '../../generator/readSpectorSchema.ts'
 import { datamodel, eventedModel, eventsModel, field, idField, model } from './dmmf.ts'
 
-const locate: Locate = (name, documentationLine) => ({ file: 'schema.prisma', line: documentationLine === undefined ? 10 : 11 + documentationLine })
+const locate: Locate = (_name, documentationLine) => ({ file: 'schema.prisma', line: documentationLine === undefined ? 10 : 11 + documentationLine })
 
 describe('annotationWarnings', () => {
   test('`// @evented` (two slashes) above a model: file, line, model and the three-slash fix', () => {
@@ -30,7 +30,11 @@ describe('annotationWarnings', () => {
   })
 
   test('`/// @Evented` (wrong case) and `/// @evnted` (misspelled) name the model, the line and the annotation meant', () => {
-    const warnings = annotationWarnings(datamodel([eventsModel(), eventedModel('Item', '@Evented(version=1)'), model('Note', [idField()], { doc: ['A note.', '@evnted'] })]), [], locate)
+    const warnings = annotationWarnings(
+      datamodel([eventsModel(), eventedModel('Item', '@Evented(version=1)'), model('Note', [idField()], { doc: ['A note.', '@evnted'] })]),
+      [],
+      locate,
+    )
     assert.deepEqual(warnings, [
       'schema.prisma:11: model Item: "@Evented" is not a prisma-spector annotation, so it is ignored; did you mean @evented?',
       'schema.prisma:12: model Note: "@evnted" is not a prisma-spector annotation, so it is ignored; did you mean @evented?',
@@ -40,11 +44,24 @@ describe('annotationWarnings', () => {
   test('`/// @evented` on a field names the model and field and says where annotations go', () => {
     const item = model('Item', [idField(), field('name', 'String', { documentation: 'The name.\n@evented' })])
     const [warning] = annotationWarnings(datamodel([eventsModel(), item]), [], locate)
-    assert.equal(warning, 'schema.prisma:10: model Item, field "name": "@evented" documents a field, so it is ignored; annotations go in the /// lines right above `model Item {`')
+    assert.equal(
+      warning,
+      'schema.prisma:10: model Item, field "name": "@evented" documents a field, so it is ignored; annotations go in the /// lines right above `model Item {`',
+    )
   })
 
   test('a correct schema and unrelated @words give no warning', () => {
-    const text = ['/// @events', 'model Event {', '  id String @id // @id is fine', '}', '// @see the docs', '/// @evented', 'model Item {', '  id String @id', '}'].join('\n')
+    const text = [
+      '/// @events',
+      'model Event {',
+      '  id String @id // @id is fine',
+      '}',
+      '// @see the docs',
+      '/// @evented',
+      'model Item {',
+      '  id String @id',
+      '}',
+    ].join('\n')
     const note = model('Note', [idField(), field('body', 'String', { documentation: '@deprecated use text' })], { doc: ['@see Item', '@param x'] })
     assert.deepEqual(annotationWarnings(datamodel([eventsModel(), eventedModel('Item'), note]), [{ path: 's.prisma', text }], locate), [])
     assert.equal(meantAnnotation('events'), undefined)
@@ -55,8 +72,12 @@ describe('annotationWarnings', () => {
 
 describe('generator options', () => {
   test('a misspelled `changesets` option fails, suggesting the right name', () => {
-    assert.throws(() => checkGeneratorOptions({ changeset: '../src/changesets' }), (e: unknown) =>
-      e instanceof SpectorGeneratorError && /unknown option "changeset" in the spector generator block \(did you mean "changesets"\?\); it takes: changesets/.test(e.message))
+    assert.throws(
+      () => checkGeneratorOptions({ changeset: '../src/changesets' }),
+      (e: unknown) =>
+        e instanceof SpectorGeneratorError &&
+        /unknown option "changeset" in the spector generator block \(did you mean "changesets"\?\); it takes: changesets/.test(e.message),
+    )
     assert.throws(() => checkGeneratorOptions({ colour: 'red' }), /unknown option "colour"/)
     checkGeneratorOptions({ changesets: '../src/changesets' })
     checkGeneratorOptions({})
@@ -69,7 +90,11 @@ describe('zod version', () => {
   })
 
   test('older zod, or none, is refused saying what to install', () => {
-    assert.throws(() => checkZodVersion('3.24.2'), (e: unknown) => e instanceof SpectorGeneratorError && /zod 3\.24\.2 is installed, but the generated code needs zod >=3\.25 \(it imports "zod\/v4"/.test(e.message))
+    assert.throws(
+      () => checkZodVersion('3.24.2'),
+      (e: unknown) =>
+        e instanceof SpectorGeneratorError && /zod 3\.24\.2 is installed, but the generated code needs zod >=3\.25 \(it imports "zod\/v4"/.test(e.message),
+    )
     assert.throws(() => checkZodVersion(undefined), /zod is not installed/)
   })
 })

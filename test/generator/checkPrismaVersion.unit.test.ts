@@ -11,9 +11,17 @@ test('Prisma 7.5 and later 7.x are accepted', () => {
 })
 
 test('Prisma 8 and Prisma before 7.5 are refused, saying why', () => {
-  assert.throws(() => checkPrismaVersion('8.0.0'), (e: unknown) =>
-    e instanceof SpectorGeneratorError && /Prisma 8\.0\.0 is installed, but prisma-spector needs Prisma >=7\.5 <8/.test(e.message) && /no generator blocks/.test(e.message))
-  assert.throws(() => checkPrismaVersion('7.4.2'), (e: unknown) => e instanceof SpectorGeneratorError && /nested transactions, added in 7\.5/.test(e.message))
+  assert.throws(
+    () => checkPrismaVersion('8.0.0'),
+    (e: unknown) =>
+      e instanceof SpectorGeneratorError &&
+      /Prisma 8\.0\.0 is installed, but prisma-spector needs Prisma >=7\.5 <8/.test(e.message) &&
+      /no generator blocks/.test(e.message),
+  )
+  assert.throws(
+    () => checkPrismaVersion('7.4.2'),
+    (e: unknown) => e instanceof SpectorGeneratorError && /nested transactions, added in 7\.5/.test(e.message),
+  )
   assert.throws(() => checkPrismaVersion('6.19.0'), SpectorGeneratorError)
 })
 

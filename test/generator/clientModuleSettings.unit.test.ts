@@ -54,7 +54,11 @@ describe('clientModuleSettings: inferred as Prisma does', () => {
 
   test('generatedFileExtension "mts" under nodenext imports .mjs; "cts" without tsconfig module is CommonJS', () => {
     const out = projectWith({ 'tsconfig.json': tsconfig({ module: 'nodenext' }), 'package.json': { type: 'module' } })
-    assert.deepEqual(clientModuleSettings({ generatedFileExtension: 'mts' }, out), { generatedFileExtension: 'mts', importFileExtension: 'mjs', moduleFormat: 'esm' })
+    assert.deepEqual(clientModuleSettings({ generatedFileExtension: 'mts' }, out), {
+      generatedFileExtension: 'mts',
+      importFileExtension: 'mjs',
+      moduleFormat: 'esm',
+    })
     assert.equal(clientModuleSettings({ generatedFileExtension: 'cts' }, projectWith({})).moduleFormat, 'cjs')
   })
 
@@ -82,7 +86,7 @@ describe('clientModuleSettings: inferred as Prisma does', () => {
   })
 })
 
-describe('clientModuleSettings: the client generator\'s own settings win', () => {
+describe("clientModuleSettings: the client generator's own settings win", () => {
   test('importFileExtension, generatedFileExtension and moduleFormat as set', () => {
     const out = projectWith({ 'tsconfig.json': tsconfig({ moduleResolution: 'bundler' }) })
     assert.deepEqual(clientModuleSettings({ importFileExtension: 'js', generatedFileExtension: 'mts', moduleFormat: 'cjs' }, out), {
@@ -93,6 +97,9 @@ describe('clientModuleSettings: the client generator\'s own settings win', () =>
   })
 
   test('a moduleFormat that is neither esm nor cjs is refused', () => {
-    assert.throws(() => clientModuleSettings({ moduleFormat: 'umd' }, projectWith({})), (e: unknown) => e instanceof SpectorGeneratorError && /moduleFormat is "umd"; expected "esm" or "cjs"/.test(e.message))
+    assert.throws(
+      () => clientModuleSettings({ moduleFormat: 'umd' }, projectWith({})),
+      (e: unknown) => e instanceof SpectorGeneratorError && /moduleFormat is "umd"; expected "esm" or "cjs"/.test(e.message),
+    )
   })
 })

@@ -9,7 +9,9 @@ import { datamodel, eventColumns, eventedModel, eventsModel, field, model } from
 
 describe('event table names in the metadata', () => {
   test('mapped columns and the schema are recorded; an unmapped table adds nothing', () => {
-    const mappedColumns = eventColumns().map((f) => (f.name === 'recordId' || f.name === 'prevHash' ? { ...f, dbName: f.name === 'recordId' ? 'record_id' : 'prev_hash' } : f))
+    const mappedColumns = eventColumns().map((f) =>
+      f.name === 'recordId' || f.name === 'prevHash' ? { ...f, dbName: f.name === 'recordId' ? 'record_id' : 'prev_hash' } : f,
+    )
     const mapped = { ...eventsModel('Event', { fields: mappedColumns }), dbName: 'events', schema: 'audit' }
     const [item] = readSpectorSchema(datamodel([mapped, eventedModel('Item')])).models
     assert.deepEqual(

@@ -170,11 +170,19 @@ describe('prisma generate: a schema with problems fails, naming the model, file,
     const { text, stderr } = fails(exampleModels('@evented(version=1, actions=[archive'))
     const line = lineOf(text, '@evented(version=1, actions=[archive')
     assert.equal(line, lineOf(text, '/// Something on a shelf.') + 1)
-    assert.match(stderr, new RegExp(`prisma-spector: model Item \\(schema\\.prisma:${line}\\): malformed annotation "@evented\\(version=1, actions=\\[archive": expected "," or "\\]" in a list`))
+    assert.match(
+      stderr,
+      new RegExp(
+        `prisma-spector: model Item \\(schema\\.prisma:${line}\\): malformed annotation "@evented\\(version=1, actions=\\[archive": expected "," or "\\]" in a list`,
+      ),
+    )
   })
 
   test('every problem is printed in one run', () => {
-    const models = exampleModels('@evented(version=1, actions=[archive, archive], colour=red)').replace('/// @evented\nmodel Note {\n  uuid String @id', '/// @evented\nmodel Note {\n  uuid Int @id')
+    const models = exampleModels('@evented(version=1, actions=[archive, archive], colour=red)').replace(
+      '/// @evented\nmodel Note {\n  uuid String @id',
+      '/// @evented\nmodel Note {\n  uuid Int @id',
+    )
     const { text, stderr } = fails(models)
     const itemLine = lineOf(text, 'colour=red')
     const noteLine = lineOf(text, 'model Note') - 1
@@ -224,8 +232,20 @@ describe('prisma generate: annotation mistakes Prisma ignores are not silent', (
       .replace('  name       String\n', '  /// @evented\n  name       String\n')
     const text = project.writeSchema(`${models}\n\n/// @Evented\nmodel Draft {\n  id String @id\n}`)
     const stdout = project.generateOk()
-    assert.match(stdout, new RegExp(`^prisma-spector: warning: schema\\.prisma:${text.split('\n').indexOf('// @evented') + 1}: "// @evented" \\(above model Note\\) is a plain comment, .*three slashes: /// @evented$`, 'm'))
-    assert.match(stdout, new RegExp(`^prisma-spector: warning: schema\\.prisma:${lineOf(text, '/// @Evented')}: model Draft: "@Evented" is not a prisma-spector annotation, so it is ignored; did you mean @evented\\?$`, 'm'))
+    assert.match(
+      stdout,
+      new RegExp(
+        `^prisma-spector: warning: schema\\.prisma:${text.split('\n').indexOf('// @evented') + 1}: "// @evented" \\(above model Note\\) is a plain comment, .*three slashes: /// @evented$`,
+        'm',
+      ),
+    )
+    assert.match(
+      stdout,
+      new RegExp(
+        `^prisma-spector: warning: schema\\.prisma:${lineOf(text, '/// @Evented')}: model Draft: "@Evented" is not a prisma-spector annotation, so it is ignored; did you mean @evented\\?$`,
+        'm',
+      ),
+    )
     assert.match(stdout, /^prisma-spector: warning: schema\.prisma:\d+: model Item, field "name": "@evented" documents a field, so it is ignored/m)
     assert.deepEqual(sorted(project.spectorDir), ['Item.ts', 'index.ts'], 'the mistaken models stay plain')
   })
@@ -243,7 +263,7 @@ describe('prisma generate: annotation mistakes Prisma ignores are not silent', (
   })
 })
 
-describe('prisma generate: each field\'s database column in the metadata (native types)', () => {
+describe("prisma generate: each field's database column in the metadata (native types)", () => {
   const account = `${eventsModelText}
 
 /// @evented

@@ -16,7 +16,14 @@ import { createTempProject, exampleModels, repoRoot, type TempProject, type Temp
 const run = promisify(execFile)
 assert.ok(fs.existsSync(path.join(repoRoot, 'dist/generator/bin.js')), 'run `npm run build` first: the schema starts dist/generator/bin.js')
 
-const strict = { strict: true, exactOptionalPropertyTypes: true, noPropertyAccessFromIndexSignature: true, skipLibCheck: true, types: ['node'], target: 'ES2022' }
+const strict = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noPropertyAccessFromIndexSignature: true,
+  skipLibCheck: true,
+  types: ['node'],
+  target: 'ES2022',
+}
 
 interface Setup {
   name: string
@@ -100,7 +107,7 @@ afterAll(() => {
 })
 
 describe.each(setups)('generated code under $name', (setup) => {
-  test('imports as Prisma\'s client does, compiles with strict options, and runs where emitted', async () => {
+  test("imports as Prisma's client does, compiles with strict options, and runs where emitted", async () => {
     const project = createTempProject('formats', setup.project)
     projects.push(project)
     const appFile = `main${setup.fileExtension}`
@@ -118,7 +125,12 @@ describe.each(setups)('generated code under $name', (setup) => {
     const index = fs.readFileSync(path.join(project.spectorDir, `index${setup.fileExtension}`), 'utf8')
     const relative = [...index.matchAll(/from '(\.[^']+)'/g)].map((m) => m[1]!)
     assert.ok(relative.length >= 6, index)
-    for (const specifier of relative) assert.ok(specifier.endsWith(`/${path.basename(specifier, setup.importExtension)}${setup.importExtension}`) && (setup.importExtension || !/\.[cm]?[jt]s$/.test(specifier)), `${specifier} should end with "${setup.importExtension}"`)
+    for (const specifier of relative)
+      assert.ok(
+        specifier.endsWith(`/${path.basename(specifier, setup.importExtension)}${setup.importExtension}`) &&
+          (setup.importExtension || !/\.[cm]?[jt]s$/.test(specifier)),
+        `${specifier} should end with "${setup.importExtension}"`,
+      )
     // Prisma's own client, generated in the same project, imports the same way.
     const client = fs.readFileSync(path.join(project.clientDir, `client${setup.fileExtension}`), 'utf8')
     assert.match(client, new RegExp(`from ["']\\./enums${setup.importExtension.replace('.', '\\.')}["']`))
@@ -140,7 +152,10 @@ describe('the old prisma-client-js generator', () => {
     project.writeSchema(exampleModels())
     const outcome = project.generate()
     assert.equal(outcome.ok, false)
-    assert.match(outcome.stderr, /prisma-spector: the schema uses the old `prisma-client-js` generator, which prisma-spector does not support: use `generator client \{ provider = "prisma-client"/)
+    assert.match(
+      outcome.stderr,
+      /prisma-spector: the schema uses the old `prisma-client-js` generator, which prisma-spector does not support: use `generator client \{ provider = "prisma-client"/,
+    )
     assert.ok(!fs.existsSync(project.spectorDir), 'nothing is generated')
   })
 })

@@ -50,7 +50,13 @@ describe('nativeColumn: declared @db types', () => {
     assert.equal(nativeColumn(field('at', 'DateTime', db('Timestamptz')), postgresql)?.fractionalSeconds, 6)
     assert.equal(nativeColumn(field('at', 'DateTime', db('DateTime', ['2'])), mysql)?.fractionalSeconds, 2)
     assert.equal(nativeColumn(field('at', 'DateTime', db('DateTime')), mysql)?.fractionalSeconds, 0)
-    assert.deepEqual(nativeColumn(field('at', 'DateTime', db('Time', ['1'])), postgresql), { type: 'Time', args: [1], declared: true, fractionalSeconds: 1, timeOnly: true })
+    assert.deepEqual(nativeColumn(field('at', 'DateTime', db('Time', ['1'])), postgresql), {
+      type: 'Time',
+      args: [1],
+      declared: true,
+      fractionalSeconds: 1,
+      timeOnly: true,
+    })
     assert.deepEqual(nativeColumn(field('day', 'DateTime', db('Date')), mysql), { type: 'Date', args: [], declared: true, dateOnly: true })
   })
 
@@ -77,7 +83,12 @@ describe('nativeColumn: the provider default without @db', () => {
   })
 
   test('Int is 32-bit, BigInt 64-bit', () => {
-    assert.deepEqual(nativeColumn(field('n', 'Int'), postgresql), { type: 'Integer', args: [], declared: false, integer: { min: '-2147483648', max: '2147483647' } })
+    assert.deepEqual(nativeColumn(field('n', 'Int'), postgresql), {
+      type: 'Integer',
+      args: [],
+      declared: false,
+      integer: { min: '-2147483648', max: '2147483647' },
+    })
     assert.deepEqual(nativeColumn(field('n', 'Int'), mysql)?.integer, { min: '-2147483648', max: '2147483647' })
     assert.deepEqual(nativeColumn(field('n', 'BigInt'), mysql)?.integer, { min: '-9223372036854775808', max: '9223372036854775807' })
   })

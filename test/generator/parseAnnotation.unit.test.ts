@@ -91,7 +91,15 @@ describe('parseAnnotations: documentation with several lines', () => {
   })
 
   test('only a line starting with @evented / @events counts, with its 0-based line index', () => {
-    const doc = ['An item on the shelf.', '', ' @evented(version=2, actions=[archive])', 'Written by @evented models only.', '@deprecated', '@eventedish(x=1)', '@eventsX'].join('\n')
+    const doc = [
+      'An item on the shelf.',
+      '',
+      ' @evented(version=2, actions=[archive])',
+      'Written by @evented models only.',
+      '@deprecated',
+      '@eventedish(x=1)',
+      '@eventsX',
+    ].join('\n')
     const found = parseAnnotations(doc)
     assert.equal(found.length, 1)
     assert.equal(found[0]!.name, 'evented')

@@ -62,13 +62,21 @@ describe('readSpectorSchema: annotation problems', () => {
   })
 
   test('an unknown @evented option', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(versoin=1)')), 'Item', /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery, aliases, name, table\)/)
+    oneProblem(
+      schema(eventedModel('Item', '@evented(versoin=1)')),
+      'Item',
+      /@evented has an unknown option "versoin" \(known options: version, actions, events, savepointEvery, aliases, name, table\)/,
+    )
   })
 
   test('@evented(savepointEvery=N) sets the savepoint policy; it must be a whole number >= 2', () => {
     const ok = readSpectorSchema(datamodel([eventsModel('Event'), eventedModel('Item', '@evented(savepointEvery=100)')]), locate)
     assert.equal(ok.models[0]!.savepointEvery, 100)
-    oneProblem(datamodel([eventsModel('Event'), eventedModel('Item', '@evented(savepointEvery=1)')]), 'Item', /"savepointEvery" must be a whole number >= 2, got 1/)
+    oneProblem(
+      datamodel([eventsModel('Event'), eventedModel('Item', '@evented(savepointEvery=1)')]),
+      'Item',
+      /"savepointEvery" must be a whole number >= 2, got 1/,
+    )
   })
 
   test('an unknown @events option', () => {
@@ -80,8 +88,16 @@ describe('readSpectorSchema: annotation problems', () => {
     const result = readSpectorSchema(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=record)'] }), eventedModel('Item')]), locate)
     assert.equal(result.models[0]!.events.hashed, true)
     oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=yes)'] }), eventedModel('Item')]), 'Event', /"hashed" must be true or false, got "yes"/)
-    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]), 'Event', /chain=table\) needs a field "position Int @unique"/)
-    oneProblem(datamodel([eventsModel('Event', { doc: ['@events(chain=block)'] }), eventedModel('Item')]), 'Event', /"chain" must be record or table, got "block"/)
+    oneProblem(
+      datamodel([eventsModel('Event', { doc: ['@events(hashed=true, chain=table)'] }), eventedModel('Item')]),
+      'Event',
+      /chain=table\) needs a field "position Int @unique"/,
+    )
+    oneProblem(
+      datamodel([eventsModel('Event', { doc: ['@events(chain=block)'] }), eventedModel('Item')]),
+      'Event',
+      /"chain" must be record or table, got "block"/,
+    )
   })
 
   test('@events(feed=true) needs "position Int @unique" and prints the block to paste; with it the log has a feed', () => {
@@ -117,7 +133,11 @@ describe('readSpectorSchema: annotation problems', () => {
   })
 
   test('actions that are not a list', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(actions=archive)')), 'Item', /@evented option "actions" must be a list such as \[archive, restore\], got "archive"/)
+    oneProblem(
+      schema(eventedModel('Item', '@evented(actions=archive)')),
+      'Item',
+      /@evented option "actions" must be a list such as \[archive, restore\], got "archive"/,
+    )
   })
 
   test('a version that is not a whole number >= 0', () => {
@@ -176,8 +196,15 @@ describe('readSpectorSchema: fields of an evented model', () => {
     ['nanoid', []],
   ] as const) {
     test(`@default(${name}()) on an evented field is refused`, () => {
-      const item = eventedModel('Item', '@evented', [idField(), field('n', name === 'autoincrement' ? 'Int' : 'String', { default: { name, args: [...args] } })])
-      oneProblem(schema(item), 'Item', new RegExp(`field "n": @default\\(${name}\\(\\)\\) is computed by the database or engine, so events could not replay it`))
+      const item = eventedModel('Item', '@evented', [
+        idField(),
+        field('n', name === 'autoincrement' ? 'Int' : 'String', { default: { name, args: [...args] } }),
+      ])
+      oneProblem(
+        schema(item),
+        'Item',
+        new RegExp(`field "n": @default\\(${name}\\(\\)\\) is computed by the database or engine, so events could not replay it`),
+      )
     })
   }
 
@@ -254,7 +281,11 @@ describe('readSpectorSchema: the @events model', () => {
 
   test('a column of the wrong type', () => {
     const fields = eventColumns().map((f) => (f.name === 'payload' ? field('payload', 'String') : f))
-    oneProblem(datamodel([eventsModel('Event', { fields }), eventedModel('Item')]), 'Event', /@events field "payload" is String; it must be Json \(the attrs of the event\)/)
+    oneProblem(
+      datamodel([eventsModel('Event', { fields }), eventedModel('Item')]),
+      'Event',
+      /@events field "payload" is String; it must be Json \(the attrs of the event\)/,
+    )
   })
 
   test('a required column made optional, an optional one made required, a list', () => {
@@ -286,7 +317,11 @@ describe('readSpectorSchema: the @events model', () => {
   })
 
   test('no @@unique([recordId, sequence])', () => {
-    oneProblem(datamodel([eventsModel('Event', { withoutUnique: true }), eventedModel('Item')]), 'Event', /@events model needs @@unique\(\[recordId, sequence\]\)/)
+    oneProblem(
+      datamodel([eventsModel('Event', { withoutUnique: true }), eventedModel('Item')]),
+      'Event',
+      /@events model needs @@unique\(\[recordId, sequence\]\)/,
+    )
   })
 
   test('@@unique in the other order does not count', () => {
@@ -305,7 +340,11 @@ describe('readSpectorSchema: the @events model', () => {
   })
 
   test('events= naming an unknown model', () => {
-    oneProblem(schema(eventedModel('Item', '@evented(events=Nope)')), 'Item', /@evented option "events" names "Nope", which is not an @events model \(have: Event\)/)
+    oneProblem(
+      schema(eventedModel('Item', '@evented(events=Nope)')),
+      'Item',
+      /@evented option "events" names "Nope", which is not an @events model \(have: Event\)/,
+    )
   })
 
   test('two @events models and no events=', () => {
@@ -314,7 +353,12 @@ describe('readSpectorSchema: the @events model', () => {
   })
 
   test('two @events models, each evented model choosing one', () => {
-    const dm = datamodel([eventsModel('Event'), eventsModel('AuditLog'), eventedModel('Item', '@evented(events=AuditLog)'), eventedModel('Note', '@evented(events="Event")')])
+    const dm = datamodel([
+      eventsModel('Event'),
+      eventsModel('AuditLog'),
+      eventedModel('Item', '@evented(events=AuditLog)'),
+      eventedModel('Note', '@evented(events="Event")'),
+    ])
     const result = readSpectorSchema(dm, locate)
     assert.deepEqual(result.eventsModels, ['Event', 'AuditLog'])
     assert.deepEqual(
@@ -332,7 +376,10 @@ describe('readSpectorSchema: several problems at once', () => {
     const dm = datamodel([
       eventsModel('Event', { withoutUnique: true }),
       model('Broken', [idField()], { doc: ['@evented(version=1'] }),
-      eventedModel('Item', '@evented(version="1", actions=[insert, archive, archive], colour=red)', [field('id', 'Int', { isId: true }), field('n', 'Int', { default: { name: 'autoincrement', args: [] } })]),
+      eventedModel('Item', '@evented(version="1", actions=[insert, archive, archive], colour=red)', [
+        field('id', 'Int', { isId: true }),
+        field('n', 'Int', { default: { name: 'autoincrement', args: [] } }),
+      ]),
       eventedModel('Fine'),
       eventedModel('Note', '@evented(events=Missing)', [idField('id', { default: { name: 'cuid', args: [1] } })]),
     ])
@@ -419,7 +466,12 @@ describe('readSpectorSchema: metadata of a valid schema', () => {
     { doc: ['A line of an order.', '', '@evented(version=3, actions=[archive, restore, reprice,])', 'More prose.'] },
   )
   const dm = datamodel(
-    [eventsModel('EventLog', { doc: ['The log.', '@events()'] }), model('Order', [idField()]), orderLine, model('Note', [idField(), field('lineId', 'String')])],
+    [
+      eventsModel('EventLog', { doc: ['The log.', '@events()'] }),
+      model('Order', [idField()]),
+      orderLine,
+      model('Note', [idField(), field('lineId', 'String')]),
+    ],
     [status, unusedEnum],
   )
 
@@ -487,7 +539,7 @@ describe('readSpectorSchema: metadata of a valid schema', () => {
 })
 
 describe('readSpectorSchema: renames', () => {
-  test('aliases map an old action name to a current action; name keeps a renamed model\'s events', () => {
+  test("aliases map an old action name to a current action; name keeps a renamed model's events", () => {
     const result = readSpectorSchema(
       datamodel([eventsModel('Event'), eventedModel('Post', '@evented(actions=[publish, hide], aliases=[publish=release, hide=conceal], name=Article)')]),
       locate,
@@ -499,7 +551,11 @@ describe('readSpectorSchema: renames', () => {
 
   test('bad aliases name the alias and what is wrong', () => {
     const dm = (annotation: string) => datamodel([eventsModel('Event'), eventedModel('Post', annotation)])
-    oneProblem(dm('@evented(actions=[publish], aliases=[launch=release])'), 'Post', /alias "launch=release": "launch" is not an action of the model \(actions: publish\)/)
+    oneProblem(
+      dm('@evented(actions=[publish], aliases=[launch=release])'),
+      'Post',
+      /alias "launch=release": "launch" is not an action of the model \(actions: publish\)/,
+    )
     oneProblem(dm('@evented(actions=[publish, release], aliases=[publish=release])'), 'Post', /"release" is still an action/)
     oneProblem(dm('@evented(actions=[publish], aliases=[publish])'), 'Post', /alias "publish" must be current=old/)
     oneProblem(dm('@evented(actions=[publish], aliases=[publish=a, publish=a])'), 'Post', /"a" is already an alias of "publish"/)
@@ -511,15 +567,29 @@ describe('readSpectorSchema: link tables (@eventLinks) and log-only models', () 
     model('Ancestor', fields, { doc: [doc], primaryKey: { name: null, fields: key } })
 
   test('a link table joins its log: name, columns and (typed) values reach every model of that log', () => {
-    const typed = model('DocLink', [field('eventId', 'String'), field('linkedId', 'String', { dbName: 'linked_id' }), field('type', 'LinkType', { kind: 'enum' })], {
-      doc: ['@eventLinks(name=links)'],
-      primaryKey: { name: null, fields: ['eventId', 'linkedId', 'type'] },
-    })
-    const dm = datamodel([eventsModel(), eventedModel('Doc'), linkModel('@eventLinks(name=ancestors)'), typed], [enumType('LinkType', ['parent', 'supersedes'])])
+    const typed = model(
+      'DocLink',
+      [field('eventId', 'String'), field('linkedId', 'String', { dbName: 'linked_id' }), field('type', 'LinkType', { kind: 'enum' })],
+      {
+        doc: ['@eventLinks(name=links)'],
+        primaryKey: { name: null, fields: ['eventId', 'linkedId', 'type'] },
+      },
+    )
+    const dm = datamodel(
+      [eventsModel(), eventedModel('Doc'), linkModel('@eventLinks(name=ancestors)'), typed],
+      [enumType('LinkType', ['parent', 'supersedes'])],
+    )
     const [doc] = readSpectorSchema(dm, locate).models
     assert.deepEqual(doc!.events.links, [
       { name: 'ancestors', model: 'Ancestor', delegate: 'ancestor', from: { name: 'eventId' }, to: { name: 'ancestorId' } },
-      { name: 'links', model: 'DocLink', delegate: 'docLink', from: { name: 'eventId' }, to: { name: 'linkedId', dbName: 'linked_id' }, type: { name: 'type', scalar: 'enum', values: ['parent', 'supersedes'] } },
+      {
+        name: 'links',
+        model: 'DocLink',
+        delegate: 'docLink',
+        from: { name: 'eventId' },
+        to: { name: 'linkedId', dbName: 'linked_id' },
+        type: { name: 'type', scalar: 'enum', values: ['parent', 'supersedes'] },
+      },
     ])
   })
 
@@ -531,11 +601,18 @@ describe('readSpectorSchema: link tables (@eventLinks) and log-only models', () 
       /needs exactly one more String field.*found ancestorId, note/,
     )
     oneProblem(
-      schema(eventedModel('Doc'), linkModel('@eventLinks(to=ancestorId)', [field('eventId', 'String'), field('ancestorId', 'String'), field('note', 'String')])),
+      schema(
+        eventedModel('Doc'),
+        linkModel('@eventLinks(to=ancestorId)', [field('eventId', 'String'), field('ancestorId', 'String'), field('note', 'String')]),
+      ),
       'Ancestor',
       /hold only eventId, ancestorId and an optional type; remove note/,
     )
-    oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks', [field('from', 'String'), field('ancestorId', 'String')], ['from', 'ancestorId'])), 'Ancestor', /needs a field "eventId String"/)
+    oneProblem(
+      schema(eventedModel('Doc'), linkModel('@eventLinks', [field('from', 'String'), field('ancestorId', 'String')], ['from', 'ancestorId'])),
+      'Ancestor',
+      /needs a field "eventId String"/,
+    )
     oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks(kind=x)')), 'Ancestor', /unknown option "kind" \(known options: name, events, to\)/)
   })
 
@@ -545,14 +622,21 @@ describe('readSpectorSchema: link tables (@eventLinks) and log-only models', () 
   })
 
   test('two link tables of one log cannot share a name', () => {
-    const other = model('Edit', [field('eventId', 'String'), field('previousId', 'String')], { doc: ['@eventLinks(name=ancestors)'], primaryKey: { name: null, fields: ['eventId', 'previousId'] } })
+    const other = model('Edit', [field('eventId', 'String'), field('previousId', 'String')], {
+      doc: ['@eventLinks(name=ancestors)'],
+      primaryKey: { name: null, fields: ['eventId', 'previousId'] },
+    })
     oneProblem(schema(eventedModel('Doc'), linkModel('@eventLinks(name=ancestors)'), other), 'Edit', /name "ancestors" is taken by Ancestor/)
   })
 
   test('table=false makes a log-only model, which cannot hold relations', () => {
     const [chat] = readSpectorSchema(schema(eventedModel('Chat', '@evented(table=false)')), locate).models
     assert.equal(chat!.logOnly, true)
-    const withRelation = eventedModel('Chat', '@evented(table=false)', [idField(), field('name', 'String'), relation('owner', 'User', { relationFromFields: ['ownerId'] })])
+    const withRelation = eventedModel('Chat', '@evented(table=false)', [
+      idField(),
+      field('name', 'String'),
+      relation('owner', 'User', { relationFromFields: ['ownerId'] }),
+    ])
     oneProblem(schema(withRelation), 'Chat', /relation "owner": a log-only model \(@evented\(table=false\)\) keeps no row/)
     oneProblem(schema(eventedModel('Chat', '@evented(table=maybe)')), 'Chat', /"table" must be true or false, got "maybe"/)
   })
@@ -570,14 +654,22 @@ describe('readSpectorSchema: referential actions that would rewrite evented rows
   const branch = model('Branch', [field('id', 'Int', { isId: true })])
 
   test('ON UPDATE CASCADE from a plain model: the default onUpdate (Cascade) is refused, naming the relation and the fix', () => {
-    const error = oneProblem(datamodel([eventsModel(), account({ relationOnDelete: 'Restrict' }), branch]), 'Account', /relation "branch" has onUpdate: Cascade \(Prisma's default\)/)
+    const error = oneProblem(
+      datamodel([eventsModel(), account({ relationOnDelete: 'Restrict' }), branch]),
+      'Account',
+      /relation "branch" has onUpdate: Cascade \(Prisma's default\)/,
+    )
     assert.match(error.message, /changing the id of a Branch would rewrite Account\.branchId in the database without events/)
     assert.match(error.message, /add onUpdate: Restrict \(or NoAction\) to the @relation/)
   })
 
   for (const action of ['Cascade', 'SetNull', 'SetDefault']) {
     test(`an explicit onUpdate: ${action} is refused`, () => {
-      oneProblem(datamodel([eventsModel(), account({ relationOnDelete: 'Restrict', relationOnUpdate: action }), branch]), 'Account', new RegExp(`relation "branch" has onUpdate: ${action}, `))
+      oneProblem(
+        datamodel([eventsModel(), account({ relationOnDelete: 'Restrict', relationOnUpdate: action }), branch]),
+        'Account',
+        new RegExp(`relation "branch" has onUpdate: ${action}, `),
+      )
     })
   }
 
@@ -588,7 +680,7 @@ describe('readSpectorSchema: referential actions that would rewrite evented rows
     })
   }
 
-  test('onDelete and onUpdate problems of one relation are both reported, the optional relation\'s default onDelete included', () => {
+  test("onDelete and onUpdate problems of one relation are both reported, the optional relation's default onDelete included", () => {
     const messages = problems(datamodel([eventsModel(), account({}), branch])).map((e) => e.message)
     assert.equal(messages.length, 2, messages.join('\n'))
     assert.match(messages[0]!, /relation "branch" has onDelete: SetNull \(the default for an optional relation\)/)
@@ -597,7 +689,11 @@ describe('readSpectorSchema: referential actions that would rewrite evented rows
 
   test('a relation whose foreign key sits on the other (plain) model is not checked', () => {
     const item = eventedModel('Item', '@evented', [idField(), relation('tags', 'Tag', { isList: true })])
-    const tag = model('Tag', [field('id', 'Int', { isId: true }), field('itemId', 'String'), relation('item', 'Item', { relationFromFields: ['itemId'], relationToFields: ['id'] })])
+    const tag = model('Tag', [
+      field('id', 'Int', { isId: true }),
+      field('itemId', 'String'),
+      relation('item', 'Item', { relationFromFields: ['itemId'], relationToFields: ['id'] }),
+    ])
     assert.equal(readSpectorSchema(datamodel([eventsModel(), item, tag]), locate).models.length, 1)
   })
 })

@@ -28,5 +28,7 @@ export async function withAllTypes<T>(
   fn: (ctx: { prisma: ReturnType<typeof extend>; base: AllTypesClient; Prisma: Awaited<ReturnType<typeof loadAllTypes>>['Prisma'] }) => Promise<T>,
 ): Promise<T> {
   const { Prisma } = await loadAllTypes(provider)
-  return withPreparedSchema<AllTypesClient, typeof AllTypesSpector, T>('allTypes', provider, ({ base, module }) => fn({ prisma: extend(base, module), base, Prisma }))
+  return withPreparedSchema<AllTypesClient, typeof AllTypesSpector, T>('allTypes', provider, ({ base, module }) =>
+    fn({ prisma: extend(base, module), base, Prisma }),
+  )
 }

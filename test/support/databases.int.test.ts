@@ -4,15 +4,7 @@ import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import pg from 'pg'
 import * as mariadb from 'mariadb'
-import {
-  allProviders,
-  createScript,
-  createTestDatabase,
-  providersUnderTest,
-  withProvider,
-  type Provider,
-  type TestDatabase,
-} from './databases.ts'
+import { allProviders, createScript, createTestDatabase, providersUnderTest, withProvider, type Provider, type TestDatabase } from './databases.ts'
 import { MYSQL_THING_FIXTURE, THING_SCHEMA } from './thingFixture.ts'
 
 describe('providersUnderTest', () => {
@@ -79,9 +71,7 @@ async function databaseExists(db: TestDatabase): Promise<boolean> {
     case 'mysql': {
       const conn = await mariadb.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' })
       try {
-        const rows: unknown[] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
-          db.name,
-        ])
+        const rows: unknown[] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db.name])
         return rows.length > 0
       } finally {
         await conn.end()
@@ -162,9 +152,7 @@ for (const provider of providersUnderTest()) {
         assert.ok(row.at != null, 'the @default(now()) column is filled')
 
         // The unique constraints from the script are in place.
-        await assert.rejects(
-          db.exec(`INSERT INTO ${q('Thing')} (${q('id')}, ${q('payload')}, ${q('n')}) VALUES ('a', '{}', 3)`),
-        )
+        await assert.rejects(db.exec(`INSERT INTO ${q('Thing')} (${q('id')}, ${q('payload')}, ${q('n')}) VALUES ('a', '{}', 3)`))
 
         // The Prisma adapter factory connects to the same database.
         const adapter = await db.adapter.connect()

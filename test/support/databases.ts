@@ -46,9 +46,7 @@ export function providersUnderTest(): Provider[] {
     if (key === '') continue
     const provider = PROVIDER_ALIASES[key]
     if (!provider) {
-      throw new Error(
-        `SPECTOR_TEST_PROVIDERS: unknown provider "${part.trim()}" (expected a comma list of sqlite, postgresql, mysql/mariadb)`,
-      )
+      throw new Error(`SPECTOR_TEST_PROVIDERS: unknown provider "${part.trim()}" (expected a comma list of sqlite, postgresql, mysql/mariadb)`)
     }
     if (!result.includes(provider)) result.push(provider)
   }
@@ -72,7 +70,7 @@ export function withProvider(schemaText: string, provider: Provider): string {
   if (!PROVIDER_PROPERTY.test(body)) throw new Error('withProvider: the datasource block has no `provider = "..."`')
   let newBody = body.replace(PROVIDER_PROPERTY, `$1"${provider}"`)
   if (!newBody.includes('\n')) newBody = `\n  ${newBody.trim()}\n`
-  return schemaText.slice(0, match.index) + `datasource ${name} {${newBody}}` + schemaText.slice(match.index + block.length)
+  return `${schemaText.slice(0, match.index)}datasource ${name} {${newBody}}${schemaText.slice(match.index + block.length)}`
 }
 
 const scriptCache = new Map<string, Promise<string>>()
@@ -127,11 +125,7 @@ function uniqueName(): string {
 }
 
 /** Creates a fresh uniquely named database (prefix `spector_t_` + random), applies createSql, returns the handle. */
-export async function createTestDatabase(
-  provider: Provider,
-  createSql: string,
-  options: TestDatabaseOptions = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(provider: Provider, createSql: string, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const poolSize = options.adapterPoolSize ?? DEFAULT_ADAPTER_POOL_SIZE
   switch (provider) {
     case 'sqlite':
@@ -255,10 +249,9 @@ async function dropMysqlDatabase(name: string): Promise<void> {
     try {
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``)
     } catch (error) {
-      const sessions: { ID: number | bigint }[] = await conn.query(
-        'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
-        [name],
-      )
+      const sessions: { ID: number | bigint }[] = await conn.query('SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [
+        name,
+      ])
       for (const { ID } of sessions) await conn.query(`KILL CONNECTION ${String(ID)}`).catch(() => {})
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``).catch((retryError: unknown) => {
         throw new Error(`could not drop MariaDB database ${name}: ${String(retryError)}`, { cause: error })
@@ -270,9 +263,7 @@ async function dropMysqlDatabase(name: string): Promise<void> {
 async function createMysql(createSql: string, poolSize: number): Promise<TestDatabase> {
   const name = uniqueName()
   const url = `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${name}`
-  await withMysqlAdmin((conn) =>
-    conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
-  )
+  await withMysqlAdmin((conn) => conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`))
   // One plain-driver connection (the driver queues commands on it), opened here and closed by drop().
   let conn: mariadb.Connection | undefined
   const drop = once(async () => {

@@ -21,6 +21,6 @@ generatorHelper.generatorHandler({
     const dir = options.generator.output?.value
     if (!dir) throw new Error('dumpDmmfGenerator: the generator block needs an `output` directory')
     await mkdir(dir, { recursive: true })
-    await writeFile(path.join(dir, 'datamodel.json'), JSON.stringify(options.dmmf.datamodel, null, 2) + '\n')
+    await writeFile(path.join(dir, 'datamodel.json'), `${JSON.stringify(options.dmmf.datamodel, null, 2)}\n`)
   },
 })

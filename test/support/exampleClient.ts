@@ -37,9 +37,11 @@ function load(provider: Provider, schema: string) {
   let loaded = modules.get(`${schema}/${provider}`)
   if (!loaded) {
     const prepared = loadPreparedSchema(schema, provider)
-    loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(
-      ([client, spector]) => ({ PrismaClient: client.PrismaClient, spector: spector.spector, spectorSchema: spector.spectorSchema }),
-    )
+    loaded = Promise.all([import(pathToFileURL(prepared.clientModule).href), import(pathToFileURL(prepared.spectorModule).href)]).then(([client, spector]) => ({
+      PrismaClient: client.PrismaClient,
+      spector: spector.spector,
+      spectorSchema: spector.spectorSchema,
+    }))
     modules.set(`${schema}/${provider}`, loaded)
   }
   return loaded

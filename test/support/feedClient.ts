@@ -25,7 +25,11 @@ export interface FeedContext<Meta = Record<string, unknown>> {
   q(identifier: string): string
 }
 
-export function withFeed<T, Meta = Record<string, unknown>>(provider: Provider, fn: (ctx: FeedContext<Meta>) => Promise<T>, options?: SpectorOptions<Meta>): Promise<T> {
+export function withFeed<T, Meta = Record<string, unknown>>(
+  provider: Provider,
+  fn: (ctx: FeedContext<Meta>) => Promise<T>,
+  options?: SpectorOptions<Meta>,
+): Promise<T> {
   return withPreparedSchema<FeedClient, typeof FeedSpector, T>('feed', provider, async ({ base, module, url }) =>
     fn({ provider, base, prisma: extend<Meta>(base, module, options), module, url, q: quoter(provider) }),
   )

@@ -20,5 +20,7 @@ export interface LegacyContext {
 }
 
 export function withLegacy<T>(provider: Provider, fn: (ctx: LegacyContext) => Promise<T>): Promise<T> {
-  return withPreparedSchema<LegacyClient, typeof LegacySpector, T>('legacy', provider, ({ base, module, url }) => fn({ provider, base, prisma: extend(base, module), url }))
+  return withPreparedSchema<LegacyClient, typeof LegacySpector, T>('legacy', provider, ({ base, module, url }) =>
+    fn({ provider, base, prisma: extend(base, module), url }),
+  )
 }

@@ -222,9 +222,7 @@ describe('mysqlCreateScript', () => {
   })
 
   test('rejects scalar lists', () => {
-    const models = datamodel.models.map((m) =>
-      m.name !== 'Thing' ? m : { ...m, fields: m.fields.map((f) => (f.name === 'n' ? { ...f, isList: true } : f)) },
-    )
+    const models = datamodel.models.map((m) => (m.name !== 'Thing' ? m : { ...m, fields: m.fields.map((f) => (f.name === 'n' ? { ...f, isList: true } : f)) }))
     assert.throws(() => mysqlCreateScript({ ...datamodel, models }), /Thing\.n is a scalar list \(Int\[\]\).*not supported on MySQL/)
   })
 
@@ -357,10 +355,7 @@ describe.skipIf(mysqlSkip)('mysqlCreateScript on MariaDB through the generated P
   })
 
   test('foreign keys are enforced, with RESTRICT and SET NULL as declared', async () => {
-    await assert.rejects(
-      prisma.child.create({ data: { itemId: 'missing' } }),
-      (error: { code?: string }) => error.code === 'P2003',
-    )
+    await assert.rejects(prisma.child.create({ data: { itemId: 'missing' } }), (error: { code?: string }) => error.code === 'P2003')
 
     await prisma.item.create({
       data: { id: 'parent', big: 1n, ratio: 1, price: 1, data: {}, email: 'p@example.com', a: 'p', b: 1, c: 'c' },
@@ -384,10 +379,7 @@ describe.skipIf(mysqlSkip)('mysqlCreateScript on MariaDB through the generated P
     )
 
     // Required relation: ON DELETE RESTRICT.
-    await assert.rejects(
-      prisma.item.delete({ where: { id: 'parent' } }),
-      (error: { code?: string }) => error.code === 'P2003',
-    )
+    await assert.rejects(prisma.item.delete({ where: { id: 'parent' } }), (error: { code?: string }) => error.code === 'P2003')
     // Optional relation: ON DELETE SET NULL; implicit m-n rows: ON DELETE CASCADE.
     await prisma.tag.delete({ where: { key: tag.key } })
     assert.equal((await prisma.child.findUnique({ where: { id: child.id } })).tagKey, null)

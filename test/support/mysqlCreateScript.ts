@@ -103,9 +103,7 @@ class Context {
     for (const model of datamodel.models) this.models.set(model.name, model)
     for (const e of datamodel.enums) this.enums.set(e.name, e)
     if (datamodel.types && datamodel.types.length > 0) {
-      throw new Error(
-        `mysqlCreateScript: composite types (${datamodel.types.map((t) => t.name).join(', ')}) are not supported on MySQL`,
-      )
+      throw new Error(`mysqlCreateScript: composite types (${datamodel.types.map((t) => t.name).join(', ')}) are not supported on MySQL`)
     }
   }
 
@@ -168,7 +166,13 @@ function indexesFromDmmf(model: Model, indexes: DMMF.Index[]): TableIndex[] {
     const suffix = index.type === 'unique' ? '_key' : '_idx'
     result.push({
       type: index.type,
-      name: index.dbName ?? defaultIndexName(tableName(model), columns.map((c) => c.name), suffix),
+      name:
+        index.dbName ??
+        defaultIndexName(
+          tableName(model),
+          columns.map((c) => c.name),
+          suffix,
+        ),
       columns,
     })
   }
@@ -209,7 +213,7 @@ function defaultIndexName(table: string, columns: readonly string[], suffix: str
 
 /** ConstraintNames::foreign_key_constraint_name. */
 function defaultForeignKeyName(table: string, columns: readonly string[]): string {
-  return truncateBytes(`${table}_${columns.join('_')}`, MAX_IDENTIFIER_LENGTH - 5) + '_fkey'
+  return `${truncateBytes(`${table}_${columns.join('_')}`, MAX_IDENTIFIER_LENGTH - 5)}_fkey`
 }
 
 /** Cuts `s` to at most `maxBytes` UTF-8 bytes without splitting a character. */
@@ -231,9 +235,7 @@ function truncateChars(s: string, maxChars: number): string {
 
 function renderColumn(model: Model, field: Field, ctx: Context): string {
   if (field.isList) {
-    throw new Error(
-      `mysqlCreateScript: ${model.name}.${field.name} is a scalar list (${field.type}[]); scalar lists are not supported on MySQL`,
-    )
+    throw new Error(`mysqlCreateScript: ${model.name}.${field.name} is a scalar list (${field.type}[]); scalar lists are not supported on MySQL`)
   }
   let sql = `${quoteIdent(columnName(field))} ${columnType(model, field, ctx)}`
   sql += field.isRequired ? ' NOT NULL' : ' NULL'
@@ -460,10 +462,8 @@ function manyToManyRelations(ctx: Context): ManyToMany[] {
       if (field.kind !== 'object' || !field.isList || !field.relationName) continue
       if (seen.has(field.relationName)) continue
       const other = ctx.model(field.type)
-      const opposite = other.fields.find(
-        (f) => f.kind === 'object' && f.relationName === field.relationName && f !== field && f.type === model.name,
-      )
-      if (!opposite || !opposite.isList) continue
+      const opposite = other.fields.find((f) => f.kind === 'object' && f.relationName === field.relationName && f !== field && f.type === model.name)
+      if (!opposite?.isList) continue
       seen.add(field.relationName)
       const [modelA, modelB] = model.name <= other.name ? [model, other] : [other, model]
       result.push({ name: field.relationName, modelA, modelB })

@@ -9,7 +9,23 @@ import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 
 export const natsUrl = 'nats://127.0.0.1:4222'
-const start = ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--', '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log']
+const start = [
+  '--start',
+  '--oknodo',
+  '--background',
+  '--exec',
+  '/usr/sbin/nats-server',
+  '--',
+  '-a',
+  '127.0.0.1',
+  '-p',
+  '4222',
+  '-js',
+  '-sd',
+  '/var/lib/nats-server',
+  '-l',
+  '/var/log/nats-server.log',
+]
 
 function listening(): Promise<boolean> {
   return new Promise((resolve) => {

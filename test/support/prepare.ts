@@ -13,7 +13,12 @@ for (const provider of providersUnderTest()) {
   await prepareSchema('legacy', path.join(repoRoot, 'test/schemas/legacy.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
   await prepareSchema('allTypes', path.join(repoRoot, 'test/schemas/allTypes.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
   // Native column types differ per database: one schema file for each.
-  await prepareSchema('nativeTypes', path.join(repoRoot, `test/schemas/nativeTypes.${provider}.prisma`), path.join(repoRoot, 'test/schemas/changesets'), provider)
+  await prepareSchema(
+    'nativeTypes',
+    path.join(repoRoot, `test/schemas/nativeTypes.${provider}.prisma`),
+    path.join(repoRoot, 'test/schemas/changesets'),
+    provider,
+  )
   await prepareSchema('feed', path.join(repoRoot, 'test/schemas/feed.prisma'), path.join(repoRoot, 'prisma/changesets'), provider)
   await prepareSchema('mappedNames', path.join(repoRoot, 'test/schemas/mappedNames.prisma'), path.join(repoRoot, 'test/schemas/changesets'), provider)
 }

@@ -48,9 +48,7 @@ export async function prepareSchema(name: string, schemaPath: string, changesets
   fs.writeFileSync(file, text)
   prismaGenerate(file, { quiet: true })
   const createSql =
-    provider === 'mysql'
-      ? mysqlCreateScript(JSON.parse(fs.readFileSync(path.join(dir, 'datamodel.json'), 'utf8')))
-      : await createScript(text, provider)
+    provider === 'mysql' ? mysqlCreateScript(JSON.parse(fs.readFileSync(path.join(dir, 'datamodel.json'), 'utf8'))) : await createScript(text, provider)
   fs.writeFileSync(path.join(dir, 'create.sql'), createSql)
   return loadPreparedSchema(name, provider)
 }
