@@ -4,15 +4,7 @@
  * refuse with `SIGNAL SQLSTATE '45000'`. No `RETURNING` for Prisma's `...AndReturn` operations.
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import {
-  appendOnlyMessage,
-  chainHeadStatement,
-  eventsByMetadataStatement,
-  insertEventStatement,
-  recordLinksStatement,
-  sameRecordCondition,
-  sameRecordMessage,
-} from './statements.ts'
+import * as statements from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -54,33 +46,33 @@ export const mysqlDialect: Dialect = {
   quote,
   table,
   lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = ? FOR UPDATE`,
-  insertEvent: (events, options) => insertEventStatement(syntax, events, options),
+  insertEvent: (events, options) => statements.insertEventStatement(syntax, events, options),
   // The lock is the first event's row (a record lock, no gap: taking it never deadlocks); whoever
   // holds it reads the head. Only the very first appends, with no row to lock, can deadlock on the
   // head's gap locks, and are retried.
   tableChainHead: (events) => ({
     lock: `SELECT 1 FROM ${table(events)} WHERE ${quote(events.columns.position)} = ? FOR UPDATE`,
     lockKey: 1,
-    head: chainHeadStatement(syntax, events, ' FOR UPDATE'),
+    head: statements.chainHeadStatement(syntax, events, ' FOR UPDATE'),
   }),
   appendOnly: (target) =>
     ['UPDATE', 'DELETE'].map(
       (op) =>
-        `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(appendOnlyMessage(target, op))}`,
+        `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(statements.appendOnlyMessage(target, op))}`,
     ),
   sameRecordLink: (events, link, linkName) => [
     `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)} FOR EACH ROW
 BEGIN
   IF NOT EXISTS (
-${sameRecordCondition(syntax, events, link, '    ')}
+${statements.sameRecordCondition(syntax, events, link, '    ')}
   ) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(sameRecordMessage(link, linkName))};
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(statements.sameRecordMessage(link, linkName))};
   END IF;
 END`,
   ],
   eventsByMetadata: (events, keys, limit) =>
-    eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
-  recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+    statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
+  recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
   classifyError: classifyMysqlError,
 }

@@ -4,15 +4,7 @@
  */
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
-import {
-  chainHeadStatement,
-  chainLockKey,
-  eventsByMetadataStatement,
-  insertEventStatement,
-  recordLinksStatement,
-  sameRecordCondition,
-  sameRecordMessage,
-} from './statements.ts'
+import * as statements from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -52,8 +44,12 @@ export function postgresqlDialect(provider: Extract<Provider, 'postgresql' | 'co
     quote,
     table,
     lockRecord: (rows) => `SELECT 1 FROM ${table(rows)} WHERE ${quote(rows.id)} = $1 FOR UPDATE`,
-    insertEvent: (events, options) => insertEventStatement(syntax, events, options),
-    tableChainHead: (events) => ({ lock: 'SELECT pg_advisory_xact_lock($1::bigint)', lockKey: chainLockKey(events), head: chainHeadStatement(syntax, events) }),
+    insertEvent: (events, options) => statements.insertEventStatement(syntax, events, options),
+    tableChainHead: (events) => ({
+      lock: 'SELECT pg_advisory_xact_lock($1::bigint)',
+      lockKey: statements.chainLockKey(events),
+      head: statements.chainHeadStatement(syntax, events),
+    }),
     appendOnly(target) {
       const fn = table({ ...target, name: `${target.name}_append_only` })
       return [
@@ -72,9 +68,9 @@ $$`,
         `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT EXISTS (
-${sameRecordCondition(syntax, events, link, '    ')}
+${statements.sameRecordCondition(syntax, events, link, '    ')}
   ) THEN
-    RAISE EXCEPTION '%: % -> %', ${literal(sameRecordMessage(link, linkName))}, NEW.${quote(link.from)}, NEW.${quote(link.to)} USING ERRCODE = 'check_violation';
+    RAISE EXCEPTION '%: % -> %', ${literal(statements.sameRecordMessage(link, linkName))}, NEW.${quote(link.from)}, NEW.${quote(link.to)} USING ERRCODE = 'check_violation';
   END IF;
   RETURN NEW;
 END
@@ -82,8 +78,9 @@ $$`,
         `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
       ]
     },
-    eventsByMetadata: (events, keys, limit) => eventsByMetadataStatement(syntax, events, keys, (column, key) => `(${column} ->> ${literal(key)})`, limit),
-    recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+    eventsByMetadata: (events, keys, limit) =>
+      statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `(${column} ->> ${literal(key)})`, limit),
+    recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
     takeWriteLock: () => null,
     classifyError: classifyPostgresError,
   }

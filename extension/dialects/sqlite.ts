@@ -2,18 +2,9 @@
  * SQLite: one writer at a time, so no row locks and no chain lock; `?` parameters; triggers refuse
  * with `RAISE(ABORT, ...)`. `RETURNING` exists, so Prisma's `...AndReturn` operations do.
  */
-import { defaultJsonDepth } from '../core/columnBehaviour.ts'
+import { lenientColumns } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
-import {
-  appendOnlyMessage,
-  chainHeadStatement,
-  chainLockKey,
-  eventsByMetadataStatement,
-  insertEventStatement,
-  recordLinksStatement,
-  sameRecordCondition,
-  sameRecordMessage,
-} from './statements.ts'
+import * as statements from './statements.ts'
 import type { DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, TableName } from './tables.ts'
 
@@ -27,37 +18,29 @@ export const sqliteDialect: Dialect = {
   supportsReturning: true,
   supportsRowLocks: false,
   // Columns keep what they are given, except DECIMAL (NUMERIC affinity: a REAL, read back as a double).
-  columns: {
-    fractionalSeconds: 'round',
-    float32: 'shortest',
-    char: 'pad',
-    integerDivision: 'truncate',
-    refusesNul: false,
-    jsonDepth: defaultJsonDepth,
-    decimalAsDouble: true,
-  },
+  columns: { ...lenientColumns, decimalAsDouble: true },
   nativeColumnTypes: null,
   readsSeeOpenTransactions: true,
   quote,
   table,
   lockRecord: () => null,
-  insertEvent: (events, options) => insertEventStatement(syntax, events, options),
-  tableChainHead: (events) => ({ lock: null, lockKey: chainLockKey(events), head: chainHeadStatement(syntax, events) }),
+  insertEvent: (events, options) => statements.insertEventStatement(syntax, events, options),
+  tableChainHead: (events) => ({ lock: null, lockKey: statements.chainLockKey(events), head: statements.chainHeadStatement(syntax, events) }),
   appendOnly: (target) =>
     ['UPDATE', 'DELETE'].map(
       (op) =>
-        `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} BEGIN SELECT RAISE(ABORT, ${literal(appendOnlyMessage(target, op))}); END`,
+        `CREATE TRIGGER ${quote(`${target.name}_no_${op.toLowerCase()}`)} BEFORE ${op} ON ${table(target)} BEGIN SELECT RAISE(ABORT, ${literal(statements.appendOnlyMessage(target, op))}); END`,
     ),
   sameRecordLink: (events, link, linkName) => [
     `CREATE TRIGGER ${quote(`${link.name}_same_record`)} BEFORE INSERT ON ${table(link)}
 WHEN NOT EXISTS (
-${sameRecordCondition(syntax, events, link, '  ')}
+${statements.sameRecordCondition(syntax, events, link, '  ')}
 )
-BEGIN SELECT RAISE(ABORT, ${literal(sameRecordMessage(link, linkName))}); END`,
+BEGIN SELECT RAISE(ABORT, ${literal(statements.sameRecordMessage(link, linkName))}); END`,
   ],
   eventsByMetadata: (events, keys, limit) =>
-    eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
-  recordLinks: (events, link) => recordLinksStatement(syntax, events, link),
+    statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
+  recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
   classifyError: classifySqliteError,
 }
