@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { SpectorError, SpectorHashChainError } from '../core/errors.ts'
 import type { HistoryEntry } from '../core/recordHistory.ts'
 import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
-import type { Checkpoint } from '../core/chainVerifier.ts'
+import type { ChainBreak, Checkpoint } from '../core/chainVerifier.ts'
 import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
 import { DatabaseSetupError } from './database.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
@@ -206,20 +206,7 @@ async function sql(rest: string[], values: CommandLine['values'], io: Output): P
   return 0
 }
 
-function reportBreak(
-  io: Output,
-  f: {
-    kind: string
-    model: string | null
-    recordId: string
-    eventId: string | null
-    sequence: number | null
-    expectedHash: string | null
-    actualHash: string | null
-    message: string
-  },
-  events?: number,
-): void {
+function reportBreak(io: Output, f: ChainBreak, events?: number): void {
   io.out(`BROKEN (${f.kind})${events === undefined ? '' : ` after ${events} events`}: ${f.message}\n`)
   io.out(
     renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]),
