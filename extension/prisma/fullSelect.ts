@@ -14,10 +14,13 @@ export function rowSelect(model: Pick<ModelMetadata, 'fields'>): Record<string, 
 
 const storedEventColumns = ['id', 'recordId', 'model', 'action', 'payload', 'version', 'sequence', 'insertedAt', 'hash', 'prevHash', 'metadata'] as const
 
-/** Every column of a stored event (`position` where the log keeps one chain for the table). */
-export function storedEventSelect(log: Pick<EventLogMetadata, 'chain'>): Record<string, true> {
+/**
+ * Every column of a stored event, with `position` where the log has one (one chain for the table, or
+ * a change feed): a hashed event's hash covers its position.
+ */
+export function storedEventSelect(log: Pick<EventLogMetadata, 'chain' | 'feed'>): Record<string, true> {
   const select: Record<string, true> = Object.fromEntries(storedEventColumns.map((c) => [c, true]))
-  if (log.chain === 'table') select.position = true
+  if (log.chain === 'table' || log.feed) select.position = true
   return select
 }
 
