@@ -12,46 +12,28 @@ import { lenientColumns, type ColumnBehaviour } from '../../extension/core/colum
 import { fitDecimal } from '../../extension/core/decimalText.ts'
 import { SpectorValidationError } from '../../extension/core/errors.ts'
 import { FieldValues } from '../../extension/core/fieldValues.ts'
-import type { FieldMetadata, ModelMetadata, NativeColumn } from '../../extension/core/metadata.ts'
+import type { FieldMetadata, NativeColumn } from '../../extension/core/metadata.ts'
 import { textProblem } from '../../extension/core/textValidity.ts'
+import { plainModel, scalarField } from './metadataFixtures.ts'
 
-const field = (name: string, type: string, native?: NativeColumn, extra: Partial<FieldMetadata> = {}): FieldMetadata => ({
-  name,
-  type,
-  kind: 'scalar',
-  isList: false,
-  isRequired: false,
-  isId: false,
-  isUpdatedAt: false,
-  ...(native ? { native } : {}),
-  ...extra,
-})
+const field = (name: string, type: string, native?: NativeColumn, extra: Partial<FieldMetadata> = {}) =>
+  scalarField(name, type, { ...(native ? { native } : {}), ...extra })
 const col = (type: string, limits: Partial<NativeColumn> = {}): NativeColumn => ({ type, args: [], declared: true, ...limits })
-const model: ModelMetadata = {
-  name: 'Account',
-  eventName: 'Account',
-  delegate: 'account',
-  idField: 'id',
-  version: 0,
-  actions: [],
-  relations: [],
-  events: { model: 'Event', delegate: 'event' },
-  fields: [
-    field('id', 'String', undefined, { isId: true }),
-    field('balance', 'Decimal', col('Decimal', { decimal: { precision: 18, scale: 2 } })),
-    field('plain', 'Decimal'),
-    field('big', 'BigInt', col('BigInt', { integer: { min: '-9223372036854775808', max: '9223372036854775807' } })),
-    field('small', 'Int', col('SmallInt', { integer: { min: '-32768', max: '32767' } })),
-    field('ratio', 'Float', col('Real', { float32: true })),
-    field('at', 'DateTime', col('Timestamp', { fractionalSeconds: 0 })),
-    field('clock', 'DateTime', col('Time', { fractionalSeconds: 0, timeOnly: true })),
-    field('day', 'DateTime', col('Date', { dateOnly: true })),
-    field('code', 'String', col('VarChar', { maxLength: 3 })),
-    field('initials', 'String', col('Char', { maxLength: 3, padded: true })),
-    field('prices', 'Decimal', col('Decimal', { decimal: { precision: 5, scale: 1 } }), { isList: true }),
-    field('doc', 'Json'),
-  ],
-}
+const model = plainModel('Account', [
+  field('id', 'String', undefined, { isId: true }),
+  field('balance', 'Decimal', col('Decimal', { decimal: { precision: 18, scale: 2 } })),
+  field('plain', 'Decimal'),
+  field('big', 'BigInt', col('BigInt', { integer: { min: '-9223372036854775808', max: '9223372036854775807' } })),
+  field('small', 'Int', col('SmallInt', { integer: { min: '-32768', max: '32767' } })),
+  field('ratio', 'Float', col('Real', { float32: true })),
+  field('at', 'DateTime', col('Timestamp', { fractionalSeconds: 0 })),
+  field('clock', 'DateTime', col('Time', { fractionalSeconds: 0, timeOnly: true })),
+  field('day', 'DateTime', col('Date', { dateOnly: true })),
+  field('code', 'String', col('VarChar', { maxLength: 3 })),
+  field('initials', 'String', col('Char', { maxLength: 3, padded: true })),
+  field('prices', 'Decimal', col('Decimal', { decimal: { precision: 5, scale: 1 } }), { isList: true }),
+  field('doc', 'Json'),
+])
 const postgresql: ColumnBehaviour = { ...lenientColumns, refusesNul: true }
 const mariadb: ColumnBehaviour = { ...lenientColumns, fractionalSeconds: 'truncate', float32: 'widened', char: 'trim', integerDivision: 'round', jsonDepth: 30 }
 const forEvent = (columns: ColumnBehaviour, attrs: Record<string, unknown>) => new FieldValues(model, columns).forEvent('update', attrs)

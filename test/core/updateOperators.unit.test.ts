@@ -5,39 +5,20 @@ import assert from 'node:assert/strict'
 import { test } from 'vitest'
 import { Decimal } from '@prisma/client/runtime/client'
 import { SpectorValidationError } from '../../extension/core/errors.ts'
-import type { FieldMetadata, ModelMetadata } from '../../extension/core/metadata.ts'
 import { resolveUpdateOperators } from '../../extension/core/updateOperators.ts'
+import { plainModel, scalarField } from './metadataFixtures.ts'
 
-const field = (name: string, type: string, extra: Partial<FieldMetadata> = {}): FieldMetadata => ({
-  name,
-  type,
-  kind: 'scalar',
-  isList: false,
-  isRequired: false,
-  isId: false,
-  isUpdatedAt: false,
-  ...extra,
-})
-const model: ModelMetadata = {
-  name: 'Counter',
-  eventName: 'Counter',
-  delegate: 'counter',
-  idField: 'id',
-  version: 0,
-  actions: [],
-  relations: [],
-  events: { model: 'Event', delegate: 'event' },
-  fields: [
-    field('id', 'String', { isId: true }),
-    field('n', 'Int'),
-    field('f', 'Float'),
-    field('big', 'BigInt'),
-    field('dec', 'Decimal'),
-    field('tags', 'String', { isList: true }),
-    field('doc', 'Json'),
-    field('name', 'String'),
-  ],
-}
+const field = scalarField
+const model = plainModel('Counter', [
+  field('id', 'String', { isId: true }),
+  field('n', 'Int'),
+  field('f', 'Float'),
+  field('big', 'BigInt'),
+  field('dec', 'Decimal'),
+  field('tags', 'String', { isList: true }),
+  field('doc', 'Json'),
+  field('name', 'String'),
+])
 const state = { id: 'x', n: 7, f: 1.5, big: 10n, dec: new Decimal('1.1'), tags: ['a'], doc: { increment: 1 }, name: 'n' }
 const resolve = (data: Record<string, unknown>) => resolveUpdateOperators(model, state, data)
 
