@@ -15,11 +15,13 @@ import {
   driverErrorCause,
   driverErrorCode,
   driverErrorMessage,
+  interactiveTransactionOf,
   isInsideTransaction,
   isTransactionStartTimeout,
   modelMethodParent,
   prismaPromiseTag,
   startPrismaPromise,
+  transactionClientFor,
   transactionScopeOf,
 } from '../extension/prisma/prismaCompat.ts'
 import { providersUnderTest } from './support/databases.ts'
@@ -150,6 +152,55 @@ for (const provider of providersUnderTest()) {
           release()
           await first
         })
+      }))
+
+    test(`a query hook sees its request's transaction, query(args, request) runs the rest in the transaction request names, and _createItxClient joins a running one (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        const seen: unknown[] = []
+        const hooked = base.$extends({
+          query: {
+            category: {
+              create: ({ args, query, __internalParams }: any) => {
+                seen.push(__internalParams?.transaction)
+                return query(args)
+              },
+            },
+          },
+        })
+        await hooked.category.create({ data: { name: 'outside' } })
+        assert.equal(seen[0], undefined)
+        await assert.rejects(
+          hooked.$transaction(async (tx) => {
+            await tx.category.create({ data: { name: 'inside' } })
+            const transaction = (await interactiveTransactionOf(tx))!
+            assert.equal(transaction.kind, 'itx')
+            assert.deepEqual(seen[1], transaction)
+            // A client of another level (here the base client) made for the same transaction writes in it.
+            const joined = transactionClientFor(base, transaction)
+            assert.equal(isInsideTransaction(joined), true)
+            await joined.category.create({ data: { name: 'joined' } })
+            assert.equal(await tx.category.count(), 3)
+            throw new Error('undo')
+          }),
+          /undo/,
+        )
+        assert.equal(await base.category.count(), 1)
+        // The rest of a call's chain run in a transaction the hook opened: rolled back with it.
+        const rerouted = base.$extends({
+          query: {
+            category: {
+              create: ({ args, query, __internalParams }: any) =>
+                base.$transaction(async (tx) => {
+                  await query(args, { ...__internalParams, transaction: await interactiveTransactionOf(tx) })
+                  assert.equal(await tx.category.count(), 2)
+                  throw new Error('undo')
+                }),
+            },
+          },
+        })
+        await assert.rejects(rerouted.category.create({ data: { name: 'rerouted' } }), /undo/)
+        assert.equal(await base.category.count(), 1)
+        assert.equal(await interactiveTransactionOf(base), undefined)
       }))
 
     test(`a transaction that cannot start within maxWait is a P2028 "Unable to start a transaction" (${versions})`, () =>

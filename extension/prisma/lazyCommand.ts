@@ -26,14 +26,7 @@ export class LazyCommand<T> implements PromiseLike<T> {
 
   /** Called by `$transaction([...])`: evented writes cannot be part of a batch. */
   requestTransaction(): Promise<never> {
-    return Promise.reject(
-      new SpectorUnsupportedWriteError(
-        this.model,
-        this.operation,
-        'an evented write cannot join a batch $transaction([...]), which runs fixed queries; use an interactive ' +
-          '$transaction(async (tx) => { ... }) instead. Nothing in the batch was written.',
-      ),
-    )
+    return Promise.reject(batchRefusal(this.model, this.operation))
   }
 
   private promise(): Promise<T> {
@@ -55,4 +48,14 @@ export class LazyCommand<T> implements PromiseLike<T> {
   finally(onFinally?: (() => void) | null): Promise<T> {
     return this.promise().finally(onFinally)
   }
+}
+
+/** Why an evented write cannot be part of a batch `$transaction([...])`. */
+export function batchRefusal(model: string, operation: string): SpectorUnsupportedWriteError {
+  return new SpectorUnsupportedWriteError(
+    model,
+    operation,
+    'an evented write cannot join a batch $transaction([...]), which runs fixed queries; use an interactive ' +
+      '$transaction(async (tx) => { ... }) instead. Nothing in the batch was written.',
+  )
 }

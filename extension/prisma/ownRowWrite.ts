@@ -1,34 +1,35 @@
 /**
  * prisma-spector's own row writes, told apart from the user's, and checked on their way to Prisma.
  *
- * The write path overrides `create`/`update`/`delete` and writes the row through the `$parent` of
- * the client it was called on. `$parent` is that client minus its last extension only, so with
- * other extensions chained after prisma-spector the row write reaches the overrides again, once
- * per extension layer, each call made synchronously by the one above it. The write is therefore
- * started inside an async context that names it and stays open only while that synchronous
- * descent runs: every override reached on the way passes the call straight down, and nothing
- * that runs later (a query hook, user code) can pass for it. Arguments are not marked: Prisma's
- * extension layers may copy them.
+ * A command the caller made with one of Prisma's operations (`prisma.item.update(...)`) runs in
+ * prisma-spector's command hook; its row write goes on down the caller's query (callerRowWrite.ts).
  *
- * At the bottom of the descent the write runs through the query extensions chained before
- * prisma-spector, then through prisma-spector's own query hook, the last one before the database
- * (see rowWriteGate in spectorExtension.ts). That hook compares the data that arrived with the
- * data sent: when another extension rewrote a field, the row would not be what the event says, so
- * the write is stopped with a RowWriteRewritten naming the rewrites, and the command runs again
- * with them (see extensionRewrites.ts).
+ * A command made with one of prisma-spector's model methods (`execute`, `savepoint`,
+ * `materialize`, `bringup`) writes its row through the `$parent` of the client it was called on:
+ * that client minus its last extension only. The write runs through the query extensions chained
+ * before prisma-spector, then prisma-spector's row-write gate, the last hook before the database
+ * (spectorExtension.ts), and, when extensions are chained after prisma-spector, its command hook
+ * too, which lets it pass. The write is started inside an async context that names it, so that
+ * both hooks recognise it. Arguments are not marked: Prisma's extension layers copy them.
+ *
+ * The gate compares the data that arrived with the data sent: when another extension rewrote a
+ * field, the row would not be what the event says, so the write is stopped with a
+ * RowWriteRewritten naming the rewrites, and the command runs again with them (see
+ * extensionRewrites.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { callerRowWriteFor, sendDownCallerQuery } from './callerRowWrite.ts'
 import { comparableValue } from './comparableValue.ts'
 import { startPrismaPromise } from './prismaCompat.ts'
 
 interface PendingWrite {
   key: string
-  /** Open while the synchronous descent through the extension layers runs. */
-  open: boolean
   /** What prisma-spector sent: `data` (create/update) or `create` and `update` (upsert). */
   sent: Record<string, unknown>
   /** Set once prisma-spector's query hook has seen this write arrive. */
   arrived: boolean
+  /** Set once the command hook (spectorExtension.ts) let this write pass, reached through `$parent`. */
+  passedCommandHook: boolean
 }
 
 /** A field another extension changed on prisma-spector's row write: the value sent and the one that arrived. */
@@ -55,24 +56,25 @@ export class RowWriteRewritten extends Error {
 const pending = new AsyncLocalStorage<PendingWrite>()
 
 export function ownRowWrite<T>(client: Record<string, any>, delegate: string, operation: string, args: Record<string, any>): Promise<T> {
+  // A command the caller made with Prisma's own operation: the row write goes down the caller's query.
+  const caller = callerRowWriteFor(delegate)
+  if (caller) return sendDownCallerQuery(caller, client, operation, args) as Promise<T>
   const sent = operation === 'upsert' ? { create: args.create, update: args.update } : { data: args.data }
-  const write: PendingWrite = { key: `${delegate}.${operation}`, open: true, sent, arrived: false }
-  return pending.run(write, () => {
-    let promise: PromiseLike<T>
-    try {
-      promise = client[delegate][operation](args)
-    } finally {
-      write.open = false
-    }
-    // Started here, so that the query hooks run inside this write's context and the last one finds it.
-    return startPrismaPromise(promise)
-  })
+  const write: PendingWrite = { key: `${delegate}.${operation}`, sent, arrived: false, passedCommandHook: false }
+  // Started here, so that the query hooks run inside this write's context and find it.
+  return pending.run(write, () => startPrismaPromise(client[delegate][operation](args) as PromiseLike<T>))
 }
 
-/** True when an override is reached by prisma-spector's own row write of that model and operation. */
-export function isOwnRowWrite(delegate: string, operation: string): boolean {
+/**
+ * True, once, when prisma-spector's command hook is reached by prisma-spector's own row write of
+ * that model and operation: a model method's (`execute`, `savepoint`...) write made through a
+ * `$parent` that has the hook, with other extensions chained after prisma-spector.
+ */
+export function isOwnRowWriteAtCommandHook(delegate: string, operation: string): boolean {
   const write = pending.getStore()
-  return write?.open === true && write.key === `${delegate}.${operation}`
+  if (!write || write.passedCommandHook || write.key !== `${delegate}.${operation}`) return false
+  write.passedCommandHook = true
+  return true
 }
 
 /**

@@ -11,8 +11,8 @@
  * - A PrismaPromise runs its query extensions when `then` is called, synchronously in that call:
  *   the async context of the caller of `then` is the one the query hooks run in.
  * - Inside a model method, `Prisma.getExtensionContext(this).$parent` is the client the method was
- *   called on minus its last extension only (a transaction client when called on one), so a model
- *   override reached through `$parent` re-enters itself when other extensions are chained after.
+ *   called on minus its last extension only (a transaction client when called on one): with other
+ *   extensions chained after prisma-spector, it still has prisma-spector's command hooks.
  * - A transaction client is the only client without `$connect` (it is on Prisma's deny list for
  *   transaction clients), which is how "inside the caller's transaction" is told apart.
  * - A driver adapter's error carries the database's own code in `meta.driverAdapterError.cause`
@@ -25,6 +25,14 @@
  * - A transaction client carries its transaction's id and its nesting level's id under
  *   `Symbol.for('prisma.client.transaction.scope_context')` (`{ kind: 'nested', txId, scopeId }`),
  *   and Prisma admits one nested `$transaction` per level at a time.
+ * - A query hook is called with `__internalParams`, the request as Prisma will run it; its
+ *   `transaction` is `{ kind: 'itx', id }` for a call on a transaction client and `{ kind: 'batch' }`
+ *   inside `$transaction([...])`. `query(args, params)` runs the rest of the chain with `params`
+ *   in place of the request's (so with another `transaction`).
+ * - A client's `_createPrismaPromise(callback)` calls `callback` with the client's transaction (a
+ *   transaction client's own), and `_createItxClient(transaction, scopeId, { stack })` makes a
+ *   transaction client of that client for a running interactive transaction, the way Prisma makes
+ *   the one it hands to a `$transaction` callback.
  */
 import { Prisma } from '@prisma/client/extension'
 import type { DatabaseErrorInfo } from '../dialects/databaseErrors.ts'
@@ -124,4 +132,48 @@ export function transactionScopeOf(client: Record<string, any>): TransactionScop
     return { transactionId: scope.txId, scopeId: scope.scopeId }
   }
   return null
+}
+
+/** What Prisma passes a query hook besides the public arguments (see the list at the top). */
+export interface QueryHookRequest {
+  transaction?: PrismaTransaction
+  [key: string]: unknown
+}
+
+/** An interactive transaction (`itx`) or a batch `$transaction([...])`, as Prisma's requests carry it. */
+export interface PrismaTransaction {
+  kind: 'itx' | 'batch'
+  id?: string | number
+  [key: string]: unknown
+}
+
+/** The interactive transaction a transaction client runs in; undefined for a client outside any. */
+export async function interactiveTransactionOf(client: Record<string, any>): Promise<PrismaTransaction | undefined> {
+  if (!transactionScopeOf(client)) return undefined
+  const transaction = (await client._createPrismaPromise(async (t: PrismaTransaction | undefined) => t)) as PrismaTransaction | undefined
+  return transaction?.kind === 'itx' ? transaction : undefined
+}
+
+/** One nesting level per interactive transaction for the transaction clients made below: commands on it take turns (transactionQueue.ts). */
+const levels = new Map<unknown, { scopeId: string; scopeState: { stack: string[] } }>()
+
+/**
+ * A transaction client of `client` for an interactive transaction a query hook was called in (the
+ * caller's `tx`, seen from below the extensions chained after prisma-spector).
+ */
+export function transactionClientFor(client: Record<string, any>, transaction: PrismaTransaction): Record<string, any> {
+  if (typeof client._createItxClient !== 'function') {
+    throw new Error('prisma-spector: this @prisma/client has no _createItxClient; prisma-spector needs @prisma/client >= 7.5 < 8')
+  }
+  let level = levels.get(transaction.id)
+  if (!level) {
+    const scopeId = `prisma-spector:${String(transaction.id)}`
+    level = { scopeId, scopeState: { stack: [scopeId] } }
+    levels.set(transaction.id, level)
+    // Transactions end; keep the newest few hundred.
+    if (levels.size > 500) levels.delete(levels.keys().next().value)
+  }
+  // A nested transaction closed out of order empties the stack (Prisma resets it): start the level again.
+  if (level.scopeState.stack.length === 0) level.scopeState.stack.push(level.scopeId)
+  return client._createItxClient(transaction, level.scopeId, level.scopeState)
 }

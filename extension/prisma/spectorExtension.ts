@@ -2,16 +2,23 @@
  * The Prisma client extension. The generated `spector()` calls this with the models' metadata,
  * codecs and changesets, and gives the result its per-model types.
  *
- * Model methods (not query hooks) carry the writes, because only a model method learns, through
- * `Prisma.getExtensionContext(this).$parent`, the client it was called on: the transaction client
- * when the caller is inside `$transaction`. Overriding `create`/`update`/`upsert`/`delete` means
- * an extension chained after this one makes `$parent` reach these overrides again; prisma-spector's
- * own row write is recognised there (see ownRowWrite.ts) and goes straight down to Prisma.
+ * It applies two layers to the client it extends:
+ * 1. The row-write gate (`query`): a query hook on every model that refuses nested writes into
+ *    evented models and updates of the event log, and checks prisma-spector's own row writes.
+ * 2. On the gated client: the command hooks (`commands`), in which Prisma's own writes on an
+ *    evented model (`create`, `update`, `upsert`, `delete`, the bulk ones) run as commands; the
+ *    model methods prisma-spector adds (`execute`, `replay`, `savepoint`, `history`...); and the
+ *    client methods (`$verifyHashChain`, `$checkpoint`, `$spector`).
  *
- * The generated `spector()` applies two layers: first `query` (the hooks), then `model` and
- * `client`. The row write, made through `$parent` of the model layer, so runs through every query
- * extension chained before prisma-spector and then through prisma-spector's hook, the last one
- * before the database: the place to see what really reaches the row.
+ * Prisma's writes are not overridden as model methods: an override shadows the operation on every
+ * client chained after, whose query hooks and result extensions would then never see it. As query
+ * hooks, the writes pass every extension in the order they were chained: those before
+ * prisma-spector rewrite the call's data before the command sees it, those after see the row write
+ * (callerRowWrite.ts), and result extensions compute their fields on the result.
+ *
+ * prisma-spector's own methods learn the client they were called on through
+ * `Prisma.getExtensionContext(this).$parent` (a transaction client inside `$transaction`); their
+ * row writes go through it, so through the extensions chained before prisma-spector and the gate.
  */
 import { Prisma } from '@prisma/client/extension'
 import type { Changeset } from '../core/changeset.ts'
@@ -23,9 +30,10 @@ import { dialectFor } from '../dialects/dialectFor.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
-import { LazyCommand } from './lazyCommand.ts'
-import { isOwnRowWrite, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
-import { modelMethodParent } from './prismaCompat.ts'
+import { batchRefusal, LazyCommand } from './lazyCommand.ts'
+import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
+import { modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
+import { withCallerRowWrite, type QueryContinuation } from './callerRowWrite.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
 import { withTriggerErrors } from './triggerErrors.ts'
@@ -50,45 +58,66 @@ type Args = Record<string, any>
 
 const objects = (...values: unknown[]) => values.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v))
 
-/** Where each command's caller gave the data its row writes are made from (see extensionRewrites.ts). */
-const callerData: Record<string, (args: Args) => CallerData> = {
-  create: (args) => () => objects(args?.data),
-  update: (args) => () => objects(args?.data),
-  upsert: (args) => (rowOperation) => objects(rowOperation === 'create' ? args?.create : args?.update),
-  createMany: (args) => () => objects(...(Array.isArray(args?.data) ? args.data : [args?.data])),
-  updateMany: (args) => () => objects(args?.data),
+/** Prisma's write operations, each run as a command by the command hook. */
+const commandOperations: Record<string, (delegate: EventedDelegate<any>, client: Args, args: any) => Promise<unknown>> = {
+  create: (delegate, client, args) => delegate.create(client, args),
+  update: (delegate, client, args) => delegate.update(client, args),
+  upsert: (delegate, client, args) => delegate.upsert(client, args),
+  delete: (delegate, client, args) => delegate.delete(client, args),
+  createMany: (delegate, client, args) => delegate.createMany(client, args),
+  createManyAndReturn: (delegate, client, args) => delegate.createMany(client, args, true),
+  updateMany: (delegate, client, args) => delegate.updateMany(client, args),
+  updateManyAndReturn: (delegate, client, args) => delegate.updateMany(client, args, true),
+  deleteMany: (delegate, client, args) => delegate.deleteMany(client, args),
 }
-callerData.createManyAndReturn = callerData.createMany!
-callerData.updateManyAndReturn = callerData.updateMany!
 
-/** Builds the model methods of one evented model. */
+interface QueryHookParams {
+  args: unknown
+  query: QueryContinuation
+  __internalParams?: QueryHookRequest
+}
+
+/**
+ * The command hook: Prisma's writes on evented models (`create`, `update`, `upsert`, `delete` and
+ * the bulk ones) run as commands here, in a query hook, so that every extension sees them as it
+ * sees any write. Those chained before prisma-spector have had the call (their rewrites of its
+ * data are what the changeset gets); the command runs on `gated` (the client below this hook) in
+ * a transaction of its own, or in the caller's, found from the request; the row write goes on down
+ * the caller's query (callerRowWrite.ts), through the extensions chained after prisma-spector, and
+ * its result comes back through Prisma's request, where result extensions compute their fields.
+ */
+export function commandHooks(
+  delegates: readonly EventedDelegate<any>[],
+  provider: string,
+  gated: Args,
+): Record<string, Record<string, (params: QueryHookParams) => unknown>> {
+  const hooks: Record<string, Record<string, (params: QueryHookParams) => unknown>> = {}
+  const bulkReturning = provider !== 'mysql'
+  for (const delegate of delegates) {
+    const { name, delegate: delegateName, idField } = delegate.model.metadata
+    const modelHooks: Record<string, (params: QueryHookParams) => unknown> = {}
+    for (const [operation, run] of Object.entries(commandOperations)) {
+      modelHooks[operation] = ({ args, query, __internalParams: request }) => {
+        // A model method's row write, made through a `$parent` that has this hook.
+        if (isOwnRowWriteAtCommandHook(delegateName, operation)) return query(args)
+        const transaction = request?.transaction
+        // Left waiting, the batch's other queries never run: nothing of it is written.
+        if (transaction?.kind === 'batch') throw batchRefusal(name, operation)
+        const client = transaction?.kind === 'itx' ? transactionClientFor(gated, transaction) : gated
+        return withCallerRowWrite({ delegate: delegateName, operation, idField, query, request, bulkReturning }, () => run(delegate, client, args))
+      }
+    }
+    hooks[delegateName] = modelHooks
+  }
+  return hooks
+}
+
+/** Builds the model methods of one evented model: prisma-spector's own (Prisma's writes are commands in the command hook). */
 export function modelComponent(delegate: EventedDelegate<any>, integrity: Integrity): Delegate {
-  const name = delegate.model.metadata.delegate
   const model = delegate.model.metadata.name
   const component: Delegate = {}
   const command = <A, T>(operation: string, args: A, data: ((args: A) => CallerData) | null, run: (args: A) => Promise<T>) =>
     new LazyCommand(model, operation, () => runWithExtensionRewrites(model, operation, args, data, run))
-
-  for (const operation of ['create', 'update', 'upsert', 'delete'] as const) {
-    component[operation] = function (this: unknown, args: Args) {
-      const parent = modelMethodParent(this)
-      if (isOwnRowWrite(name, operation)) return parent[name][operation](args)
-      return command(operation, args, callerData[operation] ?? null, (a) => delegate[operation](parent, a))
-    }
-  }
-  const bulk = {
-    createMany: (parent: Args, args: any) => delegate.createMany(parent, args),
-    createManyAndReturn: (parent: Args, args: any) => delegate.createMany(parent, args, true),
-    updateMany: (parent: Args, args: any) => delegate.updateMany(parent, args),
-    updateManyAndReturn: (parent: Args, args: any) => delegate.updateMany(parent, args, true),
-    deleteMany: (parent: Args, args: any) => delegate.deleteMany(parent, args),
-  }
-  for (const [operation, run] of Object.entries(bulk)) {
-    component[operation] = function (this: unknown, args: Args) {
-      const parent = modelMethodParent(this)
-      return command(operation, args, callerData[operation] ?? null, (a) => run(parent, a))
-    }
-  }
   component.execute = function (this: unknown, id: string, action: string, attrs: Args, options?: object) {
     const parent = modelMethodParent(this)
     return command(
@@ -209,12 +238,16 @@ export function createSpectorExtension<Meta = JsonObject>(
 ): {
   name: string
   model: Record<string, Delegate>
+  /** The row-write gate, applied first (the generated `spector()` puts it in a layer of its own). */
   query: ReturnType<typeof nestedWriteGuard>
+  /** The command hooks, given the client with the gate applied; in the same layer as `model` and `client`. */
+  commands: (gated: Args) => ReturnType<typeof commandHooks>
   client: ReturnType<typeof clientComponent>
   /** A new `$spector` for one extended client; the generated `spector()` binds it. */
   api: () => SpectorApi<Meta>
 } {
   const model: Record<string, Delegate> = {}
+  const delegates: EventedDelegate<any>[] = []
   const integrity = new Integrity(
     schema.models.map((m) => m.metadata),
     options.hashKey,
@@ -227,9 +260,12 @@ export function createSpectorExtension<Meta = JsonObject>(
       )
     }
     const evented = new EventedModel(definition.metadata, definition.codec, definition.changeset, dialectFor(schema.provider).columns)
-    model[definition.metadata.delegate] = modelComponent(new EventedDelegate(evented, options, schema.provider), integrity)
+    const delegate = new EventedDelegate(evented, options, schema.provider)
+    delegates.push(delegate)
+    model[definition.metadata.delegate] = modelComponent(delegate, integrity)
   }
   const metadata = schema.models.map((m) => m.metadata)
   const api = () => new SpectorApi<Meta>(metadata, schema.provider, options)
-  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), client: clientComponent(integrity), api }
+  const commands = (gated: Args) => commandHooks(delegates, schema.provider, gated)
+  return { name: 'prisma-spector', model, query: nestedWriteGuard(schema), commands, client: clientComponent(integrity), api }
 }

@@ -47,7 +47,8 @@ type Failure = DatabaseErrorClass | 'sequence' | 'start-timeout'
 export function transact<R>(client: AnyClient, work: (tx: AnyClient) => Promise<R>, policy: TransactionPolicy): Promise<R> {
   if (!isInsideTransaction(client)) return inOwnTransaction(client, work, policy)
   const scope = transactionScopeOf(client)
-  return inTurn(scope?.scopeId ?? client, () => inCallerTransaction(client, scope?.transactionId ?? client, work, policy))
+  // One queue per transaction: commands called through Prisma's writes and through model methods reach it at different levels.
+  return inTurn(scope?.transactionId ?? client, () => inCallerTransaction(client, scope?.transactionId ?? client, work, policy))
 }
 
 async function inOwnTransaction<R>(client: AnyClient, work: (tx: AnyClient) => Promise<R>, policy: TransactionPolicy): Promise<R> {
