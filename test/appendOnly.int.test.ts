@@ -77,6 +77,35 @@ for (const provider of providersUnderTest()) {
         await ctx.prisma.item.delete({ where: { id: item.id } })
         assert.equal((await ctx.prisma.item.events(item.id)).length, 4)
       }))
+
+    test('raw SQL through the extended client that a trigger refuses is a SpectorUnsupportedWriteError naming the event model, and rolls back a caller transaction whole', () =>
+      withExample(provider, async (ctx) => {
+        await applyAppendOnlyEventLog(ctx.base, ctx.spectorSchema)
+        const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        const update = `UPDATE ${ctx.q('Event')} SET ${ctx.q('action')} = 'forged' WHERE ${ctx.q('id')} = '${item.id}'`
+        const refused = (e: unknown) =>
+          e instanceof SpectorUnsupportedWriteError &&
+          e.model === 'Event' &&
+          /append-only \(UPDATE refused\)/.test(e.message) &&
+          !!(e as { cause?: unknown }).cause
+        await assert.rejects(ctx.prisma.$executeRawUnsafe(update), refused)
+        await assert.rejects(
+          ctx.prisma.$executeRawUnsafe(`DELETE FROM ${ctx.q('Event')} WHERE ${ctx.q('id')} = '${item.id}'`),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && e.model === 'Event' && /DELETE refused/.test(e.message),
+        )
+        await assert.rejects(
+          ctx.prisma.$transaction(async (tx) => {
+            await tx.item.update({ where: { id: item.id }, data: { name: 'Desk' } })
+            await tx.$executeRawUnsafe(update)
+          }),
+          refused,
+        )
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.action),
+          ['insert'],
+        )
+        assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id: item.id } })).name, 'Lamp')
+      }))
   })
 }
 

@@ -32,11 +32,11 @@ import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { batchRefusal, LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
-import { modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
+import { driverErrorMessage, modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
 import { withCallerRowWrite, type QueryContinuation } from './callerRowWrite.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
-import { withTriggerErrors } from './triggerErrors.ts'
+import { spectorErrorOfTrigger, withTriggerErrors } from './triggerErrors.ts'
 import { SpectorApi } from './spectorApi.ts'
 
 export interface SpectorModelDefinition<S extends State = State> {
@@ -177,7 +177,18 @@ function nestedWriteGuard(schema: SpectorSchema) {
   const delegates = new Map(schema.models.map((m) => [m.metadata.name, m.metadata.delegate]))
   // The event tables and their link tables: written once, never changed.
   const eventLogs = new Set(schema.models.flatMap((m) => [m.metadata.events.model, ...(m.metadata.events.links ?? []).map((l) => l.model)]))
+  // Raw SQL refused by one of the triggers: the event log's model, found by the table the trigger names.
+  const logByTable = new Map(schema.models.map((m) => [m.metadata.events.dbName ?? m.metadata.events.model, m.metadata.events.model]))
+  const rawSql = ({ operation, args, query }: { operation: string; args: unknown; query: (args: unknown) => PromiseLike<unknown> }) =>
+    query(args).then(undefined, (error: unknown) => {
+      const table = /the event log (\S+) is append-only/.exec(driverErrorMessage(error) ?? '')?.[1]
+      throw spectorErrorOfTrigger(error, (table && logByTable.get(table)) ?? table ?? 'event log', operation) ?? error
+    })
   return {
+    $executeRaw: rawSql,
+    $executeRawUnsafe: rawSql,
+    $queryRaw: rawSql,
+    $queryRawUnsafe: rawSql,
     $allModels: {
       $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (args: unknown) => unknown }) {
         if (model && eventLogs.has(model) && rewritingOperations.has(operation)) {

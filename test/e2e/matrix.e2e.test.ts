@@ -13,6 +13,7 @@ import {
   bankModels,
   bankProgram,
   bankSchema,
+  chainedOutcome,
   eventLogModel,
   expectedOutcome,
   generatorBlocks,
@@ -41,6 +42,8 @@ interface MatrixCase {
   clientModule?: string
   /** 'node': `tsc` emits into dist and node runs it; 'tsx': `tsc --noEmit`, then tsx runs the sources. */
   runner: 'node' | 'tsx'
+  /** Other extensions chained before and after spector() (see bankProgram). */
+  chained?: boolean
 }
 
 const emitting = { outDir: 'dist', rootDir: '.' }
@@ -107,6 +110,13 @@ const cases = {
     importSuffix: '.js',
     runner: 'node',
   },
+  chained: {
+    name: 'chained-extensions',
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+    chained: true,
+  },
   zod3: {
     name: 'zod3',
     tree: 'zod3',
@@ -129,7 +139,7 @@ function scaffold(matrixCase: MatrixCase): E2eProject {
     project.write('prisma.config.ts', prismaConfig('prisma/schema.prisma'))
     project.write('prisma/schema.prisma', bankSchema(matrixCase.client, matrixCase.eventLog))
   }
-  project.write('src/main.ts', bankProgram(matrixCase.importSuffix, matrixCase.clientModule))
+  project.write('src/main.ts', bankProgram(matrixCase.importSuffix, matrixCase.clientModule, matrixCase.chained))
   return project
 }
 
@@ -147,10 +157,10 @@ async function compileAndRun(project: E2eProject, matrixCase: MatrixCase): Promi
   return JSON.parse(printed) as Record<string, unknown>
 }
 
-function assertBankOutcome(outcome: Record<string, unknown>): void {
+function assertBankOutcome(outcome: Record<string, unknown>, chained = false): void {
   const { accountId, ...rest } = outcome
   assert.equal(typeof accountId, 'string')
-  assert.deepEqual(rest, expectedOutcome)
+  assert.deepEqual(rest, chained ? { ...expectedOutcome, ...chainedOutcome } : expectedOutcome)
 }
 
 function installedZodMajor(project: E2eProject): number {
@@ -172,7 +182,7 @@ async function buildCase(matrixCase: MatrixCase): Promise<BuiltCase> {
   const stub = `src/changesets/Account.${matrixCase.changesetExtension ?? 'ts'}`
   assert.ok(project.exists(stub), `prisma generate writes the Account changeset stub ${stub}`)
   const outcome = await compileAndRun(project, matrixCase)
-  assertBankOutcome(outcome)
+  assertBankOutcome(outcome, matrixCase.chained)
   return { project, outcome }
 }
 
@@ -248,6 +258,11 @@ describe.concurrent('a bank app on SQLite: prisma generate, tsc, create + execut
   // Issue 11 §2: every statement the library writes by hand uses the database names Prisma maps to.
   test('a snake_case event log (@map columns, @@map table) under nodenext, run with node', async () => {
     await built(cases.snakeCaseEventLog)
+  })
+
+  // Issue 10: an extension chained before spector() rewrites the call; those chained after see the row write and compute on its result.
+  test('other extensions chained before and after spector() under nodenext, run with node', async () => {
+    await built(cases.chained)
   })
 
   test('nodenext + emit on zod 3.25 (the v4 API under zod/v4), run with node', async () => {

@@ -145,8 +145,12 @@ export default defineConfig({
  * configuration puts after a relative module path ('' for bundler and CommonJS, '.js', '.mjs');
  * `clientModule` the Prisma client's entry in its output folder ('index' for prisma-client-js).
  * It prints one JSON line for the test to compare; Decimal and BigInt values as strings.
+ *
+ * `chained`: the client also has a query extension chained before `spector()` (trims an owner's
+ * name) and, after it, a logging query extension and a result extension (an account's `label`),
+ * and the program prints what those saw (see `chainedOutcome`).
  */
-export function bankProgram(importSuffix: string, clientModule = 'client'): string {
+export function bankProgram(importSuffix: string, clientModule = 'client', chained = false): string {
   return `import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaClient } from '../generated/prisma/${clientModule}${importSuffix}'
 import { spector } from '../generated/spector/index${importSuffix}'
@@ -156,11 +160,11 @@ const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_ke
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL']
   if (!url) throw new Error('DATABASE_URL is not set')
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) }).$extends(spector())
+${chained ? chainedClient : '  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) }).$extends(spector())'}
   try {
     const branch = await prisma.branch.create({ data: { code: 'LDN', name: 'London' } })
     const owner = await prisma.owner.create({
-      data: { email: 'ada@example.com', fullName: 'Ada Lovelace', profile: { tier: 'gold', tags: ['early'] } },
+      data: { email: 'ada@example.com', fullName: ${chained ? "'  Ada Lovelace  '" : "'Ada Lovelace'"}, profile: { tier: 'gold', tags: ['early'] } },
     })
     const account = await prisma.account.create({
       data: { iban: 'GB82WEST12345698765432', balance: '100.25', limitCents: 9_007_199_254_740_993n, ownerId: owner.id, branchId: branch.id },
@@ -171,6 +175,8 @@ async function main(): Promise<void> {
     await prisma.owner.update({ where: { email: 'ada@example.com' }, data: { fullName: 'Augusta Ada King' } })
 
     const row = await prisma.account.findUniqueOrThrow({ where: { iban: 'GB82WEST12345698765432' } })
+    // The row as the log knows it (the chained client's result extension adds \`label\` to reads).
+    ${chained ? 'const { label: _label, ...comparedRow } = row' : 'const comparedRow = row'}
     const replayed = await prisma.account.replay(account.id)
     const events = await prisma.account.events(account.id)
     const ownerRow = await prisma.owner.findUniqueOrThrow({ where: { id: owner.id } })
@@ -182,11 +188,11 @@ async function main(): Promise<void> {
         limitCents: row.limitCents.toString(),
         status: row.status,
         actions: events.map((event) => event.action),
-        replayMatchesRow: JSON.stringify(plain(replayed)) === JSON.stringify(plain(row)),
+        replayMatchesRow: JSON.stringify(plain(replayed)) === JSON.stringify(plain(comparedRow)),
         ownerReplayMatchesRow: JSON.stringify(plain(ownerReplayed)) === JSON.stringify(plain(ownerRow)),
         ownerName: ownerReplayed?.fullName,
         drift: plain(drift),
-        accountId: account.id,
+        accountId: account.id,${chained ? chainedOutputs : ''}
       }),
     )
   } finally {
@@ -199,6 +205,49 @@ main().catch((error: unknown) => {
   process.exitCode = 1
 })
 `
+}
+
+/** The chained client (see bankProgram): one extension before spector(), two after. */
+const chainedClient = `  const seen: string[] = []
+  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) })
+    .$extends({
+      name: 'trim-names',
+      query: {
+        owner: {
+          create: ({ args, query }) => query({ ...args, data: { ...args.data, fullName: args.data.fullName.trim() } }),
+        },
+      },
+    })
+    .$extends(spector())
+    .$extends({
+      name: 'audit',
+      query: {
+        $allModels: {
+          $allOperations: ({ model, operation, args, query }) => {
+            seen.push(\`\${model}.\${operation}\`)
+            return query(args)
+          },
+        },
+      },
+    })
+    .$extends({
+      name: 'label',
+      result: { account: { label: { needs: { iban: true }, compute: (account) => account.iban.slice(0, 4) } } },
+    })`
+
+/** What the chained program prints besides the bank's outcome. */
+const chainedOutputs = `
+        seenAfter: seen.filter((s) => /^(Owner|Account)\\.(create|update|upsert|delete)$/.test(s)),
+        labelOnCreate: (account as { label?: string }).label,
+        labelOnRead: row.label,
+        ownerNameInFirstEvent: (await prisma.owner.events(owner.id))[0]?.payload['fullName'],`
+
+/** What the chained program prints besides `expectedOutcome`. */
+export const chainedOutcome = {
+  seenAfter: ['Owner.create', 'Account.create', 'Account.update', 'Account.update', 'Owner.update'],
+  labelOnCreate: 'GB82',
+  labelOnRead: 'GB82',
+  ownerNameInFirstEvent: 'Ada Lovelace',
 }
 
 /** What the program prints when everything works (accountId aside). */
