@@ -61,7 +61,10 @@ describe('table cells', () => {
   })
 
   test('renderTable prints BigInt and Decimal cells as their digits', () => {
-    const table = renderTable([{ field: 'big', value: 42n }, { field: 'price', value: new Decimal('9.99') }])
+    const table = renderTable([
+      { field: 'big', value: 42n },
+      { field: 'price', value: new Decimal('9.99') },
+    ])
     assert.match(table, /^big +42$/m)
     assert.match(table, /^price +9\.99$/m)
     assert.doesNotMatch(table, /42n|"9\.99"/)

@@ -88,7 +88,10 @@ describe('the prisma-spector generator output', () => {
   test('no prisma-spector generator: none; two of them: an error naming both', () => {
     const dir = project({ 'a.prisma': client, 'b/two.prisma': spectorBlock('"x"') + spectorBlock('"y"').replace('spector {', 'other {') })
     assert.equal(spectorGeneratorOutput(path.join(dir, 'a.prisma')), undefined)
-    assert.throws(() => spectorGeneratorOutput(path.join(dir, 'b')), /2 prisma-spector generators \(spector in .*two\.prisma, other in .*two\.prisma\): pass --generated/)
+    assert.throws(
+      () => spectorGeneratorOutput(path.join(dir, 'b')),
+      /2 prisma-spector generators \(spector in .*two\.prisma, other in .*two\.prisma\): pass --generated/,
+    )
   })
 })
 
@@ -120,7 +123,10 @@ describe('findGenerated', () => {
   test('a generator whose output holds no module yet: the error names the folder and the schema file', async () => {
     const dir = project({ 'prisma/schema.prisma': client + spectorBlock('"../out"'), 'generated/spector/index.ts': index })
     await assert.rejects(findGenerated(undefined, dir), (error: Error) => {
-      assert.match(error.message, /no generated prisma-spector module \(index\.ts, \.mts or \.cts\) in .*\/out, the output of generator spector in prisma\/schema\.prisma/)
+      assert.match(
+        error.message,
+        /no generated prisma-spector module \(index\.ts, \.mts or \.cts\) in .*\/out, the output of generator spector in prisma\/schema\.prisma/,
+      )
       return true
     })
   })
