@@ -13,12 +13,13 @@
  *     spector studio  [--port 5556] [--host 127.0.0.1] [--token <secret>]
  *     spector relay --nats nats://127.0.0.1:4222 --stream EVENTS --subject 'events.{model}.{action}'
  *
- * Every command loads the generated prisma-spector module (--generated, default
- * ./generated/spector/index.ts), which brings the Prisma client and the changesets (`sql
- * append-only` only when --provider is not given); all but `sql` connect to the database of --url,
- * DATABASE_URL or the project's prisma.config.ts. Output is for people; --json prints JSON for
- * machines, errors included. Exit codes (commandLine.ts): 0 fine, 1 the answer is no (a break,
- * drift, no such record), 2 usage or set-up error.
+ * Every command loads the generated prisma-spector module (--generated, else the output of the
+ * schema's prisma-spector generator: generatedModule.ts), which brings the Prisma client and the
+ * changesets (`sql append-only` only when --provider is not given); all but `sql` connect to the
+ * database of --url, DATABASE_URL or the project's prisma.config.ts. Output is for people; --json
+ * prints JSON for machines, errors included; values print alike in both (printableValue.ts). Exit
+ * codes (commandLine.ts): 0 fine, 1 the answer is no (a break, drift, no such record), 2 usage or
+ * set-up error.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
