@@ -38,7 +38,14 @@ export async function findGenerated(given: string | undefined, cwd = process.cwd
     return generated
   }
   const inFolder = (dir: string) => indexFiles.map((file) => path.join(dir, file)).find((file) => fs.existsSync(file))
-  const schema = schemaPathIn(cwd, (await loadPrismaConfig(cwd))?.schema)
+  // A config that cannot be loaded here (an env() variable only the app sets, say) does not stop a
+  // command given --url: Prisma's default schema places are tried, and the error is said if all fail.
+  let configProblem = ''
+  const config = await loadPrismaConfig(cwd).catch((error: Error) => {
+    configProblem = `; the Prisma config was not read: ${error.message}`
+    return undefined
+  })
+  const schema = schemaPathIn(cwd, config?.schema)
   const output = schema ? spectorGeneratorOutput(schema) : undefined
   if (output) {
     const found = inFolder(output.dir)
@@ -50,7 +57,7 @@ export async function findGenerated(given: string | undefined, cwd = process.cwd
   const found = inFolder(fallback)
   if (found) return found
   const why = schema ? `${path.relative(cwd, schema) || schema} has no generator whose provider is prisma-spector` : 'no Prisma schema found'
-  throw new UsageError(`no generated prisma-spector module in ${fallback} (${why}): pass --generated`)
+  throw new UsageError(`no generated prisma-spector module in ${fallback} (${why}${configProblem}): pass --generated`)
 }
 
 /** Loads the generated module (see findGenerated). */

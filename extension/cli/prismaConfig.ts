@@ -102,7 +102,7 @@ async function readPrismaConfig(cwd: string): Promise<PrismaConfig | undefined> 
   const { config, error, resolvedPath } = await loadConfigFromFile({ configRoot: cwd })
   if (error) {
     if (error._tag === 'ConfigFileNotFound') return undefined
-    throw new DatabaseSetupError(`could not load ${resolvedPath ?? file}: ${error.error?.message ?? error._tag}`)
+    throw new DatabaseSetupError(`could not load ${file}: ${error.error?.message ?? error._tag}`)
   }
   const url = config?.datasource?.url
   const schema = config?.schema

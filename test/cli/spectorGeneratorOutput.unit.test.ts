@@ -131,6 +131,13 @@ describe('findGenerated', () => {
     })
   })
 
+  test('a config that cannot be loaded here (an env() only the app sets): the default places, and its error if they fail too', async () => {
+    const throwing = "throw new Error('Cannot resolve environment variable: NOPE_URL.')\nexport default {}\n"
+    const dir = project({ 'prisma.config.ts': throwing, 'prisma/schema.prisma': client + spectorBlock('"../out"'), 'out/index.ts': index })
+    assert.equal(await findGenerated(undefined, dir), path.join(dir, 'out/index.ts'))
+    await assert.rejects(findGenerated(undefined, project({ 'prisma.config.ts': throwing })), /the Prisma config was not read: .*NOPE_URL/)
+  })
+
   test('no schema or no prisma-spector generator: ./generated/spector, as before', async () => {
     const bare = project({ 'generated/spector/index.cts': index })
     assert.equal(await findGenerated(undefined, bare), path.join(bare, 'generated/spector/index.cts'))
