@@ -10,6 +10,7 @@ import { checkPrismaVersion, checkZodVersion, installedPrismaVersion, installedZ
 import { clientModuleSettings } from './clientModuleSettings.ts'
 import { SpectorGeneratorError } from './errors.ts'
 import { changesetsDir, checkGeneratorOptions, generate } from './generate.ts'
+import { defaultSpectorOutput } from '../extension/cli/spectorGeneratorOutput.ts'
 import { schemaFiles, schemaLocator } from './locateInSchema.ts'
 
 export async function onGenerate(options: GeneratorOptions): Promise<void> {
@@ -57,7 +58,7 @@ export async function onGenerate(options: GeneratorOptions): Promise<void> {
 
 export function runGenerator(): void {
   generatorHelper.generatorHandler({
-    onManifest: () => ({ prettyName: 'prisma-spector', defaultOutput: '../generated/spector' }),
+    onManifest: () => ({ prettyName: 'prisma-spector', defaultOutput: defaultSpectorOutput }),
     onGenerate,
   })
 }

@@ -11,9 +11,14 @@ import { appendOnlySql } from 'prisma-spector'
 import { createTestDatabase, providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 import { withLegacy } from './support/legacyClient.ts'
+import { withPreparedSchema } from './support/preparedClient.ts'
 import { loadPreparedSchema, repoRoot } from './support/testSchemas.ts'
 
 const cli = path.join(repoRoot, 'dist/extension/cli/spector.js')
+
+// The allTypes client, untyped: this file checks what the command line prints, not the client's types.
+type AnyModule = { spector(): object }
+type AnyPrisma = { $disconnect(): Promise<void>; $extends(extension: object): any }
 
 /** Runs the CLI in `cwd` (default the repository) with DATABASE_URL as given (default unset). */
 function runCli(args: string[], options: { cwd?: string; databaseUrl?: string } = {}) {
@@ -139,6 +144,63 @@ for (const provider of providersUnderTest()) {
         } finally {
           fs.rmSync(project, { recursive: true, force: true })
         }
+      }))
+
+    test("without --generated, the module is found at the output of the schema's prisma-spector generator (a schema folder read through prisma.config.ts)", () =>
+      withExample(provider, async (ctx) => {
+        const item = await ctx.prisma.item.create({ data: { name: 'Lamp' } })
+        await ctx.prisma.item.update({ where: { id: item.id }, data: { name: 'Desk lamp' } })
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), 'spector-cli-output-'))
+        try {
+          const schemaFolder = path.join(project, 'prisma', 'schema')
+          fs.mkdirSync(path.join(schemaFolder, 'generators'), { recursive: true })
+          fs.writeFileSync(
+            path.join(project, 'prisma.config.ts'),
+            `export default { schema: 'prisma/schema', datasource: { url: ${JSON.stringify(ctx.db.url)} } }\n`,
+          )
+          // The output is relative to the file that declares the generator, as Prisma resolves it.
+          const generatorFile = path.join(schemaFolder, 'generators', 'spector.prisma')
+          const output = path.relative(path.dirname(generatorFile), path.dirname(loadPreparedSchema('example', provider).spectorModule))
+          fs.writeFileSync(generatorFile, `generator spector {\n  provider = "prisma-spector"\n  output   = ${JSON.stringify(output)}\n}\n`)
+          fs.writeFileSync(path.join(schemaFolder, 'main.prisma'), `datasource db {\n  provider = "${provider}"\n}\n`)
+          const history = runCli(['history', 'Item', item.id], { cwd: project })
+          assert.equal(history.code, 0, history.err)
+          assert.match(history.out, /update .*name: Lamp → Desk lamp/)
+        } finally {
+          fs.rmSync(project, { recursive: true, force: true })
+        }
+      }))
+
+    test('history and replay print BigInt, Decimal, DateTime and Bytes as digits, text, ISO and hex, in tables and JSON', () =>
+      withPreparedSchema<AnyPrisma, AnyModule, void>('allTypes', provider, async ({ base, module, url }) => {
+        const prisma = base.$extends(module.spector())
+        const at = new Date('2026-02-03T04:05:06.789Z')
+        const created = await prisma.sample.create({
+          data: { text: 't', big: 9007199254740993n, ratio: 0.5, price: '1.25', at, doc: { n: 1 }, blob: new Uint8Array([0, 255, 16]) },
+        })
+        await prisma.sample.update({ where: { key: created.key }, data: { big: 12n, price: '2.5', blob: new Uint8Array([171]) } })
+        const generated = loadPreparedSchema('allTypes', provider).spectorModule
+        const spector = (...args: string[]) => runCli([...args, '--generated', generated], { databaseUrl: url })
+
+        const history = spector('history', 'Sample', created.key)
+        assert.equal(history.code, 0, history.err)
+        assert.match(history.out, /big: 9007199254740993 → 12/)
+        assert.match(history.out, /price: 1\.25 → 2\.5/)
+        assert.match(history.out, /blob: 00ff10 → ab/)
+        assert.match(history.out, /at: ∅ → 2026-02-03T04:05:06\.789Z/)
+        assert.doesNotMatch(history.out, /\d+n\b|"2\.5"|bytes>/)
+
+        const replayed = spector('replay', 'Sample', created.key)
+        assert.equal(replayed.code, 0, replayed.err)
+        assert.match(replayed.out, /^big +12$/m)
+        assert.match(replayed.out, /^price +2\.5$/m)
+        assert.match(replayed.out, /^blob +ab$/m)
+
+        const json = JSON.parse(spector('replay', 'Sample', created.key, '--until', '1', '--json').out)
+        assert.deepEqual([json.big, json.price, json.at, json.blob], ['9007199254740993', '1.25', '2026-02-03T04:05:06.789Z', '00ff10'])
+        const historyJson = JSON.parse(spector('history', 'Sample', created.key, '--json').out)
+        const bigChange = historyJson[1].changes.find((c: { field: string }) => c.field === 'big')
+        assert.deepEqual([bigChange.before, bigChange.after], ['9007199254740993', '12'])
       }))
 
     test("a database without the event table says so without Prisma's invocation wrapping", async () => {

@@ -28,9 +28,11 @@ commands:
 options:
   --url <url>          database URL; postgresql://, mysql:// or mariadb://, file: (an existing SQLite file).
                        Default: DATABASE_URL, else the datasource url of the project's prisma.config.ts
-  --generated <path>   the generated prisma-spector module (default: ./generated/spector/index.ts, or .mts/.cts)
+  --generated <path>   the generated prisma-spector module. Default: index.ts (.mts, .cts) in the output of the
+                       schema's prisma-spector generator (schema from prisma.config.ts), else ./generated/spector
   --hash-key <key>     the hashKey of a keyed chain (default: SPECTOR_HASH_KEY)
-  --json               machine-readable output, errors included ({ "error": { "message", "code" } })
+  --json               machine-readable output, errors included ({ "error": { "message", "code" } }); BigInt,
+                       Decimal and Bytes (hex) as strings, DateTime as ISO 8601, as the tables print them
 
 exit codes:
   0  done, the log verified, no drift

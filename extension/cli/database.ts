@@ -1,8 +1,7 @@
 /**
  * Which database the command line talks to and the Prisma driver adapter for it. The URL comes from
- * --url, else DATABASE_URL, else the datasource of the project's prisma.config.ts, read with
- * Prisma's own config loader as the Prisma CLI reads it. Before the adapter is made, the database is
- * checked, so that a mistake reads as what it is at once: a missing SQLite file (the driver would
+ * --url, else DATABASE_URL, else the datasource of the project's prisma.config.ts (read by
+ * prismaConfig.ts as the Prisma CLI reads it). Before the adapter is made, the database is checked, so that a mistake reads as what it is at once: a missing SQLite file (the driver would
  * create an empty one), an unreachable MariaDB/MySQL server or a missing database (the pool would
  * retry for ~20 s and then report a pool timeout).
  */
@@ -11,39 +10,16 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { UsageError } from './commandLine.ts'
-
-/** A setup error of the database: exit 2, said plainly. */
-export class DatabaseSetupError extends Error {}
+import { DatabaseSetupError } from './databaseSetupError.ts'
+import { loadPrismaConfig } from './prismaConfig.ts'
 
 /** The database URL and where it came from (for messages). */
 export async function databaseUrl(given: string | undefined, cwd = process.cwd()): Promise<{ url: string; from: string }> {
   if (given) return { url: given, from: '--url' }
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, from: 'DATABASE_URL' }
-  const fromConfig = await prismaConfigUrl(cwd)
-  if (fromConfig) return fromConfig
+  const config = await loadPrismaConfig(cwd)
+  if (config?.url) return { url: config.url, from: path.relative(cwd, config.file) || config.file }
   throw new UsageError('no database: pass --url, set DATABASE_URL, or give prisma.config.ts a datasource url')
-}
-
-/** The datasource url of the project's Prisma config (prisma.config.ts or .config/prisma.ts), if any. */
-async function prismaConfigUrl(cwd: string): Promise<{ url: string; from: string } | undefined> {
-  // Prisma's config loader: the project's, else the one beside this package (prisma is a peer).
-  let loader: string | undefined
-  for (const require of [projectRequire(cwd), createRequire(import.meta.url)]) {
-    try {
-      loader = require.resolve('@prisma/config')
-      break
-    } catch {}
-  }
-  if (!loader) return undefined
-  const { findPrismaConfigFile, loadConfigFromFile } = await import(pathToFileURL(loader).href)
-  if (typeof findPrismaConfigFile === 'function' && !findPrismaConfigFile(cwd)) return undefined
-  const { config, error, resolvedPath } = await loadConfigFromFile({ configRoot: cwd })
-  if (error) {
-    if (error._tag === 'ConfigFileNotFound') return undefined
-    throw new DatabaseSetupError(`could not load ${resolvedPath ?? 'prisma.config.ts'}: ${error.error?.message ?? error._tag}`)
-  }
-  const url = config?.datasource?.url
-  return typeof url === 'string' && url ? { url, from: path.relative(cwd, resolvedPath ?? 'prisma.config.ts') || 'prisma.config.ts' } : undefined
 }
 
 const projectRequire = (from: string) => createRequire(path.join(from, 'noop.js'))

@@ -13,6 +13,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { UsageError } from './commandLine.ts'
 import { adapterFor, databaseUrl } from './database.ts'
+import { loadPrismaConfig } from './prismaConfig.ts'
+import { schemaPathIn, spectorGeneratorOutput } from './spectorGeneratorOutput.ts'
 
 export type AnyClient = Record<string, any>
 
@@ -22,13 +24,45 @@ export interface GeneratedModule {
   generated: string
 }
 
-/** Where the generator writes the module by default, by the client's generatedFileExtension (ts, mts, cts). */
-const defaultGenerated = ['ts', 'mts', 'cts'].map((extension) => `generated/spector/index.${extension}`)
+const indexFiles = ['ts', 'mts', 'cts'].map((extension) => `index.${extension}`)
 
-/** Loads the generated module at `given` (default ./generated/spector/index.ts, .mts or .cts). */
+/**
+ * The generated module: `given` (--generated), else index.ts, .mts or .cts (the client's
+ * generatedFileExtension) in the output folder of the schema's prisma-spector generator (the schema
+ * found through the Prisma config, see spectorGeneratorOutput.ts), else in ./generated/spector.
+ */
+export async function findGenerated(given: string | undefined, cwd = process.cwd()): Promise<string> {
+  if (given) {
+    const generated = path.resolve(cwd, given)
+    if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (from --generated)`)
+    return generated
+  }
+  const inFolder = (dir: string) => indexFiles.map((file) => path.join(dir, file)).find((file) => fs.existsSync(file))
+  // A config that cannot be loaded here (an env() variable only the app sets, say) does not stop a
+  // command given --url: Prisma's default schema places are tried, and the error is said if all fail.
+  let configProblem = ''
+  const config = await loadPrismaConfig(cwd).catch((error: Error) => {
+    configProblem = `; the Prisma config was not read: ${error.message}`
+    return undefined
+  })
+  const schema = schemaPathIn(cwd, config?.schema)
+  const output = schema ? spectorGeneratorOutput(schema) : undefined
+  if (output) {
+    const found = inFolder(output.dir)
+    if (found) return found
+    const declared = `the output of generator ${output.generator.name} in ${path.relative(cwd, output.generator.file) || output.generator.file}`
+    throw new UsageError(`no generated prisma-spector module (index.ts, .mts or .cts) in ${output.dir}, ${declared}: run prisma generate, or pass --generated`)
+  }
+  const fallback = path.join(cwd, 'generated', 'spector')
+  const found = inFolder(fallback)
+  if (found) return found
+  const why = schema ? `${path.relative(cwd, schema) || schema} has no generator whose provider is prisma-spector` : 'no Prisma schema found'
+  throw new UsageError(`no generated prisma-spector module in ${fallback} (${why}${configProblem}): pass --generated`)
+}
+
+/** Loads the generated module (see findGenerated). */
 export async function loadGenerated(given: string | undefined): Promise<GeneratedModule> {
-  const generated = path.resolve(given ?? defaultGenerated.find((file) => fs.existsSync(file)) ?? defaultGenerated[0]!)
-  if (!fs.existsSync(generated)) throw new UsageError(`no generated prisma-spector module at ${generated} (pass --generated)`)
+  const generated = await findGenerated(given)
   if (/\.[cm]?ts$/.test(generated)) await loadTypeScript(path.dirname(generated))
   const mod = await import(pathToFileURL(generated).href)
   if (typeof mod.PrismaClient !== 'function' || typeof mod.spector !== 'function') {

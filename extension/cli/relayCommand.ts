@@ -8,6 +8,7 @@
 import type { CommandLine } from './commandLine.ts'
 import { UsageError } from './commandLine.ts'
 import { connect } from './generatedModule.ts'
+import { printableJson } from './printableValue.ts'
 import { relay, type RelayProgress } from './relay.ts'
 
 interface Output {
@@ -38,7 +39,7 @@ export async function relayCommand(values: CommandLine['values'], io: Output): P
   }
   try {
     const result = await relay(prisma, { nats, stream, subject, name: values.name, batchSize, once: values.once, signal: controller.signal, onProgress: log })
-    if (values.json) io.out(`${JSON.stringify(result)}\n`)
+    if (values.json) io.out(`${printableJson(result, 0)}\n`)
     else
       io.out(
         `relay ${controller.signal.aborted ? 'stopped' : 'caught up'}: position ${result.position}, ${result.relayed} relayed (${result.duplicates} duplicates)\n`,

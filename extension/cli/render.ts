@@ -1,13 +1,14 @@
 /**
- * Plain-text tables of the spector command line.
+ * Plain-text tables of the spector command line. Values are printed as printableValue.ts says, the
+ * same as in --json: BigInt as its digits, Decimal as its text, DateTime as ISO, Bytes as hex.
  */
+import { printableValue } from './printableValue.ts'
+
+/** One value as a table cell: ∅ for null; Json values as JSON text. */
 export function show(value: unknown): string {
   if (value === null || value === undefined) return '∅'
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'bigint') return `${value}n`
-  if (value instanceof Uint8Array) return `<${value.length} bytes>`
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+  const printable = printableValue(value)
+  return typeof printable === 'object' && printable !== null ? JSON.stringify(printable) : String(printable)
 }
 
 /** A table with a header line, columns padded; long cells are cut at 60 characters, but the last column is not. */

@@ -13,12 +13,13 @@
  *     spector studio  [--port 5556] [--host 127.0.0.1] [--token <secret>]
  *     spector relay --nats nats://127.0.0.1:4222 --stream EVENTS --subject 'events.{model}.{action}'
  *
- * Every command loads the generated prisma-spector module (--generated, default
- * ./generated/spector/index.ts), which brings the Prisma client and the changesets (`sql
- * append-only` only when --provider is not given); all but `sql` connect to the database of --url,
- * DATABASE_URL or the project's prisma.config.ts. Output is for people; --json prints JSON for
- * machines, errors included. Exit codes (commandLine.ts): 0 fine, 1 the answer is no (a break,
- * drift, no such record), 2 usage or set-up error.
+ * Every command loads the generated prisma-spector module (--generated, else the output of the
+ * schema's prisma-spector generator: generatedModule.ts), which brings the Prisma client and the
+ * changesets (`sql append-only` only when --provider is not given); all but `sql` connect to the
+ * database of --url, DATABASE_URL or the project's prisma.config.ts. Output is for people; --json
+ * prints JSON for machines, errors included; values print alike in both (printableValue.ts). Exit
+ * codes (commandLine.ts): 0 fine, 1 the answer is no (a break, drift, no such record), 2 usage or
+ * set-up error.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -27,9 +28,10 @@ import type { HistoryEntry } from '../core/recordHistory.ts'
 import { appendOnlySql, eventLinkConstraintsSql } from '../index.ts'
 import type { ChainBreak, Checkpoint } from '../core/chainVerifier.ts'
 import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type CommandLine } from './commandLine.ts'
-import { DatabaseSetupError } from './database.ts'
+import { DatabaseSetupError } from './databaseSetupError.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
 import { relayCommand } from './relayCommand.ts'
+import { printableJson } from './printableValue.ts'
 import { renderTable, show } from './render.ts'
 import { studio } from './studioCommand.ts'
 
@@ -58,7 +60,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const progress = progressReporter(io, values.json)
         const result = await prisma.$verifyHashChain({ model: values.model, against, onProgress: progress.update })
         progress.done()
-        if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
+        if (values.json) io.out(`${printableJson(result)}\n`)
         else if (result.ok) io.out(`ok: ${result.events} events in ${result.records} records verified${against ? ' against the checkpoint' : ''}\n`)
         else reportBreak(io, result.failure, result.events)
         return result.ok ? 0 : 1
@@ -80,11 +82,11 @@ export async function run(argv: string[], io: Output): Promise<number> {
             actualHash: error.actualHash,
             message: error.message.replace(/^Hash chain broken \([^)]*\): /, ''),
           }
-          if (values.json) io.out(`${JSON.stringify({ ok: false, failure }, null, 2)}\n`)
+          if (values.json) io.out(`${printableJson({ ok: false, failure })}\n`)
           else reportBreak(io, failure)
           return 1
         }
-        const text = `${JSON.stringify(checkpoint, null, values.out ? 2 : values.json ? 2 : 0)}\n`
+        const text = `${printableJson(checkpoint, values.out || values.json ? 2 : 0)}\n`
         if (values.out) {
           fs.writeFileSync(values.out, text)
           io.out(
@@ -102,7 +104,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const delegate = delegateOf(prisma, modelName)
         if (command === 'replay') {
           const state = await delegate.replay(id, { until: parseUntil(values.until) })
-          if (values.json) io.out(`${JSON.stringify(state, jsonReplacer, 2)}\n`)
+          if (values.json) io.out(`${printableJson(state)}\n`)
           if (!state) {
             if (!values.json) io.err(`spector: ${modelName} ${id}: no such record${values.until ? ' at that point' : ''}\n`)
             return 1
@@ -112,7 +114,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         }
         // The library's history: the events folded through the changeset, consecutive states compared.
         const rows: HistoryEntry[] = await delegate.history(id)
-        if (values.json) io.out(`${JSON.stringify(rows, jsonReplacer, 2)}\n`)
+        if (values.json) io.out(`${printableJson(rows)}\n`)
         else if (rows.length) {
           io.out(
             renderTable(
@@ -136,7 +138,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
         const progress = progressBar(io, values.json, 'importing')
         const result = await delegateOf(prisma, modelName).bringup({ action: values.action, keepIds: values['keep-ids'], onProgress: progress.update })
         progress.done()
-        if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`)
+        if (values.json) io.out(`${printableJson(result)}\n`)
         else io.out(`${modelName}: ${result.count} rows without events imported${values['keep-ids'] ? ' in place' : ' under new ids'}\n`)
         return 0
       }
@@ -149,7 +151,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
           drifted += report.drifted.length
           reports.push(report)
         }
-        if (values.json) io.out(`${JSON.stringify(reports, jsonReplacer, 2)}\n`)
+        if (values.json) io.out(`${printableJson(reports)}\n`)
         else {
           for (const r of reports) io.out(`${r.model}: ${r.checked} records checked, ${r.drifted.length} drifted\n`)
           const rows = reports.flatMap((r) =>
@@ -211,12 +213,6 @@ function reportBreak(io: Output, f: ChainBreak, events?: number): void {
   io.out(
     renderTable([{ kind: f.kind, model: f.model, record: f.recordId, event: f.eventId, sequence: f.sequence, expected: f.expectedHash, actual: f.actualHash }]),
   )
-}
-
-function jsonReplacer(_key: string, value: unknown) {
-  if (typeof value === 'bigint') return value.toString()
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
-  return value
 }
 
 function parseUntil(until: string | undefined) {
@@ -293,7 +289,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
     if (wantsJson(argv)) {
       const code =
         error instanceof SpectorError ? error.code : error instanceof UsageError ? 'USAGE' : error instanceof DatabaseSetupError ? 'DATABASE' : 'ERROR'
-      io.out(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`)
+      io.out(`${printableJson({ error: { code, message } })}\n`)
     } else io.err(`spector: ${message}\n${error instanceof UsageError ? `${shortUsage}\n` : ''}`)
     return 2
   }

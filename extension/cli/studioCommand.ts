@@ -5,6 +5,7 @@
 import { type RunningStudio, startStudio, StudioRefusedError } from '../studio/studioServer.ts'
 import { UsageError, type CommandLine } from './commandLine.ts'
 import { connect, loadGenerated } from './generatedModule.ts'
+import { printableJson } from './printableValue.ts'
 
 interface Output {
   out(text: string): void
@@ -27,7 +28,7 @@ export async function studio(values: CommandLine['values'], io: Output, stop: Pr
       throw error
     }
     io.out(`spector studio (read-only) on ${running.url}\n`)
-    if (values.json) io.out(`${JSON.stringify({ url: running.url })}\n`)
+    if (values.json) io.out(`${printableJson({ url: running.url }, 0)}\n`)
     await stop
     await running.close()
     return 0
