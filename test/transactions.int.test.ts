@@ -287,7 +287,8 @@ async function killMysqlWaiter(ctx: ExampleContext, holder: mariadb.Connection):
   const holderId = holder.threadId
   const id = await poll('a connection waiting for the row lock', async () => {
     const rows = await ctx.db.query<{ ID: number | bigint }>(
-      "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FOR UPDATE%'",
+      // The locked path waits in its SELECT ... FOR UPDATE, the optimistic one in its UPDATE of the row.
+      "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> ? AND ID <> CONNECTION_ID() AND (INFO LIKE '%FOR UPDATE%' OR INFO LIKE 'UPDATE%')",
       [ctx.db.name, holderId],
     )
     return rows[0]?.ID

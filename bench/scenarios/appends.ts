@@ -33,7 +33,8 @@ export interface AppendVariantResult extends Summary {
 
 const DESCRIPTIONS: Record<string, string> = {
   spectorCreate: 'prisma-spector create (new record, 1 event)',
-  spectorExecute: 'prisma-spector execute (one record, history grows, state cache on: the default)',
+  spectorExecute: 'prisma-spector execute (one record, history grows, state cache on: the default, optimistic path)',
+  spectorExecuteLocked: 'prisma-spector execute (one record, optimistic: false: lock, read, append, write)',
   spectorExecuteReplaying: 'prisma-spector execute (one record, history grows, stateCacheSize: 0: replays every time)',
   spectorUpdate: 'prisma-spector update (one record, history grows)',
   spectorExecuteSavepoints: 'prisma-spector execute (one record, savepoint every N, emulated)',
@@ -128,19 +129,22 @@ async function runProvider(
         initialState: () => ({ value: 0 }),
       })
       const every = config.appends.savepointEvery
-      const [executeId, updateId, savepointId, optionId, replayingId] = await Promise.all(
-        ['execute', 'update', 'savepoints', 'option', 'replaying'].map(
+      const [executeId, updateId, savepointId, optionId, replayingId, lockedId] = await Promise.all(
+        ['execute', 'update', 'savepoints', 'option', 'replaying', 'locked'].map(
           async (name) => (await ctx.prisma.item.create({ data: { name, value: 0 } })).id as string,
         ),
       )
       // The same execute on a client without the recent-state cache: what replaying costs.
       const replaying = ctx.base.$extends(ctx.modules.spector({ stateCacheSize: 0 }))
+      // The same execute without the optimistic path: what the lock and the read before the append cost.
+      const locked = ctx.base.$extends(ctx.modules.spector({ optimistic: false } as object))
       // The library's own savepoint policy, when it has one (it landed while the bench was written).
       const optionClient = (await supportsSavepointEvery(ctx)) ? ctx.base.$extends(ctx.modules.spector({ savepointEvery: every })) : null
       let sinceSavepoint = 0
       const variants: Variant[] = [
         { name: 'spectorCreate', run: (i) => ctx.prisma.item.create({ data: { name: `c-${i}`, value: i } }) },
         { name: 'spectorExecute', run: () => ctx.prisma.item.execute(executeId, 'archive', { archivedAt: new Date() }) },
+        { name: 'spectorExecuteLocked', run: () => locked.item.execute(lockedId, 'archive', { archivedAt: new Date() }) },
         { name: 'spectorExecuteReplaying', run: () => replaying.item.execute(replayingId, 'archive', { archivedAt: new Date() }) },
         { name: 'spectorUpdate', run: () => ctx.prisma.item.update({ where: { id: updateId }, data: { value: { increment: 1 } } }) },
         {

@@ -4,6 +4,11 @@
  * event ids are unique, so the same newest event means the same state). A command that rolled
  * back left an entry whose event does not exist; it never matches, and replay happens as usual.
  *
+ * An entry is marked committed once the transaction that wrote it has committed (only a
+ * transaction prisma-spector opened itself is known to have). A committed entry is what the
+ * optimistic path (recordCommands.ts) starts from without reading the database: if another
+ * writer moved the record since, the event's (recordId, sequence) key refuses the append.
+ *
  * States are kept as private copies and handed out as fresh copies, so neither a changeset nor
  * the caller can change what is kept. Least recently used entries go first. No database here.
  */
@@ -16,6 +21,8 @@ export interface RecentState<S> {
   /** Events since the newest savepoint (the savepoint policy counts them). */
   sinceSavepoint: number
   state: S
+  /** Set once the transaction that wrote it committed. */
+  committed?: boolean
 }
 
 export class RecentStates<S> {
@@ -45,10 +52,23 @@ export class RecentStates<S> {
     return this.entries.has(recordId)
   }
 
+  /** The entry of a record, when the transaction that wrote it committed; a copy of the state. */
+  committedEntry(recordId: string): RecentState<S> | undefined {
+    const entry = this.entries.get(recordId)
+    return entry?.committed ? { ...entry, state: copyState(entry.state) } : undefined
+  }
+
+  /** Marks a record's entry committed, if it is still the one written with `eventId`. */
+  markCommitted(recordId: string, eventId: string): void {
+    const entry = this.entries.get(recordId)
+    if (entry?.eventId === eventId) entry.committed = true
+  }
+
+  /** Keeps a record's state, not (yet) committed. */
   set(recordId: string, entry: RecentState<S>): void {
     if (this.capacity <= 0) return
     this.entries.delete(recordId)
-    this.entries.set(recordId, { ...entry, state: copyState(entry.state) })
+    this.entries.set(recordId, { ...entry, committed: false, state: copyState(entry.state) })
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!)
   }
 

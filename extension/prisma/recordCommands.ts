@@ -7,7 +7,10 @@ import { uuidv7 } from 'uuidv7'
 import { checkActionAttrs } from '../core/actionAttrs.ts'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorNotFoundError, SpectorUnsupportedWriteError, SpectorValidationError } from '../core/errors.ts'
+import { runOptimistically } from './optimisticCommand.ts'
+import { isInsideTransaction } from './prismaCompat.ts'
 import type { RecordWriter } from './recordWriter.ts'
+import { inTurn } from './transactionQueue.ts'
 import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
 
 export class RecordCommands<S extends State = State> {
@@ -30,9 +33,16 @@ export class RecordCommands<S extends State = State> {
   async update(client: AnyClient, args: Args): Promise<unknown> {
     const { expectedSequence, ...rowArgs } = args ?? {}
     const data = this.writer.data.writableData('update', rowArgs.data)
-    return this.writer.transact(client, undefined, async (tx) => {
-      const recordId = await this.resolveAndLock(tx, rowArgs.where, 'update')
-      return this.writer.updateIn(tx, recordId, 'update', data, rowArgs, { expectedSequence })
+    const locked = () =>
+      this.writer.transact(client, undefined, async (tx) => {
+        const recordId = await this.resolveAndLock(tx, rowArgs.where, 'update')
+        return this.writer.updateIn(tx, recordId, 'update', data, rowArgs, { expectedSequence })
+      })
+    const id = this.idOnlyWhere(rowArgs.where)
+    if (id === undefined) return locked()
+    return this.oneAtATime(client, id, async () => {
+      const optimistic = await runOptimistically(this.writer, client, id, 'update', data, rowArgs, { expectedSequence })
+      return optimistic ? optimistic.row : locked()
     })
   }
 
@@ -64,9 +74,13 @@ export class RecordCommands<S extends State = State> {
     // An action whose attrs the changeset declares gets them checked before anything is written.
     const schema = this.writer.model.changeset.actions?.[action]
     const checked = schema ? await checkActionAttrs(this.meta.name, action, schema, attrs ?? {}) : (attrs ?? {})
-    return this.writer.transact(client, id, async (tx) => {
-      await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
-      return this.writer.updateIn(tx, id, action, checked, {}, options)
+    return this.oneAtATime(client, id, async () => {
+      const optimistic = await runOptimistically(this.writer, client, id, action, checked, {}, options)
+      if (optimistic) return optimistic.row
+      return this.writer.transact(client, id, async (tx) => {
+        await this.resolveAndLock(tx, { [this.meta.idField]: id }, action)
+        return this.writer.updateIn(tx, id, action, checked, {}, options)
+      })
     })
   }
 
@@ -78,9 +92,24 @@ export class RecordCommands<S extends State = State> {
       const { state, sequence, lastHash } = await writer.currentState(tx, id)
       const eventId = uuidv7()
       const hash = await writer.append(tx, writer.newEvent(eventId, id, 'savepoint', writer.model.savepointPayload(state), sequence + 1), lastHash)
-      writer.recent.set(id, { eventId, sequence: sequence + 1, hash, sinceSavepoint: 0, state })
+      writer.keep(tx, id, { eventId, sequence: sequence + 1, hash, sinceSavepoint: 0, state })
       return state
     })
+  }
+
+  /** The id when `where` is just `{ id }`, else undefined. */
+  private idOnlyWhere(where: unknown): string | undefined {
+    if (!where || typeof where !== 'object' || Object.keys(where).length !== 1) return undefined
+    const id = (where as Record<string, unknown>)[this.meta.idField]
+    return typeof id === 'string' ? id : undefined
+  }
+
+  /**
+   * Commands of this process on one record, outside a caller's transaction, run one at a time:
+   * racing each other they would only collide on the record's next sequence (or its row lock).
+   */
+  private oneAtATime<R>(client: AnyClient, id: string, run: () => Promise<R>): Promise<R> {
+    return isInsideTransaction(client) ? run() : inTurn(`${this.meta.name}\u0000${id}`, run)
   }
 
   /**

@@ -26,6 +26,8 @@ import { dialectFor } from '../dialects/dialectFor.ts'
 import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
 import { transact } from './transactionPolicy.ts'
+import { isInsideTransaction } from './prismaCompat.ts'
+import type { RecentState } from '../core/recentStates.ts'
 
 /** An event on its way to the log: what is stored, and the link rows `prepareEvent` asked for. */
 export type PendingEventRow = Omit<NewEvent, 'hash' | 'prevHash' | 'position'> & { linkRows?: ReturnType<typeof linkRowsOf> }
@@ -64,6 +66,8 @@ export class RecordWriter<S extends State = State> {
   private readonly dialect: Dialect
   /** Run first in the transactions the library opens: takes the write lock up front (SQLite); null elsewhere. */
   private readonly writeLockSql: string | null
+  /** The states each running transaction kept (by its transaction client), marked committed when it commits. */
+  private readonly keptIn = new WeakMap<object, [recordId: string, eventId: string][]>()
 
   constructor(model: EventedModel<S>, options: SpectorOptions, provider: string) {
     this.model = model
@@ -92,19 +96,43 @@ export class RecordWriter<S extends State = State> {
     return this.model.metadata
   }
 
-  /** Runs `work` in a transaction on `client` under the transaction policy (transactionPolicy.ts). */
-  transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>): Promise<R> {
-    const { maxRetries, transactionOptions } = this.options
+  /**
+   * Runs `work` in a transaction on `client` under the transaction policy (transactionPolicy.ts).
+   * When the library opened the transaction itself, the states it kept are marked committed once
+   * it has committed (recentStates.ts); `maxRetries` overrides the option (0 for one attempt).
+   */
+  async transact<R>(client: AnyClient, recordId: string | undefined, work: (tx: AnyClient) => Promise<R>, maxRetries = this.options.maxRetries): Promise<R> {
+    const { transactionOptions } = this.options
     const { dialect, writeLockSql } = this
-    return transact(client, work, {
-      model: this.meta.name,
-      eventsModel: this.meta.events.model,
-      recordId,
-      maxRetries,
-      transactionOptions,
-      dialect,
-      writeLockSql,
-    })
+    const kept: [string, string][] = []
+    const result = await transact(
+      client,
+      (tx) => {
+        kept.length = 0
+        this.keptIn.set(tx, kept)
+        return work(tx)
+      },
+      { model: this.meta.name, eventsModel: this.meta.events.model, recordId, maxRetries, transactionOptions, dialect, writeLockSql },
+    )
+    if (!isInsideTransaction(client)) for (const [id, eventId] of kept) this.recent.markCommitted(id, eventId)
+    return result
+  }
+
+  /** Keeps the state a command in `tx` wrote (see `transact`). */
+  keep(tx: AnyClient, recordId: string, entry: RecentState<S>): void {
+    this.recent.set(recordId, entry)
+    this.keptIn.get(tx)?.push([recordId, entry.eventId])
+  }
+
+  /**
+   * Whether commands on this model may take the optimistic path (optimisticCommand.ts): not when
+   * events take a position (a table chain, a change feed: taken under a lock), when the changeset
+   * reads or writes through the transaction (`prepareEvent`, `prepareMaterialization`), or when
+   * there is no row.
+   */
+  get appendsOptimistically(): boolean {
+    const changeset = this.model.changeset
+    return !this.logOnly && this.positions === null && !changeset.prepareEvent && !changeset.prepareMaterialization && this.options.optimistic !== false
   }
 
   log(client: AnyClient): PrismaEventLog {
@@ -123,7 +151,7 @@ export class RecordWriter<S extends State = State> {
     const event = await this.prepareEvent(this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
     const hash = await this.append(tx, event, null)
     await this.writeLinks(tx, event)
-    this.recent.set(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
+    this.keep(tx, eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
     return this.writeRow(tx, 'create', eventId, action, prepared.state, rowArgs)
   }
 
@@ -228,20 +256,32 @@ export class RecordWriter<S extends State = State> {
     const event = await this.prepareEvent(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
     const hash = await this.append(tx, event, lastHash)
     await this.writeLinks(tx, event)
-    // The savepoint policy: every `savepointEvery` events, the next replay starts from a fresh savepoint.
-    const every = this.savepointEvery
-    if (every && sinceSavepoint + 1 >= every) {
-      const savepointId = uuidv7()
-      const savepointHash = await this.append(
-        tx,
-        this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(prepared.state), sequence + 2),
-        hash,
-      )
-      this.recent.set(recordId, { eventId: savepointId, sequence: sequence + 2, hash: savepointHash, sinceSavepoint: 0, state: prepared.state })
-    } else {
-      this.recent.set(recordId, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1, state: prepared.state })
-    }
+    await this.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1 })
     return prepared.state
+  }
+
+  /**
+   * Keeps the state an event left the record in; the savepoint policy first: every
+   * `savepointEvery` events, a savepoint is appended, and the next replay starts there.
+   */
+  async appendDueSavepoint(
+    tx: AnyClient,
+    recordId: string,
+    state: S,
+    after: { eventId: string; sequence: number; hash: Uint8Array | null; sinceSavepoint: number },
+  ): Promise<void> {
+    const every = this.savepointEvery
+    if (!every || after.sinceSavepoint < every) {
+      this.keep(tx, recordId, { ...after, state })
+      return
+    }
+    const savepointId = uuidv7()
+    const savepointHash = await this.append(
+      tx,
+      this.newEvent(savepointId, recordId, 'savepoint', this.model.savepointPayload(state), after.sequence + 1),
+      after.hash,
+    )
+    this.keep(tx, recordId, { eventId: savepointId, sequence: after.sequence + 1, hash: savepointHash, sinceSavepoint: 0, state })
   }
 
   /**

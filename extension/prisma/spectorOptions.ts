@@ -27,6 +27,13 @@ export interface SpectorOptions<Meta = unknown> extends ContextOptions<Meta> {
    * the record's newest event is still the one written with that state.
    */
   stateCacheSize?: number
+  /**
+   * The optimistic path (default on): a command on a record whose last state this process wrote
+   * and saw committed writes the row and appends the event without locking the row or reading the
+   * log first; the (recordId, sequence) key refuses it if another writer moved the record, and it
+   * then runs on the locked path. `false` takes the locked path always.
+   */
+  optimistic?: boolean
 }
 
 export interface ExecuteOptions {

@@ -1,0 +1,70 @@
+/**
+ * The optimistic path of a command on one record (issue 15): when this process wrote the record's
+ * last state and saw that transaction commit, the command runs from that state without locking the
+ * row or reading the log: in one transaction the row is written, then the event is appended at the
+ * next sequence. Four statements on PostgreSQL (BEGIN, UPDATE, INSERT, COMMIT) where the locked
+ * path takes six.
+ *
+ * If another writer moved the record since (another process, or a transaction this one could not
+ * see commit), the log's unique (recordId, sequence) key refuses the append and the whole
+ * transaction rolls back; so does any other failure (the row gone, a state the changeset refuses).
+ * The command then runs again on the locked path, which finds the record as it is and gives the
+ * answer (and the error) the database state calls for. Only a lost connection is passed on as it
+ * is (a SpectorConnectionError saying whether the COMMIT was sent), as the locked path does.
+ *
+ * The row is written before the event: the locked path locks the row first, so an optimistic
+ * writer that appended first and then waited on the row would deadlock against it.
+ *
+ * Not taken inside a caller's transaction (a refused append would abort the caller's transaction
+ * on PostgreSQL), nor where the model cannot append without the log's lock or a read through the
+ * transaction (RecordWriter.appendsOptimistically).
+ */
+import { uuidv7 } from 'uuidv7'
+import type { State } from '../core/eventedModel.ts'
+import { SpectorConflictError, SpectorConnectionError } from '../core/errors.ts'
+import { resolveUpdateOperators } from '../core/updateOperators.ts'
+import { isInsideTransaction } from './prismaCompat.ts'
+import type { RecordWriter } from './recordWriter.ts'
+import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
+
+/** Runs the command optimistically; `undefined` when the path does not apply or did not succeed (run the locked path). */
+export async function runOptimistically<S extends State>(
+  writer: RecordWriter<S>,
+  client: AnyClient,
+  recordId: string,
+  action: string,
+  data: Record<string, unknown>,
+  rowArgs: Args,
+  options: ExecuteOptions,
+): Promise<{ row: unknown } | undefined> {
+  if (!writer.appendsOptimistically || isInsideTransaction(client)) return undefined
+  const known = writer.recent.committedEntry(recordId)
+  if (!known) return undefined
+  try {
+    const row = await writer.transact(
+      client,
+      recordId,
+      async (tx) => {
+        if (options.expectedSequence !== undefined && options.expectedSequence !== known.sequence) {
+          throw new SpectorConflictError(writer.meta.name, recordId, 'expected sequence differs from the known one', options.expectedSequence, known.sequence)
+        }
+        const attrs = resolveUpdateOperators(writer.meta, known.state as Record<string, unknown>, data, action, writer.model.columns.integerDivision)
+        const eventId = uuidv7()
+        const prepared = writer.model.prepare(known.state, action, attrs, { recordId, eventId, now: new Date() })
+        const event = writer.newEvent(eventId, recordId, action, prepared.payload, known.sequence + 1)
+        const row = await writer.writeRow(tx, 'update', recordId, action, prepared.state, rowArgs)
+        const hash = await writer.append(tx, event, known.hash)
+        await writer.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: known.sequence + 1, hash, sinceSavepoint: known.sinceSavepoint + 1 })
+        return row
+      },
+      0,
+    )
+    return { row }
+  } catch (error) {
+    // A lost connection is not a stale state: the locked path would not run it again either.
+    if (error instanceof SpectorConnectionError) throw error
+    // The locked path finds the record as it is now.
+    writer.recent.delete(recordId)
+    return undefined
+  }
+}
