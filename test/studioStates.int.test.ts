@@ -1,7 +1,7 @@
 /**
  * The record page of a long record, with the studio's kept states (recordStates.ts, here with a
  * checkpoint every 5 events), renders exactly what a studio that keeps nothing renders: every
- * timeline page and a state as of an event, again after new events, and after the log was
+ * timeline page, a state as of an event and diffs between sequences, again after new events, and after the log was
  * rewritten from an event (new ids, another payload). On every provider.
  */
 import assert from 'node:assert/strict'
@@ -14,7 +14,7 @@ import { withExample } from './support/exampleClient.ts'
 
 for (const provider of providersUnderTest()) {
   describe(`studio record pages with kept states on ${provider}`, () => {
-    test('every page and a state as of an event read as without kept states: cold, warm, after new events and after a rewrite', () =>
+    test('every page, a state as of an event and diffs read as without kept states: cold, warm, after new events and after a rewrite', () =>
       withExample(provider, async (ctx) => {
         const { prisma } = ctx
         const item = await prisma.item.create({ data: { name: 'n0', value: 0 } })
@@ -33,7 +33,17 @@ for (const provider of providersUnderTest()) {
           const fresh = createStudioApp(new StudioSource(prisma, ctx.spectorSchema))
           for (const query of queries) assert.equal(await page(keptApp, query), await page(fresh, query), `${what}: ${query || 'newest page'}`)
         }
-        const queries = ['', '?page=1', '?page=2', '?asOf=64&page=1', '?asOf=3&page=2', '?page=1']
+        const queries = [
+          '',
+          '?page=1',
+          '?page=2',
+          '?asOf=64&page=1',
+          '?asOf=3&page=2',
+          '?page=1',
+          '/diff?from=0&to=1',
+          '/diff?from=42&to=43',
+          '/diff?from=3&to=120',
+        ]
         await compare(queries, 'cold, then warm')
         assert.ok(kept.states.size > 0, 'checkpoints were kept')
         assert.match(await page(keptApp, '?page=2'), /value<\/span>: <del>0<\/del> → <ins>10<\/ins>/)
