@@ -95,3 +95,12 @@ test('records shorter than a spacing keep nothing; only recordsKept records keep
   await states.at(model, 'a', [12], 12)
   assert.equal(log.folded, 12, 'the least recently used record was dropped')
 })
+
+test('two requests for one record at once: the second waits and resumes from what the first kept', async () => {
+  const log = fakeLog()
+  log.add('a', 100_000)
+  const states = new RecordStates(log.source, { spacing: 5000 })
+  const [first, second] = await Promise.all([states.at(model, 'a', [100_000], 100_000), states.at(model, 'a', [99_950], 100_000)])
+  assert.deepEqual([sums(first), sums(second)], [{ 100000: 100_000 }, { 99950: 99_950 }])
+  assert.equal(log.folded, 100_000 + 4950)
+})

@@ -77,6 +77,8 @@ export class RecordStates {
   private readonly now: () => number
   /** Per record (model and id), its checkpoints in sequence order; Map order is recency of use. */
   private readonly records = new Map<string, Checkpoint[]>()
+  /** The request folding each record now. */
+  private readonly running = new Map<string, Promise<unknown>>()
 
   constructor(source: StateSource, options: RecordStatesOptions = {}) {
     this.source = source
@@ -100,6 +102,17 @@ export class RecordStates {
    */
   async at(model: StudioModel, id: string, sequences: readonly number[], last: number): Promise<Map<number, State | null>> {
     const key = `${model.name}\u0000${id}`
+    // One request at a time per record: a second one waits and then resumes from what the first kept.
+    const run = (this.running.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.foldTo(key, model, id, sequences, last))
+    this.running.set(key, run)
+    try {
+      return await run
+    } finally {
+      if (this.running.get(key) === run) this.running.delete(key)
+    }
+  }
+
+  private async foldTo(key: string, model: StudioModel, id: string, sequences: readonly number[], last: number): Promise<Map<number, State | null>> {
     const list = this.records.get(key) ?? []
     this.records.delete(key)
     const spacing = checkpointSpacing(last, this.spacing)
