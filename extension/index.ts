@@ -10,7 +10,7 @@ export type { SpectorContext, MetadataSchema, ContextOptions } from './prisma/re
 export type { EventLink, LinksQuery } from './prisma/prismaEventLinks.ts'
 export type { FieldDifference } from './core/stateDiff.ts'
 export type { HistoryEntry, FieldChange } from './core/recordHistory.ts'
-export type { HistoryOptions } from './prisma/recordReads.ts'
+export type { HistoryOptions, ReplayOptions, ResumeFrom } from './prisma/recordReads.ts'
 export type { VerifyHashChainOptions, SavepointVerification } from './prisma/integrity.ts'
 export type { Checkpoint, ChainBreak, ChainBreakKind, VerifyResult } from './core/chainVerifier.ts'
 export { canonicalJson } from './core/canonicalJson.ts'

@@ -31,7 +31,7 @@ export function emitModelModule(model: ModelMetadata, enums: Record<string, stri
 
   return `${header}
 import { z } from 'zod/v4'
-import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteArgs, type ExecuteOptions, type FieldChange, type HistoryEntry, type HistoryOptions, type LinkedEvent, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
+import { zodModelCodec, type BringupOptions, type BringupResult, type Changeset, type ChangesetContext, type DriftReport, type EventLink, type ExecuteArgs, type ExecuteOptions, type FieldChange, type HistoryEntry, type HistoryOptions, type LinkedEvent, type ResumeFrom, type SavepointVerification, type ModelMetadata, type StoredEvent, type Until } from 'prisma-spector'
 import { Prisma, type ${M} } from '${paths.client}'
 
 /** What prisma-spector knows about ${M} at run time. */
@@ -95,8 +95,9 @@ ${model.logOnly ? logOnlyWrites(model) : rowWrites(model)}
   /**
    * The state rebuilt from the log alone; null when deleted or unknown. \`until\`: an event id, a Date or
    * { sequence }. \`only\`: replay just these events (say, one branch of a conversation), in order.
+   * \`from\`: resume from { sequence, state } you already hold (an earlier replay's): only later events are read.
    */
-  replay(id: string, options?: { until?: Until; only?: readonly string[] }): Promise<${M} | null>
+  replay(id: string, options?: { until?: Until; only?: readonly string[]; from?: ResumeFrom<${M}> }): Promise<${M} | null>
   /** Appends a savepoint event with the full state; replay starts from the newest one. */
   savepoint(id: string): Promise<${M}>
   /** The record's events, oldest first; with \`links: true\`, each with the links it made. */
@@ -104,9 +105,10 @@ ${model.logOnly ? logOnlyWrites(model) : rowWrites(model)}
   events(id: string, options?: { until?: Until; links?: false }): Promise<StoredEvent[]>
   /**
    * Each event with who (\`actor\` from its metadata), when, and the fields it changed, before → after,
-   * computed by replay. \`after\` + \`take\` read one page of a long history; \`fields\` narrows it.
+   * computed by replay. \`after\` + \`take\` read one page of a long history (\`from\` instead of \`after\`
+   * resumes from a state you hold); \`fields\` narrows it.
    */
-  history(id: string, options?: Omit<HistoryOptions, 'fields'> & { fields?: readonly (keyof ${M} & string)[] }): Promise<HistoryEntry<${M}>[]>
+  history(id: string, options?: Omit<HistoryOptions<${M}>, 'fields'> & { fields?: readonly (keyof ${M} & string)[] }): Promise<HistoryEntry<${M}>[]>
   /** The fields that differ between two points of the record's history (event ids, dates or { sequence }). */
   diff(id: string, from: Until, to: Until, options?: { fields?: readonly (keyof ${M} & string)[] }): Promise<FieldChange<${M}>[]>
   /** The links of one of its events, outgoing and incoming (or as the options narrow), each with the event at the other end. */

@@ -59,6 +59,40 @@ for (const provider of providersUnderTest()) {
         assert.deepEqual(await prisma.item.history(item.id, { until: { sequence: 2 } }), whole.slice(0, 2))
       }))
 
+    test('replay and history resume from a state the caller holds (from): the same states and entries, nothing before it read again', () =>
+      withExample(provider, async ({ prisma }) => {
+        const item = await prisma.item.create({ data: { name: 'n0', value: 0 } })
+        for (let i = 1; i <= 5; i++) {
+          await prisma.item.execute(item.id, 'increment', { by: 1 })
+          if (i === 2) await prisma.item.savepoint(item.id)
+        }
+        // 1 insert (value 0), 2 and 3 increments, 4 a savepoint (value 2), 5, 6 and 7 increments (value 5).
+        const whole = await prisma.item.history(item.id)
+        const latest = await prisma.item.replay(item.id)
+        for (const at of [0, 1, 3, 4, 6, 7]) {
+          const from = { sequence: at, state: at === 0 ? null : await prisma.item.replay(item.id, { until: { sequence: at } }) }
+          assert.deepEqual(await prisma.item.replay(item.id, { from }), latest, `replay from ${at}`)
+          assert.deepEqual(await prisma.item.history(item.id, { from, take: 2 }), whole.slice(at, at + 2), `history from ${at}`)
+          if (at) assert.deepEqual(await prisma.item.replay(item.id, { from, until: { sequence: at } }), from.state, 'until the point itself: its state')
+        }
+
+        // The state given is folded on (not read again): value 100 after event 2, event 3 adds 1.
+        const forged = { ...(await prisma.item.replay(item.id, { until: { sequence: 2 } }))!, value: 100 }
+        assert.equal((await prisma.item.replay(item.id, { from: { sequence: 2, state: forged }, until: { sequence: 3 } }))!.value, 101)
+        const [third] = await prisma.item.history(item.id, { from: { sequence: 2, state: forged }, take: 1 })
+        assert.deepEqual(withoutTimestamps(third!.changes), [{ field: 'value', before: 100, after: 101 }])
+        // A savepoint after it resets the state, as in any replay.
+        assert.equal((await prisma.item.replay(item.id, { from: { sequence: 2, state: forged }, until: { sequence: 5 } }))!.value, 3)
+
+        const refused = (call: Promise<unknown>, pattern: RegExp) =>
+          assert.rejects(call, (e: unknown) => e instanceof SpectorValidationError && pattern.test(e.message))
+        await refused(prisma.item.replay(item.id, { from: { sequence: 5, state: latest }, until: { sequence: 3 } }), /until.*before from/)
+        await refused(prisma.item.replay(item.id, { from: { sequence: -1, state: null } }), /sequence must be a whole number >= 0/)
+        await refused(prisma.item.replay(item.id, { from: { sequence: 1 } as never }), /state must be/)
+        await refused(prisma.item.replay(item.id, { from: { sequence: 1, state: null }, only: [item.id] }), /cannot be combined with only/)
+        await refused(prisma.item.history(item.id, { from: { sequence: 1, state: null }, after: { sequence: 1 } }), /cannot be combined with after/)
+      }))
+
     test('history with fields keeps only the events that changed them; a delete takes every field to null', () =>
       withExample(provider, async ({ prisma }) => {
         const item = await prisma.item.create({ data: { name: 'Lamp', value: 1 } })

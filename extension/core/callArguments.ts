@@ -42,6 +42,32 @@ export function historyPoint(model: string, operation: string, until: unknown): 
   })
 }
 
+/**
+ * A point to resume a fold from: the record's state after the event with sequence `sequence`
+ * (0: before its first event), as an earlier `replay(id, { until: { sequence } })` returned it.
+ * The caller vouches for the state; only the events after `sequence` are read.
+ */
+export interface ResumeFrom<S = Record<string, unknown>> {
+  sequence: number
+  /** null before the record's first event or after a delete. */
+  state: S | null
+}
+
+/** `from` for `replay` and `history`: `{ sequence, state }` with a whole sequence >= 0 and a state object or null. */
+export function resumePoint<S>(model: string, operation: string, from: unknown): ResumeFrom<S> | undefined {
+  if (from === undefined) return undefined
+  if (from !== null && typeof from === 'object' && !Array.isArray(from) && !(from instanceof Date)) {
+    const { sequence, state } = from as { sequence?: unknown; state?: unknown }
+    const problems: string[] = []
+    if (!Number.isSafeInteger(sequence) || (sequence as number) < 0) problems.push(`sequence must be a whole number >= 0, got ${describe(sequence)}`)
+    if (!('state' in from) || (state !== null && (typeof state !== 'object' || Array.isArray(state))))
+      problems.push(`state must be the record's state (an object) or null, got ${describe(state)}`)
+    if (!problems.length) return { sequence: sequence as number, state: state as S | null }
+    throw new SpectorValidationError(model, operation, { from: problems })
+  }
+  throw new SpectorValidationError(model, operation, { from: [`must be { sequence, state }, got ${describe(from)}`] })
+}
+
 /** `only` for `replay`: the ids of the events to fold. */
 export function eventIdList(model: string, operation: string, only: unknown): readonly string[] | undefined {
   if (only === undefined) return undefined

@@ -93,11 +93,16 @@ export class EventedModel<S extends State = State> {
 
   /**
    * `replay` over a stream of pages (`PrismaEventLog.streamForReplay`), folded as they arrive, so
-   * only one page is held at a time. `applied` counts the events read.
+   * only one page is held at a time. `applied` counts the events read. `start`: the state the
+   * stream's events follow (a resumed fold); the record's beginning by default.
    */
-  async replayStream(recordId: string, pages: AsyncIterable<Iterable<ReplayEvent>>): Promise<StreamedReplayResult<S>> {
-    let state: S | null = null
-    let sequence = 0
+  async replayStream(
+    recordId: string,
+    pages: AsyncIterable<Iterable<ReplayEvent>>,
+    start: { sequence: number; state: S | null } = { sequence: 0, state: null },
+  ): Promise<StreamedReplayResult<S>> {
+    let state: S | null = start.state
+    let sequence = start.sequence
     let applied = 0
     let deleted = false
     let firstAction: string | null = null

@@ -19,7 +19,7 @@ import { checkDrift, type DriftReport } from './driftCheck.ts'
 import { materialize } from './materialize.ts'
 import type { EventLink, LinksQuery } from './prismaEventLinks.ts'
 import { RecordCommands } from './recordCommands.ts'
-import { RecordReads, type HistoryOptions, type Until } from './recordReads.ts'
+import { RecordReads, type HistoryOptions, type ReplayOptions, type Until } from './recordReads.ts'
 import type { FieldChange, HistoryEntry } from '../core/recordHistory.ts'
 import { RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions, SpectorOptions } from './spectorOptions.ts'
@@ -97,7 +97,7 @@ export class EventedDelegate<S extends State = State> {
     return checkDrift(this.model, client, options)
   }
 
-  replay(client: AnyClient, id: string, options: { until?: Until; only?: readonly string[] } = {}): Promise<S | null> {
+  replay(client: AnyClient, id: string, options: ReplayOptions<S> = {}): Promise<S | null> {
     return this.reads.replay(client, id, options)
   }
 
@@ -105,7 +105,7 @@ export class EventedDelegate<S extends State = State> {
     return this.reads.events(client, id, options)
   }
 
-  history(client: AnyClient, id: string, options: HistoryOptions = {}): Promise<HistoryEntry<S>[]> {
+  history(client: AnyClient, id: string, options: HistoryOptions<S> = {}): Promise<HistoryEntry<S>[]> {
     return this.reads.history(client, id, options)
   }
 

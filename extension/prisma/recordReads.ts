@@ -4,23 +4,37 @@
  * two points (`diff`), and the links of one of its events.
  */
 import type { LinkedEvent } from '../core/changeset.ts'
-import { eventIdList, historyPoint, requireId, type Until } from '../core/callArguments.ts'
+import { eventIdList, historyPoint, requireId, resumePoint, type ResumeFrom, type Until } from '../core/callArguments.ts'
 import type { HistoryPoint, StoredEvent } from '../core/eventLog.ts'
 import type { State } from '../core/eventedModel.ts'
 import { SpectorConfigurationError, SpectorNotFoundError, SpectorValidationError } from '../core/errors.ts'
 import { changedFields, foldHistory, type FieldChange, type HistoryEntry } from '../core/recordHistory.ts'
 import type { EventLink, LinksQuery } from './prismaEventLinks.ts'
-import { HistoryPointNotFoundError } from './prismaEventLog.ts'
+import { HistoryPointNotFoundError, ResumePointAfterUntilError } from './prismaEventLog.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
-export type { Until }
+export type { ResumeFrom, Until }
 
-export interface HistoryOptions {
+export interface ReplayOptions<S extends State = State> {
+  /** The last event to fold (an event id, a time, or `{ sequence }`). */
+  until?: Until
+  /** Only these events (ids), folded in their order. */
+  only?: readonly string[]
+  /** Resume from a state the caller holds (see `ResumeFrom`): only the events after it are read. Not with `only`. */
+  from?: ResumeFrom<S>
+}
+
+export interface HistoryOptions<S extends State = State> {
   /** The last event to include (an event id, a time, or `{ sequence }`). */
   until?: Until
   /** Start after this point (exclusive): the state there is replayed (from a savepoint), not read event by event. */
   after?: Until
+  /**
+   * Start after `from.sequence` with `from.state`, a state the caller already holds (an earlier
+   * `replay(id, { until: { sequence } })`): nothing before it is read. Instead of `after`.
+   */
+  from?: ResumeFrom<S>
   /** At most this many events (a page, with `after`). */
   take?: number
   /** Only changes of these fields; events that changed none of them are left out. */
@@ -39,14 +53,16 @@ export class RecordReads<S extends State = State> {
   }
 
   /** The record's state rebuilt from its events alone (null when deleted or unknown). */
-  async replay(client: AnyClient, id: string, options: { until?: Until; only?: readonly string[] } = {}): Promise<S | null> {
+  async replay(client: AnyClient, id: string, options: ReplayOptions<S> = {}): Promise<S | null> {
     requireId(this.meta.name, 'replay', id)
     const until = historyPoint(this.meta.name, 'replay', options.until)
     const only = eventIdList(this.meta.name, 'replay', options.only)
+    const from = resumePoint<S>(this.meta.name, 'replay', options.from)
+    if (only && from) throw new SpectorValidationError(this.meta.name, 'replay', { from: ['cannot be combined with only'] })
     if (only) return this.replayOnly(client, id, only, until)
     // Only the state is wanted: no hashes read.
-    const events = () => this.writer.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false })
-    const result = await this.readOrExplain(() => this.writer.model.replayStream(id, events()), id)
+    const events = () => this.writer.log(client).streamForReplay(this.meta.eventName, id, until, { hashes: false, after: from?.sequence })
+    const result = await this.readOrExplain(() => this.writer.model.replayStream(id, events(), from), id, 'replay')
     return result.state
   }
 
@@ -69,7 +85,9 @@ export class RecordReads<S extends State = State> {
       throw new SpectorValidationError(this.meta.name, 'history', { take: [`must be a whole number >= 0, got ${options.take}`] })
     }
     requireId(this.meta.name, 'history', id)
-    const start = options.after === undefined ? { state: null, sequence: 0 } : await this.stateAt(client, id, options.after, 'history')
+    const from = resumePoint<S>(this.meta.name, 'history', options.from)
+    if (from && options.after !== undefined) throw new SpectorValidationError(this.meta.name, 'history', { from: ['cannot be combined with after'] })
+    const start = from ?? (options.after === undefined ? { state: null, sequence: 0 } : await this.stateAt(client, id, options.after, 'history'))
     const until = historyPoint(this.meta.name, 'history', options.until)
     const events = await this.readOrExplain(() => this.writer.log(client).readAfter(this.meta.eventName, id, start.sequence, until, options.take), id)
     return foldHistory(this.writer.model, id, start.state, events, fields).entries
@@ -136,13 +154,14 @@ export class RecordReads<S extends State = State> {
     ).state
   }
 
-  private async readOrExplain<T>(read: () => Promise<T>, id: string): Promise<T> {
+  private async readOrExplain<T>(read: () => Promise<T>, id: string, operation = 'replay'): Promise<T> {
     try {
       return await read()
     } catch (error) {
       if (error instanceof HistoryPointNotFoundError) {
         throw new SpectorNotFoundError(this.meta.name, id, 'no-row', `until: ${error.message}`)
       }
+      if (error instanceof ResumePointAfterUntilError) throw new SpectorValidationError(this.meta.name, operation, { until: [error.message] })
       throw error
     }
   }

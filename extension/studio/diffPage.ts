@@ -1,8 +1,11 @@
 /**
  * The state change between two points of a record's history (`diff(id, from, to)`): each field
  * that differs, before → after. A point is a sequence, an event id or a date, as in the CLI.
+ * Between two sequences of the record (the timeline's "diff" links), the two states come from the
+ * studio's kept states (recordStates.ts) and are compared as `diff` compares them (`changedFields`
+ * over every field), so a diff deep in a long record does not replay it twice from event 1.
  */
-import type { FieldChange } from '../core/recordHistory.ts'
+import { changedFields, type FieldChange } from '../core/recordHistory.ts'
 import { href, html, show, type Html } from './html.ts'
 import { layout } from './layout.ts'
 import type { StudioModel, StudioSource } from './studioSource.ts'
@@ -21,7 +24,7 @@ export async function diffPage(source: StudioSource, model: StudioModel, id: str
   const base = href('m', model.name, 'r', id)
   let result: Html
   try {
-    const changes: FieldChange[] = await source.delegate(model).diff(id, parsePoint(from), parsePoint(to))
+    const changes: FieldChange[] = await diffOf(source, model, id, parsePoint(from), parsePoint(to))
     result = changes.length
       ? html`<table>
   <thead><tr><th scope="col">Field</th><th scope="col">before (at ${from})</th><th scope="col">after (at ${to})</th></tr></thead>
@@ -45,4 +48,23 @@ ${result}
     source.models,
     body,
   )
+}
+
+/** `diff(id, from, to)`: from the kept states when both points are sequences of the record, else the library's call. */
+async function diffOf(
+  source: StudioSource,
+  model: StudioModel,
+  id: string,
+  from: ReturnType<typeof parsePoint>,
+  to: ReturnType<typeof parsePoint>,
+): Promise<FieldChange[]> {
+  if (typeof from === 'object' && 'sequence' in from && typeof to === 'object' && 'sequence' in to) {
+    const last = await source.lastSequence(model, id)
+    if (last && from.sequence <= last && to.sequence <= last) {
+      const states = await source.states.at(model, id, [from.sequence, to.sequence], last)
+      const fields = model.metadata.fields.map((f) => f.name)
+      return changedFields(fields, states.get(from.sequence) ?? null, states.get(to.sequence) ?? null) as FieldChange[]
+    }
+  }
+  return source.delegate(model).diff(id, from, to)
 }

@@ -28,19 +28,17 @@ export async function recordPage(source: StudioSource, model: StudioModel, id: s
   const { after, take, pages } = pageWindow(last, Math.min(page, 1e9))
   const asOf = Math.min(last, Math.max(1, clampInt(params.asOf, last)))
   const delegate = source.delegate(model)
-  const entries: HistoryEntry[] = take ? await delegate.history(id, { after: { sequence: after }, take }) : []
-  const [asOfState, latest, row] = await Promise.all([
-    delegate.replay(id, { until: { sequence: asOf } }),
-    asOf === last ? null : delegate.replay(id),
-    source.row(model, id),
-  ])
+  // The states before the page, as of the chosen event and the latest: one fold, resumed from checkpoints.
+  const [states, row] = await Promise.all([source.states.at(model, id, [after, asOf, last], last), source.row(model, id)])
+  const entries: HistoryEntry[] = take ? await delegate.history(id, { from: { sequence: after, state: states.get(after) ?? null }, take }) : []
+  const asOfState = states.get(asOf) ?? null
+  const latest = states.get(last) ?? null
   const hasLinks = (model.metadata.events.links ?? []).length > 0
   const linked: LinkedEventLike[] | null = hasLinks && last <= GRAPH_LIMIT ? await delegate.events(id, { links: true }) : null
   const links = hasLinks ? await pageLinks(source, model, entries, linked) : null
   const base = href('m', model.name, 'r', id)
-  const status = asOf === last ? asOfState : latest
   const body = html`<h1><span class="muted">${model.name}</span> ${id}</h1>
-<p>${last} events · ${status ? html`<span class="ok">live</span>` : html`<span class="bad">deleted</span>`}${model.hashed ? html` · <span class="badge hashed">hashed</span>` : ''}</p>
+<p>${last} events · ${latest ? html`<span class="ok">live</span>` : html`<span class="bad">deleted</span>`}${model.hashed ? html` · <span class="badge hashed">hashed</span>` : ''}</p>
 <div class="grid2">
   <div class="card">
     <strong>Savepoints</strong>
@@ -59,7 +57,7 @@ export async function recordPage(source: StudioSource, model: StudioModel, id: s
     }
   </div>
 </div>
-${stateSection({ model, id, asOf, last, page, asOfState, latest: asOf === last ? asOfState : latest, row })}
+${stateSection({ model, id, asOf, last, page, asOfState, latest, row })}
 <h2>Diff between two events</h2>
 <form class="inline" method="get" action="${base}/diff">
   <label for="from">From</label><input id="from" name="from" value="${Math.max(0, asOf - 1)}" size="38" aria-describedby="diff-help">

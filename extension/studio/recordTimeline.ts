@@ -1,7 +1,8 @@
 /**
  * A record's timeline: one row per event (sequence, action, version, time, actor, links) with the
  * fields it changed, before → after, as `history` computes them. Newest first, a page at a time:
- * a record with 100k events reads one page of events (and a replay up to it), never all of them.
+ * a page reads its own events, resumed (`history({ from })`) from the state before it, which
+ * recordStates.ts folds from its nearest kept checkpoint, never all the events at once.
  */
 import type { HistoryEntry } from '../core/recordHistory.ts'
 import { href, html, query, shortId, shortValue, show, time, type Html } from './html.ts'

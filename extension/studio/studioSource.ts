@@ -1,10 +1,12 @@
 /**
  * What the studio reads, in one place: the models the generated schema describes and, for each,
  * the library's read API (`history`, `diff`, `replay`, `events`, `links`, `check`,
- * `verifySavepoints`, `$verifyHashChain`). Listing and counting go through the Prisma delegates
+ * `verifySavepoints`, `$verifyHashChain`), and the states of long records it keeps between requests
+ * (recordStates.ts). Listing and counting go through the Prisma delegates
  * (of the model and of its event log): no SQL of the studio's own, and nothing here writes.
  */
 import type { ModelMetadata } from '../core/metadata.ts'
+import { RecordStates, type RecordStatesOptions } from './recordStates.ts'
 
 type AnyClient = Record<string, any>
 
@@ -32,9 +34,12 @@ const searchableTypes = new Set(['String', 'Int', 'BigInt', 'Float', 'Decimal', 
 export class StudioSource {
   readonly client: AnyClient
   readonly models: StudioModel[]
+  /** States of records at checkpoints, kept between requests (see recordStates.ts). */
+  readonly states: RecordStates
 
-  constructor(client: AnyClient, schema: { models: readonly { metadata: ModelMetadata }[] }) {
+  constructor(client: AnyClient, schema: { models: readonly { metadata: ModelMetadata }[] }, options: { states?: RecordStatesOptions } = {}) {
     this.client = client
+    this.states = new RecordStates(this, options.states)
     this.models = schema.models.map(({ metadata }) => ({
       name: metadata.name,
       metadata,
@@ -140,6 +145,13 @@ export class StudioSource {
       select: { sequence: true },
     })
     return (last?.sequence as number | undefined) ?? 0
+  }
+
+  /** The id and hash (hex; '' when none) of the record's event at `sequence`, or null when there is none. */
+  async eventAt(model: StudioModel, id: string, sequence: number): Promise<{ id: string; hash: string } | null> {
+    const event = await this.eventsOf(model).findFirst({ where: { recordId: id, sequence }, select: { id: true, hash: true, model: true } })
+    if (!event || event.model !== model.metadata.eventName) return null
+    return { id: event.id as string, hash: event.hash ? Buffer.from(event.hash as Uint8Array).toString('hex') : '' }
   }
 
   /** The record's row (null for a log-only model, or when it has none). */
