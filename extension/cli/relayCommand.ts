@@ -8,7 +8,7 @@
 import type { CommandLine } from './commandLine.ts'
 import { UsageError } from './commandLine.ts'
 import { connect } from './generatedModule.ts'
-import { printableJson } from './printableValue.ts'
+import { printableJson } from '../core/printableValue.ts'
 import { relay, type RelayProgress } from './relay.ts'
 
 interface Output {

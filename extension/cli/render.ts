@@ -2,7 +2,7 @@
  * Plain-text tables of the spector command line. Values are printed as printableValue.ts says, the
  * same as in --json: BigInt as its digits, Decimal as its text, DateTime as ISO, Bytes as hex.
  */
-import { printableValue } from './printableValue.ts'
+import { printableValue } from '../core/printableValue.ts'
 
 /** One value as a table cell: ∅ for null; Json values as JSON text. */
 export function show(value: unknown): string {

@@ -31,7 +31,7 @@ import { parseCommandLine, shortUsage, usage, UsageError, wantsJson, type Comman
 import { DatabaseSetupError } from './databaseSetupError.ts'
 import { connect, loadGenerated, type AnyClient } from './generatedModule.ts'
 import { relayCommand } from './relayCommand.ts'
-import { printableJson } from './printableValue.ts'
+import { printableJson } from '../core/printableValue.ts'
 import { renderTable, show } from './render.ts'
 import { studio } from './studioCommand.ts'
 

@@ -5,7 +5,7 @@
 import { type RunningStudio, startStudio, StudioRefusedError } from '../studio/studioServer.ts'
 import { UsageError, type CommandLine } from './commandLine.ts'
 import { connect, loadGenerated } from './generatedModule.ts'
-import { printableJson } from './printableValue.ts'
+import { printableJson } from '../core/printableValue.ts'
 
 interface Output {
   out(text: string): void

@@ -3,6 +3,7 @@
  * values are never trusted: a payload holding `<script>` must show as text), and the way values
  * are written out for people.
  */
+import { printableValue } from '../core/printableValue.ts'
 
 /** Markup that is already safe: produced by `html` (or a constant of the studio's own). */
 export class Html {
@@ -50,15 +51,11 @@ export function query(params: Record<string, string | number | undefined | null>
   return text ? `?${text}` : ''
 }
 
-/** A value as a person reads it: dates in ISO, big integers with `n`, bytes in hex, JSON compact. */
+/** A value as a person reads it, as the CLI prints it (core/printableValue.ts): ISO dates, BigInt digits, hex bytes, Decimal text, JSON compact. */
 export function show(value: unknown): string {
   if (value === null || value === undefined) return '∅'
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()
-  if (typeof value === 'bigint') return `${value}n`
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`
-  if (typeof value === 'object' && Object.getPrototypeOf(value) !== Object.prototype && !Array.isArray(value)) return String(value)
-  if (typeof value === 'object') return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))
-  return String(value)
+  const printable = printableValue(value)
+  return typeof printable === 'object' && printable !== null ? JSON.stringify(printable) : String(printable)
 }
 
 /** `show`, with a JSON array written one item a line (a conversation's messages read as a list). */

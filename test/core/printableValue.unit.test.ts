@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
 import { Decimal } from '@prisma/client/runtime/client'
-import { printableJson, printableValue } from '../../extension/cli/printableValue.ts'
+import { printableJson, printableValue } from '../../extension/core/printableValue.ts'
 import { renderTable, show } from '../../extension/cli/render.ts'
 
 const at = new Date('2026-02-03T04:05:06.789Z')
