@@ -1,12 +1,20 @@
 /**
  * The drift check (`check`): compares every row with the replay of its events and reports the
  * records that differ (a raw SQL edit is the way around the log that remains), rows without
- * events, and live records whose row is missing. Reads in batches; writes nothing.
+ * events, and live records whose row is missing. Writes nothing.
+ *
+ * It streams: a page of rows at a time (keyset on the id), and for that page a handful of
+ * queries instead of two per record: one finds each record's newest savepoint, then the events
+ * from there on are read for the whole page, `batchSize` x 10 events a query, and folded
+ * per record as they arrive. Memory holds a page of rows, a page of events and the page's
+ * replayed states, whatever the size of the log. The second pass (live records without a row)
+ * reads the log's insert events a page at a time and asks which of them have rows.
  */
 import type { EventedModel, State } from '../core/eventedModel.ts'
+import type { ReplayEvent } from '../core/eventLog.ts'
+import type { JsonObject } from '../core/payloadCodec.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { rowSelect } from './fullSelect.ts'
-import { PrismaEventLog, type EventDelegate } from './prismaEventLog.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
 /** A record whose row is not what its events say. */
@@ -25,6 +33,11 @@ export interface DriftReport {
   drifted: DriftedRecord[]
 }
 
+/** Events read per query while replaying a page of records, per row of the page (10 x 500 = 5,000 by default). */
+const EVENTS_PER_ROW = 10
+/** Record ids per query (the `in` list and the per-record savepoint conditions stay well under every database's parameter limit). */
+const IDS_PER_QUERY = 500
+
 /** The caller refuses log-only models first (they have no rows to compare). */
 export async function checkDrift<S extends State>(model: EventedModel<S>, client: AnyClient, options: { batchSize?: number } = {}): Promise<DriftReport> {
   const meta = model.metadata
@@ -32,10 +45,9 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
   const { idField, delegate, eventName, events } = meta
   const fields = meta.fields.map((f) => f.name)
   const drifted: DriftedRecord[] = []
-  const log = new PrismaEventLog(client[events.delegate] as EventDelegate, events)
+  const replayer = new PageReplayer(model, client[events.delegate], batchSize * EVENTS_PER_ROW)
   const select = rowSelect(meta)
   let checked = 0
-  const seen = new Set<string>()
   for (let cursor: string | undefined; ; ) {
     const rows: Record<string, unknown>[] = await client[delegate].findMany({
       orderBy: { [idField]: 'asc' },
@@ -43,11 +55,11 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
       select,
       ...(cursor === undefined ? {} : { cursor: { [idField]: cursor }, skip: 1 }),
     })
+    const states = await replayer.replay(rows.map((row) => row[idField] as string))
     for (const row of rows) {
       const id = row[idField] as string
-      seen.add(id)
       checked++
-      const { state } = model.replay(id, await log.readForReplay(eventName, id))
+      const state = states.get(id) ?? null
       if (!state) drifted.push({ id, kind: 'no-events', differences: [] })
       else {
         const differences = diffStates(fields, state as Record<string, unknown>, row)
@@ -64,14 +76,138 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
       orderBy: { recordId: 'asc' },
       take: batchSize,
     })
-    for (const { recordId } of inserts) {
-      if (seen.has(recordId)) continue
-      const last = await log.last(eventName, recordId)
+    const ids = inserts.map((i) => i.recordId)
+    const withRows = new Set<string>()
+    for (const chunk of chunks(ids)) {
+      const found: Record<string, unknown>[] = await client[delegate].findMany({ where: { [idField]: { in: chunk } }, select: { [idField]: true } })
+      for (const row of found) withRows.add(row[idField] as string)
+    }
+    const withoutRows = ids.filter((id) => !withRows.has(id))
+    const last = withoutRows.length ? await replayer.newestActions(withoutRows) : new Map<string, string>()
+    for (const id of withoutRows) {
       checked++
-      if (last && last.action !== 'delete') drifted.push({ id: recordId, kind: 'missing-row', differences: [] })
+      const action = last.get(id)
+      if (action !== undefined && action !== 'delete') drifted.push({ id, kind: 'missing-row', differences: [] })
     }
     if (inserts.length < batchSize) break
     cursor = inserts[inserts.length - 1]!.recordId
   }
   return { model: meta.name, checked, drifted }
+}
+
+/** Replays the records of one page of rows together, each from its newest savepoint. */
+class PageReplayer<S extends State> {
+  private readonly model: EventedModel<S>
+  private readonly events: AnyClient
+  private readonly eventName: string
+  private readonly eventPage: number
+
+  constructor(model: EventedModel<S>, events: AnyClient, eventPage: number) {
+    this.model = model
+    this.events = events
+    this.eventPage = eventPage
+    this.eventName = model.metadata.eventName
+  }
+
+  /**
+   * The replayed state of each record (absent: no events, or the record's events are another
+   * model's, which `replay` reads as none). Same fold as `replay`: from the newest savepoint on.
+   */
+  async replay(ids: string[]): Promise<Map<string, S | null>> {
+    const states = new Map<string, S | null>()
+    for (const chunk of chunks(ids)) {
+      const start = await this.savepoints(chunk)
+      const fromFirst = chunk.filter((id) => !start.has(id))
+      const scope: Record<string, unknown>[] = [...start].map(([recordId, sequence]) => ({ recordId, sequence: { gte: sequence } }))
+      if (fromFirst.length) scope.push({ recordId: { in: fromFirst } })
+      /** Records whose first event read belongs to another model. */
+      const foreign = new Set<string>()
+      for (let after: Record<string, unknown> | undefined; ; ) {
+        const rows: Record<string, unknown>[] = await this.events.findMany({
+          where: after ? { AND: [{ OR: scope }, { OR: afterKey(after) }] } : { OR: scope },
+          orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }, { id: 'asc' }],
+          take: this.eventPage,
+          select: eventColumns,
+        })
+        this.fold(rows, states, foreign)
+        if (rows.length < this.eventPage) break
+        after = rows[rows.length - 1]!
+      }
+    }
+    return states
+  }
+
+  /** The action of each record's newest event (records of other models left out). */
+  async newestActions(ids: string[]): Promise<Map<string, string>> {
+    const actions = new Map<string, string>()
+    for (const chunk of chunks(ids)) {
+      const newest: { recordId: string; _max: { sequence: number | null } }[] = await this.events.groupBy({
+        by: ['recordId'],
+        where: { recordId: { in: chunk } },
+        _max: { sequence: true },
+      })
+      if (!newest.length) continue
+      const rows: { recordId: string; model: string; action: string }[] = await this.events.findMany({
+        where: { OR: newest.map((n) => ({ recordId: n.recordId, sequence: n._max.sequence })) },
+        select: { recordId: true, model: true, action: true },
+      })
+      for (const row of rows) if (row.model === this.eventName) actions.set(row.recordId, row.action)
+    }
+    return actions
+  }
+
+  /** Each record's newest savepoint sequence (records without one left out). */
+  private async savepoints(ids: string[]): Promise<Map<string, number>> {
+    const found: { recordId: string; _max: { sequence: number | null } }[] = await this.events.groupBy({
+      by: ['recordId'],
+      where: { recordId: { in: ids }, action: 'savepoint' },
+      _max: { sequence: true },
+    })
+    return new Map(found.filter((f) => f._max.sequence !== null).map((f) => [f.recordId, f._max.sequence!]))
+  }
+
+  /** Folds a page of events (ordered by record, then sequence) into the records' states, a run of one record's events at a time. */
+  private fold(rows: Record<string, unknown>[], states: Map<string, S | null>, foreign: Set<string>): void {
+    for (let start = 0; start < rows.length; ) {
+      const recordId = rows[start]!.recordId as string
+      let end = start + 1
+      while (end < rows.length && rows[end]!.recordId === recordId) end++
+      const seen = states.has(recordId)
+      if (!seen && rows[start]!.model !== this.eventName) foreign.add(recordId)
+      if (!foreign.has(recordId)) {
+        const run = new Array<ReplayEvent>(end - start)
+        for (let i = start; i < end; i++) run[i - start] = toReplayEvent(rows[i]!, recordId, this.eventName)
+        states.set(recordId, this.model.replay(recordId, run, states.get(recordId) ?? null).state)
+      } else states.set(recordId, null)
+      start = end
+    }
+  }
+}
+
+const eventColumns = { id: true, recordId: true, model: true, action: true, payload: true, version: true, sequence: true }
+
+function toReplayEvent(row: Record<string, unknown>, recordId: string, model: string): ReplayEvent {
+  return {
+    id: row.id as string,
+    recordId,
+    model,
+    action: row.action as string,
+    payload: (row.payload ?? {}) as JsonObject,
+    version: row.version as number,
+    sequence: row.sequence as number,
+    hash: null,
+  }
+}
+
+/** Events strictly after `last` in (recordId, sequence, id) order. */
+function afterKey(last: Record<string, unknown>): Record<string, unknown>[] {
+  return [
+    { recordId: { gt: last.recordId } },
+    { recordId: last.recordId, sequence: { gt: last.sequence } },
+    { recordId: last.recordId, sequence: last.sequence, id: { gt: last.id } },
+  ]
+}
+
+function* chunks(ids: string[]): Generator<string[]> {
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) yield ids.slice(i, i + IDS_PER_QUERY)
 }
