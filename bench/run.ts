@@ -21,6 +21,7 @@ import { runConcurrencyScenario } from './scenarios/concurrency.ts'
 import { runHashChainScenario } from './scenarios/hashChain.ts'
 import { runProfile } from './scenarios/profile.ts'
 import { runFeedScenario } from './scenarios/feed.ts'
+import { runWholeLogScenario } from './scenarios/wholeLog.ts'
 
 type Runner = (config: BenchConfig, subtitle: string[]) => Promise<ScenarioResult>
 
@@ -32,6 +33,7 @@ const RUNNERS: Record<ScenarioId, { title: string; run: Runner }> = {
   '5': { title: 'Concurrency (PostgreSQL)', run: runConcurrencyScenario },
   '6': { title: 'Hash chain cost', run: runHashChainScenario },
   '7': { title: 'Change feed and relay (PostgreSQL)', run: runFeedScenario },
+  '8': { title: 'Whole-log reads: check() and $verifyHashChain', run: runWholeLogScenario },
   profile: { title: 'Where the time goes', run: runProfile },
 }
 
@@ -52,7 +54,9 @@ function describeMachine(m: MachineInfo): string[] {
 async function main(): Promise<number> {
   const config = parseConfig(process.argv.slice(2))
   if (process.argv.includes('--help')) {
-    process.stdout.write('usage: npm run bench [-- --quick] [--only=1,2,3,4,5,6,7,profile] [--providers=sqlite,postgresql] [--savepoint-every=N] [--out=DIR]\n')
+    process.stdout.write(
+      'usage: npm run bench [-- --quick] [--only=1,2,3,4,5,6,7,8,profile] [--providers=sqlite,postgresql] [--savepoint-every=N] [--out=DIR]\n',
+    )
     return 0
   }
   const started = Date.now()

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { repoRoot } from '../../test/support/testSchemas.ts'
 import type { BenchProvider } from './harness.ts'
 
-export const SCENARIO_IDS = ['1', '2', '3', '4', '5', '6', '7', 'profile'] as const
+export const SCENARIO_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', 'profile'] as const
 export type ScenarioId = (typeof SCENARIO_IDS)[number]
 
 export interface BenchConfig {
@@ -32,6 +32,8 @@ export interface BenchConfig {
   hashChain: { warmup: number; rounds: number; perRound: number; records: number; eventsPerRecord: number }
   /** Scenario 7: events in the log, the feed's page size, the relay's batch size. */
   feed: { events: number; pageSize: number; relayBatch: number }
+  /** Scenario 8: `check()` and `$verifyHashChain` over a hashed log of records x eventsPerRecord events. */
+  wholeLog: { records: number; eventsPerRecord: number }
 }
 
 function argValue(args: string[], name: string): string | undefined {
@@ -78,6 +80,7 @@ export function parseConfig(args: string[]): BenchConfig {
       profile: { ops: 5, history: 50, microIterations: 200 },
       hashChain: { warmup: 2, rounds: 2, perRound: 5, records: 10, eventsPerRecord: 3 },
       feed: { events: 400, pageSize: 100, relayBatch: 100 },
+      wholeLog: { records: 200, eventsPerRecord: 3 },
     }
   }
   return {
@@ -100,5 +103,6 @@ export function parseConfig(args: string[]): BenchConfig {
     profile: { ops: 60, history: 1000, microIterations: 20_000 },
     hashChain: { warmup: 20, rounds: 8, perRound: 50, records: 500, eventsPerRecord: 10 },
     feed: { events: 20_000, pageSize: 500, relayBatch: 500 },
+    wholeLog: { records: 50_000, eventsPerRecord: 3 },
   }
 }
