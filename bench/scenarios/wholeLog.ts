@@ -54,7 +54,13 @@ interface ProviderResult {
   seedMs: number
   check: WholeLogResult
   verify: WholeLogResult
+  /** The same reads with a full GC after every `PROBE_EVERY`th query: what they hold at once. */
+  checkProbed: WholeLogResult
+  verifyProbed: WholeLogResult
 }
+
+/** Probed runs collect and measure after every this many queries of the read. */
+const PROBE_EVERY = 3
 
 async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<ProviderResult> {
   return withBench(provider, { schema: 'benchHashed' }, async (ctx) => {
@@ -63,13 +69,26 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     const { records, eventsPerRecord } = config.wholeLog
     const seedMs = await time(() => seedRecords(ctx.raw, records, eventsPerRecord, 'whole', { hasher, freshRows: true }))
     if (provider === 'postgresql') await ctx.raw.run('ANALYZE')
-    const job = (operation: WholeLogJob['operation']): WholeLogJob => ({ operation, provider, url: ctx.db.url, file: ctx.db.name })
-    const check = await runWorker(job('check'))
-    if (check.records !== records || check.drifted)
-      throw new Error(`check() of the seeded log: ${check.records} records, ${check.drifted} drifted (expected ${records}, 0)`)
-    const verify = await runWorker(job('verify'))
-    if (verify.events !== records * eventsPerRecord) throw new Error(`$verifyHashChain verified ${verify.events} events, expected ${records * eventsPerRecord}`)
-    return { records, events: records * eventsPerRecord, seedMs, check, verify }
+    const job = (operation: WholeLogJob['operation'], probeEvery?: number): WholeLogJob => ({
+      operation,
+      provider,
+      url: ctx.db.url,
+      file: ctx.db.name,
+      ...(probeEvery ? { probeEvery } : {}),
+    })
+    const [check, verify, checkProbed, verifyProbed] = [
+      await runWorker(job('check')),
+      await runWorker(job('verify')),
+      await runWorker(job('check', PROBE_EVERY)),
+      await runWorker(job('verify', PROBE_EVERY)),
+    ]
+    for (const c of [check, checkProbed]) {
+      if (c.records !== records || c.drifted) throw new Error(`check() of the seeded log: ${c.records} records, ${c.drifted} drifted (expected ${records}, 0)`)
+    }
+    for (const v of [verify, verifyProbed]) {
+      if (v.events !== records * eventsPerRecord) throw new Error(`$verifyHashChain verified ${v.events} events, expected ${records * eventsPerRecord}`)
+    }
+    return { records, events: records * eventsPerRecord, seedMs, check, verify, checkProbed, verifyProbed }
   })
 }
 
@@ -80,7 +99,7 @@ export async function runWholeLogScenario(config: BenchConfig, _subtitle: string
   for (const provider of config.providers) {
     const r = await runProvider(config, provider)
     data[provider] = r
-    const row = (label: string, m: WholeLogResult) => [
+    const row = (label: string, m: WholeLogResult, probed: WholeLogResult) => [
       label,
       m.ms,
       (r.records * 1000) / m.ms,
@@ -88,13 +107,16 @@ export async function runWholeLogScenario(config: BenchConfig, _subtitle: string
       m.heapPeakDeltaMB,
       m.maxRssMB,
       m.maxRssMB - m.maxRssBeforeMB,
+      probed.liveMB,
+      probed.maxRssMB - probed.maxRssBeforeMB,
     ]
     tables.push({
       title: `8. Whole-log reads - ${provider} (${r.records.toLocaleString('en-US')} records x ${config.wholeLog.eventsPerRecord} events = ${r.events.toLocaleString('en-US')} events, hashed log; seeded in ${(r.seedMs / 1000).toFixed(1)} s)`,
-      columns: ['read', 'ms', 'records/s', 'events/s', 'heap growth MB', 'peak RSS MB', 'peak RSS +MB'],
-      rows: [row('item.check()', r.check), row('$verifyHashChain()', r.verify)],
+      columns: ['read', 'ms', 'records/s', 'events/s', 'heap growth MB', 'peak RSS MB', 'peak RSS +MB', 'live MB', 'probed peak RSS +MB'],
+      rows: [row('item.check()', r.check, r.checkProbed), row('$verifyHashChain()', r.verify, r.verifyProbed)],
       notes: [
-        'each read runs once in a fresh worker process (client connected before measuring). heap growth = heapUsed sampled every ms during the read, garbage included; peak RSS = the process maxRSS (getrusage) after the read, +MB = its growth during the read.',
+        'each read runs once in a fresh worker process (client connected before measuring). heap growth = heapUsed sampled every ms during the read, garbage included; peak RSS = the process maxRSS (getrusage) after the read, +MB = its growth during the read (V8 lets garbage pile up before it collects).',
+        `live MB = what the read holds at once: in a second run, a full GC and heapUsed after every ${PROBE_EVERY}rd query (its result still held), the highest minus heapUsed before; probed peak RSS +MB = that run's maxRSS growth (the same read, collected often).`,
       ],
     })
     const quick = config.quick ? { note: 'quick sizes' } : {}

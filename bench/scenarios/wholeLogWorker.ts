@@ -17,6 +17,11 @@ export interface WholeLogJob {
   url: string
   /** SQLite file. */
   file: string
+  /**
+   * Also measure what the read holds at once: a full GC and heapUsed after every `probeEvery`th
+   * query it makes (while that query's result is still held). Slower: a separate run.
+   */
+  probeEvery?: number
 }
 
 export interface WholeLogResult {
@@ -29,6 +34,10 @@ export interface WholeLogResult {
   /** check: drifted records (the seeded log has none). */
   drifted: number
   heapBeforeMB: number
+  /** Probed runs: the most reachable at once after a full GC (heapUsed minus heapUsed before), the query's result included. */
+  liveMB?: number
+  /** Probed runs: how many probes were taken. */
+  probes?: number
   /** Highest heapUsed seen during and right after the read, minus heapUsed before. */
   heapPeakDeltaMB: number
   /** Peak RSS of the process before the read (client loaded and connected) and after it. */
@@ -43,7 +52,21 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
   const modules = await loadBenchModules(job.provider, 'benchHashed')
   const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
   const base = new modules.PrismaClient({ adapter })
-  const prisma = base.$extends(modules.spector())
+  let probe: (() => void) | undefined
+  let queries = 0
+  // Below prisma-spector: sees every query the library makes, with its result still held.
+  const probing = job.probeEvery
+    ? base.$extends({
+        query: {
+          async $allOperations({ args, query }: { args: unknown; query: (args: unknown) => Promise<unknown> }) {
+            const result = await query(args)
+            if (probe && queries++ % job.probeEvery! === 0) probe()
+            return result
+          },
+        },
+      })
+    : base
+  const prisma = probing.$extends(modules.spector())
   try {
     // Connected and compiled before measuring: one small read of each kind.
     await prisma.item.findFirst({ select: { id: true } })
@@ -55,6 +78,17 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
     const timer = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().heapUsed)
     }, 1)
+    let livePeak = 0
+    let probes = 0
+    if (job.probeEvery) {
+      probe = () => {
+        peak = Math.max(peak, process.memoryUsage().heapUsed)
+        gc()
+        gc()
+        livePeak = Math.max(livePeak, process.memoryUsage().heapUsed - before)
+        probes++
+      }
+    }
     const start = performance.now()
     let records = 0
     let events = 0
@@ -79,6 +113,7 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
       events,
       drifted,
       heapBeforeMB: before / MB,
+      ...(job.probeEvery ? { liveMB: livePeak / MB, probes } : {}),
       heapPeakDeltaMB: (peak - before) / MB,
       maxRssBeforeMB: rssBefore / 1024,
       maxRssMB: process.resourceUsage().maxRSS / 1024,

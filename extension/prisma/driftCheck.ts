@@ -5,7 +5,7 @@
  *
  * It streams: a page of rows at a time (keyset on the id), and for that page a handful of
  * queries instead of two per record: one finds each record's newest savepoint, then the events
- * from there on are read for the whole page, `batchSize` x 10 events a query, and folded
+ * from there on are read for the page's id range, `batchSize` x 10 events a query, and folded
  * per record as they arrive. Memory holds a page of rows, a page of events and the page's
  * replayed states, whatever the size of the log. The second pass (live records without a row)
  * reads the log's insert events a page at a time and asks which of them have rows.
@@ -78,10 +78,13 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
     })
     const ids = inserts.map((i) => i.recordId)
     const withRows = new Set<string>()
-    for (const chunk of chunks(ids)) {
-      const found: Record<string, unknown>[] = await client[delegate].findMany({ where: { [idField]: { in: chunk } }, select: { [idField]: true } })
-      for (const row of found) withRows.add(row[idField] as string)
-    }
+    // The rows in the page's id range first (a range scan; rows without events may fill it), then by id those not found there.
+    const rowIds = (where: object, take?: number): Promise<Record<string, unknown>[]> =>
+      client[delegate].findMany({ where, select: { [idField]: true }, ...(take ? { orderBy: { [idField]: 'asc' }, take } : {}) })
+    if (ids.length)
+      for (const row of await rowIds({ [idField]: { gte: ids[0], lte: ids[ids.length - 1] } }, ids.length * 2)) withRows.add(row[idField] as string)
+    for (const chunk of chunks(ids.filter((id) => !withRows.has(id))))
+      for (const row of await rowIds({ [idField]: { in: chunk } })) withRows.add(row[idField] as string)
     const withoutRows = ids.filter((id) => !withRows.has(id))
     const last = withoutRows.length ? await replayer.newestActions(withoutRows) : new Map<string, string>()
     for (const id of withoutRows) {
@@ -112,29 +115,42 @@ class PageReplayer<S extends State> {
   /**
    * The replayed state of each record (absent: no events, or the record's events are another
    * model's, which `replay` reads as none). Same fold as `replay`: from the newest savepoint on.
+   *
+   * `ids` come in the row table's order. The events are first read for the id range from the
+   * first to the last (an index range scan: a list of 500 ids took PostgreSQL several times as
+   * long), of this model only, events of records outside the page skipped. Ids that range read
+   * found nothing for (rows without events, a collation that orders the two tables differently,
+   * another model's record) are read again by id, exactly as `replay` reads them.
    */
   async replay(ids: string[]): Promise<Map<string, S | null>> {
     const states = new Map<string, S | null>()
-    for (const chunk of chunks(ids)) {
-      const start = await this.savepoints(chunk)
-      const fromFirst = chunk.filter((id) => !start.has(id))
-      const scope: Record<string, unknown>[] = [...start].map(([recordId, sequence]) => ({ recordId, sequence: { gte: sequence } }))
-      if (fromFirst.length) scope.push({ recordId: { in: fromFirst } })
-      /** Records whose first event read belongs to another model. */
-      const foreign = new Set<string>()
-      for (let after: Record<string, unknown> | undefined; ; ) {
-        const rows: Record<string, unknown>[] = await this.events.findMany({
-          where: after ? { AND: [{ OR: scope }, { OR: afterKey(after) }] } : { OR: scope },
-          orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }, { id: 'asc' }],
-          take: this.eventPage,
-          select: eventColumns,
-        })
-        this.fold(rows, states, foreign)
-        if (rows.length < this.eventPage) break
-        after = rows[rows.length - 1]!
-      }
-    }
+    if (!ids.length) return states
+    const wanted = new Set(ids)
+    await this.readAndFold({ recordId: { gte: ids[0], lte: ids[ids.length - 1] }, model: this.eventName }, wanted, states)
+    const unread = ids.filter((id) => !states.has(id))
+    for (const chunk of chunks(unread)) await this.readAndFold({ recordId: { in: chunk } }, wanted, states)
     return states
+  }
+
+  /** Reads the events in `scope` (each wanted record from its newest savepoint) a page at a time, and folds those of wanted records. */
+  private async readAndFold(scope: Record<string, unknown>, wanted: Set<string>, states: Map<string, S | null>): Promise<void> {
+    const start = await this.savepoints(scope, wanted)
+    const clauses: Record<string, unknown>[] = [start.size ? { AND: [scope, { recordId: { notIn: [...start.keys()] } }] } : scope]
+    for (const [recordId, sequence] of start) clauses.push({ recordId, sequence: { gte: sequence } })
+    const where = clauses.length === 1 ? clauses[0]! : { OR: clauses }
+    /** Records whose first event read belongs to another model. */
+    const foreign = new Set<string>()
+    for (let after: Record<string, unknown> | undefined; ; ) {
+      const rows: Record<string, unknown>[] = await this.events.findMany({
+        where: after ? { AND: [where, { OR: afterKey(after) }] } : where,
+        orderBy: [{ recordId: 'asc' }, { sequence: 'asc' }, { id: 'asc' }],
+        take: this.eventPage,
+        select: eventColumns,
+      })
+      this.fold(rows, wanted, states, foreign)
+      if (rows.length < this.eventPage) break
+      after = rows[rows.length - 1]!
+    }
   }
 
   /** The action of each record's newest event (records of other models left out). */
@@ -156,22 +172,26 @@ class PageReplayer<S extends State> {
     return actions
   }
 
-  /** Each record's newest savepoint sequence (records without one left out). */
-  private async savepoints(ids: string[]): Promise<Map<string, number>> {
+  /** Each wanted record's newest savepoint sequence in `scope` (records without one left out). */
+  private async savepoints(scope: Record<string, unknown>, wanted: Set<string>): Promise<Map<string, number>> {
     const found: { recordId: string; _max: { sequence: number | null } }[] = await this.events.groupBy({
       by: ['recordId'],
-      where: { recordId: { in: ids }, action: 'savepoint' },
+      where: { AND: [scope, { action: 'savepoint' }] },
       _max: { sequence: true },
     })
-    return new Map(found.filter((f) => f._max.sequence !== null).map((f) => [f.recordId, f._max.sequence!]))
+    return new Map(found.filter((f) => f._max.sequence !== null && wanted.has(f.recordId)).map((f) => [f.recordId, f._max.sequence!]))
   }
 
   /** Folds a page of events (ordered by record, then sequence) into the records' states, a run of one record's events at a time. */
-  private fold(rows: Record<string, unknown>[], states: Map<string, S | null>, foreign: Set<string>): void {
+  private fold(rows: Record<string, unknown>[], wanted: Set<string>, states: Map<string, S | null>, foreign: Set<string>): void {
     for (let start = 0; start < rows.length; ) {
       const recordId = rows[start]!.recordId as string
       let end = start + 1
       while (end < rows.length && rows[end]!.recordId === recordId) end++
+      if (!wanted.has(recordId)) {
+        start = end
+        continue
+      }
       const seen = states.has(recordId)
       if (!seen && rows[start]!.model !== this.eventName) foreign.add(recordId)
       if (!foreign.has(recordId)) {
