@@ -155,8 +155,9 @@ export class Integrity {
    *
    * A page after the first is read in two steps that an index on the key's first column serves:
    * the rest of the chain the last page ended in (`recordId = x` and after it), then the chains
-   * after it (`recordId > x`). One condition `recordId > x OR (recordId = x AND ...)` made
-   * PostgreSQL gather every remaining row of the log for each page.
+   * after it (`recordId > x`). With one condition `recordId > x OR (recordId = x AND ...)`,
+   * PostgreSQL walked the index from the start of the log and filtered out every row before the
+   * page (EXPLAIN: 75,000 rows removed for a page in the middle of 150,000): quadratic in the log.
    */
   private async *events(
     client: AnyClient,
