@@ -35,6 +35,8 @@ export interface ReplayPoint {
     /** Heap growth sampled during one replay, garbage included (V8 collects lazily). */
     replayHeapGrowthMB: number
     replayMaxRssDeltaMB: number
+    /** The worker process's peak RSS after this size's replay (sizes run in ascending order). */
+    replayMaxRssMB: number
     /** The rows a raw read returns, reachable after a full GC. */
     rawLiveMB: number
     rawMaxRssDeltaMB: number
@@ -107,6 +109,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
           replayBytesPerEvent: r.unavailable ? NaN : (r.memory.liveMB * 1024 * 1024) / r.size,
           replayHeapGrowthMB: r.memory.heapPeakDeltaMB,
           replayMaxRssDeltaMB: r.memory.maxRssDeltaMB,
+          replayMaxRssMB: r.memory.maxRssMB,
           rawLiveMB: rr.memory.liveMB,
           rawMaxRssDeltaMB: rr.memory.maxRssDeltaMB,
           findManyAllLiveMB: b && 'findManyAllLiveMB' in b ? b.findManyAllLiveMB : NaN,
@@ -159,6 +162,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
         'live B/event',
         'heap growth MB',
         'max RSS +MB',
+        'peak RSS MB',
         'raw live MB',
         'read ms',
         'fold ms',
@@ -178,6 +182,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
           p.memory.replayBytesPerEvent,
           p.memory.replayHeapGrowthMB,
           p.memory.replayMaxRssDeltaMB,
+          p.memory.replayMaxRssMB,
           p.memory.rawLiveMB,
           b?.readMs,
           b?.foldMs,
@@ -186,7 +191,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
         ]
       }),
       notes: [
-        `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (sizes run in ascending order).`,
+        `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (getrusage maxRSS) during one replay, peak RSS MB = that peak itself, client and all (sizes run in ascending order, so each includes the smaller ones').`,
         'read/fold/zod columns time the parts of a replay separately (read = the paged read alone, savepoint lookup included; fold = EventedModel.replay over the same events in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
         ...(provider === 'sqlite'
           ? [
