@@ -54,13 +54,13 @@ interface ProviderResult {
   seedMs: number
   check: WholeLogResult
   verify: WholeLogResult
-  /** The same reads with a full GC after every `PROBE_EVERY`th query: what they hold at once. */
+  /** The same reads with a full GC after a query every `PROBE_EVERY_MS`: what they hold at once. */
   checkProbed: WholeLogResult
   verifyProbed: WholeLogResult
 }
 
-/** Probed runs collect and measure after every this many queries of the read. */
-const PROBE_EVERY = 3
+/** Probed runs collect and measure after a query at most once every this many ms (a time, not a count: the read before streaming made 100,000 queries). */
+const PROBE_EVERY_MS = 50
 
 async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<ProviderResult> {
   return withBench(provider, { schema: 'benchHashed' }, async (ctx) => {
@@ -69,18 +69,18 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
     const { records, eventsPerRecord } = config.wholeLog
     const seedMs = await time(() => seedRecords(ctx.raw, records, eventsPerRecord, 'whole', { hasher, freshRows: true }))
     if (provider === 'postgresql') await ctx.raw.run('ANALYZE')
-    const job = (operation: WholeLogJob['operation'], probeEvery?: number): WholeLogJob => ({
+    const job = (operation: WholeLogJob['operation'], probeEveryMs?: number): WholeLogJob => ({
       operation,
       provider,
       url: ctx.db.url,
       file: ctx.db.name,
-      ...(probeEvery ? { probeEvery } : {}),
+      ...(probeEveryMs ? { probeEveryMs } : {}),
     })
     const [check, verify, checkProbed, verifyProbed] = [
       await runWorker(job('check')),
       await runWorker(job('verify')),
-      await runWorker(job('check', PROBE_EVERY)),
-      await runWorker(job('verify', PROBE_EVERY)),
+      await runWorker(job('check', PROBE_EVERY_MS)),
+      await runWorker(job('verify', PROBE_EVERY_MS)),
     ]
     for (const c of [check, checkProbed]) {
       if (c.records !== records || c.drifted) throw new Error(`check() of the seeded log: ${c.records} records, ${c.drifted} drifted (expected ${records}, 0)`)
@@ -116,7 +116,7 @@ export async function runWholeLogScenario(config: BenchConfig, _subtitle: string
       rows: [row('item.check()', r.check, r.checkProbed), row('$verifyHashChain()', r.verify, r.verifyProbed)],
       notes: [
         'each read runs once in a fresh worker process (client connected before measuring). heap growth = heapUsed sampled every ms during the read, garbage included; peak RSS = the process maxRSS (getrusage) after the read, +MB = its growth during the read (V8 lets garbage pile up before it collects).',
-        `live MB = what the read holds at once: in a second run, a full GC and heapUsed after every ${PROBE_EVERY}rd query (its result still held), the highest minus heapUsed before; probed peak RSS +MB = that run's maxRSS growth (the same read, collected often).`,
+        `live MB = what the read holds at once: in a second run, a full GC and heapUsed after a query (its result still held), at most every ${PROBE_EVERY_MS} ms, the highest minus heapUsed before; probed peak RSS +MB = that run's maxRSS growth (the same read, collected often).`,
       ],
     })
     const quick = config.quick ? { note: 'quick sizes' } : {}

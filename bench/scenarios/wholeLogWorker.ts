@@ -18,10 +18,10 @@ export interface WholeLogJob {
   /** SQLite file. */
   file: string
   /**
-   * Also measure what the read holds at once: a full GC and heapUsed after every `probeEvery`th
-   * query it makes (while that query's result is still held). Slower: a separate run.
+   * Also measure what the read holds at once: a full GC and heapUsed after a query the read makes
+   * (while its result is still held), at most one every `probeEveryMs` ms. Slower: a separate run.
    */
-  probeEvery?: number
+  probeEveryMs?: number
 }
 
 export interface WholeLogResult {
@@ -53,14 +53,14 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
   const adapter = job.provider === 'postgresql' ? new PrismaPg({ connectionString: job.url, max: 2 }) : new PrismaBetterSqlite3({ url: `file:${job.file}` })
   const base = new modules.PrismaClient({ adapter })
   let probe: (() => void) | undefined
-  let queries = 0
+  let lastProbe = 0
   // Below prisma-spector: sees every query the library makes, with its result still held.
-  const probing = job.probeEvery
+  const probing = job.probeEveryMs
     ? base.$extends({
         query: {
           async $allOperations({ args, query }: { args: unknown; query: (args: unknown) => Promise<unknown> }) {
             const result = await query(args)
-            if (probe && queries++ % job.probeEvery! === 0) probe()
+            if (probe && performance.now() - lastProbe >= job.probeEveryMs!) probe()
             return result
           },
         },
@@ -80,13 +80,14 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
     }, 1)
     let livePeak = 0
     let probes = 0
-    if (job.probeEvery) {
+    if (job.probeEveryMs) {
       probe = () => {
         peak = Math.max(peak, process.memoryUsage().heapUsed)
         gc()
         gc()
         livePeak = Math.max(livePeak, process.memoryUsage().heapUsed - before)
         probes++
+        lastProbe = performance.now()
       }
     }
     const start = performance.now()
@@ -113,7 +114,7 @@ async function run(job: WholeLogJob): Promise<WholeLogResult> {
       events,
       drifted,
       heapBeforeMB: before / MB,
-      ...(job.probeEvery ? { liveMB: livePeak / MB, probes } : {}),
+      ...(job.probeEveryMs ? { liveMB: livePeak / MB, probes } : {}),
       heapPeakDeltaMB: (peak - before) / MB,
       maxRssBeforeMB: rssBefore / 1024,
       maxRssMB: process.resourceUsage().maxRSS / 1024,

@@ -70,13 +70,14 @@ export async function checkDrift<S extends State>(model: EventedModel<S>, client
     cursor = rows[rows.length - 1]![idField] as string
   }
   for (let cursor: string | undefined; ; ) {
-    const inserts: { recordId: string }[] = await client[events.delegate].findMany({
-      where: { model: eventName, sequence: 1, ...(cursor === undefined ? {} : { recordId: { gt: cursor } }) },
-      select: { recordId: true },
+    // Every record's first event, the model checked here: with `model` in the filter, SQLite walks the model index for every page.
+    const inserts: { recordId: string; model: string }[] = await client[events.delegate].findMany({
+      where: { sequence: 1, ...(cursor === undefined ? {} : { recordId: { gt: cursor } }) },
+      select: { recordId: true, model: true },
       orderBy: { recordId: 'asc' },
       take: batchSize,
     })
-    const ids = inserts.map((i) => i.recordId)
+    const ids = inserts.filter((i) => i.model === eventName).map((i) => i.recordId)
     const withRows = new Set<string>()
     // The rows in the page's id range first (a range scan; rows without events may fill it), then by id those not found there.
     const rowIds = (where: object, take?: number): Promise<Record<string, unknown>[]> =>
@@ -104,6 +105,8 @@ class PageReplayer<S extends State> {
   private readonly events: AnyClient
   private readonly eventName: string
   private readonly eventPage: number
+  /** Whether pages read their events by id range; off once a range read was mostly other records' events. */
+  private byRange = true
 
   constructor(model: EventedModel<S>, events: AnyClient, eventPage: number) {
     this.model = model
@@ -118,28 +121,35 @@ class PageReplayer<S extends State> {
    *
    * `ids` come in the row table's order. The events are first read for the id range from the
    * first to the last (an index range scan: a list of 500 ids took PostgreSQL several times as
-   * long), of this model only, events of records outside the page skipped. Ids that range read
-   * found nothing for (rows without events, a collation that orders the two tables differently,
-   * another model's record) are read again by id, exactly as `replay` reads them.
+   * long), events of records outside the page skipped. Ids that range read found nothing for
+   * (rows without events, a collation that orders the two tables differently) are read again by
+   * id, exactly as `replay` reads them. Where the range holds mostly other records' events
+   * (other models' records in a shared log, records without rows), later pages read by id only.
+   * No filter on `model`: SQLite then scans the model index instead of the id range.
    */
   async replay(ids: string[]): Promise<Map<string, S | null>> {
     const states = new Map<string, S | null>()
     if (!ids.length) return states
     const wanted = new Set(ids)
-    await this.readAndFold({ recordId: { gte: ids[0], lte: ids[ids.length - 1] }, model: this.eventName }, wanted, states)
+    if (this.byRange) {
+      const { read, skipped } = await this.readAndFold({ recordId: { gte: ids[0], lte: ids[ids.length - 1] } }, wanted, states)
+      if (skipped * 2 > read) this.byRange = false
+    }
     const unread = ids.filter((id) => !states.has(id))
     for (const chunk of chunks(unread)) await this.readAndFold({ recordId: { in: chunk } }, wanted, states)
     return states
   }
 
   /** Reads the events in `scope` (each wanted record from its newest savepoint) a page at a time, and folds those of wanted records. */
-  private async readAndFold(scope: Record<string, unknown>, wanted: Set<string>, states: Map<string, S | null>): Promise<void> {
+  private async readAndFold(scope: Record<string, unknown>, wanted: Set<string>, states: Map<string, S | null>): Promise<{ read: number; skipped: number }> {
     const start = await this.savepoints(scope, wanted)
     const clauses: Record<string, unknown>[] = [start.size ? { AND: [scope, { recordId: { notIn: [...start.keys()] } }] } : scope]
     for (const [recordId, sequence] of start) clauses.push({ recordId, sequence: { gte: sequence } })
     const where = clauses.length === 1 ? clauses[0]! : { OR: clauses }
     /** Records whose first event read belongs to another model. */
     const foreign = new Set<string>()
+    let read = 0
+    let skipped = 0
     for (let after: Record<string, unknown> | undefined; ; ) {
       const rows: Record<string, unknown>[] = await this.events.findMany({
         where: after ? { AND: [where, { OR: afterKey(after) }] } : where,
@@ -147,8 +157,9 @@ class PageReplayer<S extends State> {
         take: this.eventPage,
         select: eventColumns,
       })
-      this.fold(rows, wanted, states, foreign)
-      if (rows.length < this.eventPage) break
+      read += rows.length
+      skipped += this.fold(rows, wanted, states, foreign)
+      if (rows.length < this.eventPage) return { read, skipped }
       after = rows[rows.length - 1]!
     }
   }
@@ -182,13 +193,18 @@ class PageReplayer<S extends State> {
     return new Map(found.filter((f) => f._max.sequence !== null && wanted.has(f.recordId)).map((f) => [f.recordId, f._max.sequence!]))
   }
 
-  /** Folds a page of events (ordered by record, then sequence) into the records' states, a run of one record's events at a time. */
-  private fold(rows: Record<string, unknown>[], wanted: Set<string>, states: Map<string, S | null>, foreign: Set<string>): void {
+  /**
+   * Folds a page of events (ordered by record, then sequence) into the wanted records' states, a
+   * run of one record's events at a time. Returns how many events were of records not wanted.
+   */
+  private fold(rows: Record<string, unknown>[], wanted: Set<string>, states: Map<string, S | null>, foreign: Set<string>): number {
+    let skipped = 0
     for (let start = 0; start < rows.length; ) {
       const recordId = rows[start]!.recordId as string
       let end = start + 1
       while (end < rows.length && rows[end]!.recordId === recordId) end++
       if (!wanted.has(recordId)) {
+        skipped += end - start
         start = end
         continue
       }
@@ -201,6 +217,7 @@ class PageReplayer<S extends State> {
       } else states.set(recordId, null)
       start = end
     }
+    return skipped
   }
 }
 
