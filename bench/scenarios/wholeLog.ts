@@ -130,16 +130,16 @@ export async function runWholeLogScenario(config: BenchConfig, _subtitle: string
         ...quick,
       })
     }
-    for (const [id, label, m] of [
-      ['T8b', 'check()', r.check],
-      ['T8c', '$verifyHashChain', r.verify],
+    for (const [id, label, m, probed] of [
+      ['T8b', 'check()', r.check, r.checkProbed],
+      ['T8c', '$verifyHashChain', r.verify, r.verifyProbed],
     ] as const) {
       targets.push({
         id,
-        target: `${label} streams: peak RSS grows <= 64 MB during the read`,
+        target: `${label} streams: holds <= 16 MB at once (live MB), whatever the size of the log`,
         provider,
-        measured: `+${(m.maxRssMB - m.maxRssBeforeMB).toFixed(1)} MB (peak ${m.maxRssMB.toFixed(0)} MB)`,
-        status: m.maxRssMB - m.maxRssBeforeMB <= 64 ? 'met' : 'missed',
+        measured: `${probed.liveMB!.toFixed(1)} MB live; peak RSS +${(m.maxRssMB - m.maxRssBeforeMB).toFixed(0)} MB (+${(probed.maxRssMB - probed.maxRssBeforeMB).toFixed(0)} MB collected often)`,
+        status: probed.liveMB! <= 16 ? 'met' : 'missed',
         ...quick,
       })
     }
