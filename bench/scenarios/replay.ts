@@ -1,22 +1,10 @@
-/**
- * Scenario 3, replay: `prisma.item.replay(id)` of one record with 1k, 10k and 100k events
- * (no savepoints), against the raw driver merely reading the same rows; events per second and
- * memory. Histories are seeded with raw multi-row INSERTs; the measuring runs in child processes
- * (replayWorker.ts) so that each one's peak memory is its own.
- *
- * Replay streams: PrismaEventLog.streamForReplay reads pages of REPLAY_PAGE_SIZE events (only the
- * columns replay needs) and EventedModel.replayStream folds each page as it arrives, so what it
- * holds at once stays at about a page whatever the history. The page size is compared here too.
- */
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import type { BenchConfig } from '../lib/config.ts'
+import { runWorker } from '../lib/worker.ts'
 import { withBench, type BenchProvider } from '../lib/harness.ts'
 import { seedRecords, verifySeedFormat } from '../lib/seed.ts'
 import { ratio, summarize, time } from '../lib/stats.ts'
 import { times, type ScenarioResult, type TableSpec, type TargetResult } from '../lib/report.ts'
 import { lineChart } from '../lib/svg.ts'
-import { repoRoot } from '../../test/support/testSchemas.ts'
 import type { ReplayJob, WorkerSizeResult } from './replayWorker.ts'
 
 export interface ReplayPoint {
@@ -50,24 +38,8 @@ export interface ReplayPoint {
   rawMinimalMs: number
 }
 
-function runWorker(job: ReplayJob): Promise<WorkerSizeResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(repoRoot, 'bench/scenarios/replayWorker.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, BENCH_REPLAY_JOB: JSON.stringify(job) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
-      if (code !== 0 || !line) reject(new Error(`replay worker (${job.mode}, ${job.provider}) exited with ${code}: ${stderr.trim() || stdout.trim()}`))
-      else resolve(JSON.parse(line.slice('RESULT '.length)))
-    })
-  })
+function runJob(job: ReplayJob): Promise<WorkerSizeResult[]> {
+  return runWorker<WorkerSizeResult[]>('bench/scenarios/replayWorker.ts', 'BENCH_REPLAY_JOB', job, `replay worker (${job.mode}, ${job.provider})`)
 }
 
 const median = (values: number[]) => summarize(values).medianMs
@@ -89,9 +61,9 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
       records,
       reps: Object.fromEntries(config.replay.sizes.map((s) => [s, config.replay.reps(s)])),
     })
-    const raw = await runWorker(job('raw'))
-    const replay = await runWorker(job('replay'))
-    const sweep = await runWorker(job('pageSizes'))
+    const raw = await runJob(job('raw'))
+    const replay = await runJob(job('replay'))
+    const sweep = await runJob(job('pageSizes'))
     const points = replay.map((r, i): ReplayPoint => {
       const rr = raw[i]!
       const s = summarize(r.timesMs)

@@ -9,10 +9,10 @@
  * library's own EventHasher; `verifySeedFormat` first checks seeded rows against rows the library
  * wrote, and that check() and $verifyHashChain accept them.
  */
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { BenchConfig } from '../lib/config.ts'
+import { runWorker } from '../lib/worker.ts'
 import { withBench, type BenchProvider } from '../lib/harness.ts'
 import { seedRecords, verifySeedFormat, type SeedHasher } from '../lib/seed.ts'
 import { time } from '../lib/stats.ts'
@@ -23,24 +23,8 @@ import type { WholeLogJob, WholeLogResult } from './wholeLogWorker.ts'
 /** What issue 15 measured before streaming, on PostgreSQL: check() of 50k records in 57 s. */
 const CHECK_BEFORE_MS = 57_000
 
-function runWorker(job: WholeLogJob): Promise<WholeLogResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(repoRoot, 'bench/scenarios/wholeLogWorker.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, BENCH_WHOLE_LOG_JOB: JSON.stringify(job) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
-      if (code !== 0 || !line) reject(new Error(`whole-log worker (${job.operation}, ${job.provider}) exited with ${code}: ${stderr.trim() || stdout.trim()}`))
-      else resolve(JSON.parse(line.slice('RESULT '.length)))
-    })
-  })
+function runJob(job: WholeLogJob): Promise<WholeLogResult> {
+  return runWorker<WholeLogResult>('bench/scenarios/wholeLogWorker.ts', 'BENCH_WHOLE_LOG_JOB', job, `whole-log worker (${job.operation}, ${job.provider})`)
 }
 
 async function loadHasher(): Promise<SeedHasher> {
@@ -77,10 +61,10 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
       ...(probeEveryMs ? { probeEveryMs } : {}),
     })
     const [check, verify, checkProbed, verifyProbed] = [
-      await runWorker(job('check')),
-      await runWorker(job('verify')),
-      await runWorker(job('check', PROBE_EVERY_MS)),
-      await runWorker(job('verify', PROBE_EVERY_MS)),
+      await runJob(job('check')),
+      await runJob(job('verify')),
+      await runJob(job('check', PROBE_EVERY_MS)),
+      await runJob(job('verify', PROBE_EVERY_MS)),
     ]
     for (const c of [check, checkProbed]) {
       if (c.records !== records || c.drifted) throw new Error(`check() of the seeded log: ${c.records} records, ${c.drifted} drifted (expected ${records}, 0)`)

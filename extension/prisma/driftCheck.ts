@@ -12,9 +12,9 @@
  */
 import type { EventedModel, State } from '../core/eventedModel.ts'
 import type { ReplayEvent } from '../core/eventLog.ts'
-import type { JsonObject } from '../core/payloadCodec.ts'
 import { diffStates, type FieldDifference } from '../core/stateDiff.ts'
 import { rowSelect } from './fullSelect.ts'
+import { toReplayEvent } from './prismaEventLog.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
 /** A record whose row is not what its events say. */
@@ -222,19 +222,6 @@ class PageReplayer<S extends State> {
 }
 
 const eventColumns = { id: true, recordId: true, model: true, action: true, payload: true, version: true, sequence: true }
-
-function toReplayEvent(row: Record<string, unknown>, recordId: string, model: string): ReplayEvent {
-  return {
-    id: row.id as string,
-    recordId,
-    model,
-    action: row.action as string,
-    payload: (row.payload ?? {}) as JsonObject,
-    version: row.version as number,
-    sequence: row.sequence as number,
-    hash: null,
-  }
-}
 
 /** Events strictly after `last` in (recordId, sequence, id) order. */
 function afterKey(last: Record<string, unknown>): Record<string, unknown>[] {
