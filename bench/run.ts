@@ -22,6 +22,7 @@ import { runHashChainScenario } from './scenarios/hashChain.ts'
 import { runProfile } from './scenarios/profile.ts'
 import { runFeedScenario } from './scenarios/feed.ts'
 import { runStudioScenario } from './scenarios/studio.ts'
+import { runWholeLogScenario } from './scenarios/wholeLog.ts'
 
 type Runner = (config: BenchConfig, subtitle: string[]) => Promise<ScenarioResult>
 
@@ -34,6 +35,7 @@ const RUNNERS: Record<ScenarioId, { title: string; run: Runner }> = {
   '6': { title: 'Hash chain cost', run: runHashChainScenario },
   '7': { title: 'Change feed and relay (PostgreSQL)', run: runFeedScenario },
   '8': { title: 'Studio record page', run: runStudioScenario },
+  '9': { title: 'Whole-log reads: check() and $verifyHashChain', run: runWholeLogScenario },
   profile: { title: 'Where the time goes', run: runProfile },
 }
 

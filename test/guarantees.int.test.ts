@@ -60,6 +60,40 @@ for (const provider of providersUnderTest()) {
         assert.equal(byId[fine.id], undefined)
       }))
 
+    test('check() replays each record from its newest savepoint, across pages of rows and of events', () =>
+      withExample(provider, async (ctx) => {
+        // batchSize 2 reads 20 events a query: the long histories below span several event pages.
+        const long = await ctx.prisma.item.create({ data: { name: 'Long', value: 0 } })
+        for (let i = 1; i <= 30; i++) await ctx.prisma.item.execute(long.id, 'increment', { by: 1 })
+        // Deleted records between two rows' ids: the first page's id range is mostly their events, so later pages read by id.
+        for (let r = 0; r < 2; r++) {
+          const gone = await ctx.prisma.item.create({ data: { name: `Gone ${r}`, value: 0 } })
+          for (let i = 1; i <= 40; i++) await ctx.prisma.item.execute(gone.id, 'increment', { by: 1 })
+          await ctx.prisma.item.delete({ where: { id: gone.id } })
+        }
+        const saved = await ctx.prisma.item.create({ data: { name: 'Saved', value: 0 } })
+        for (let i = 1; i <= 25; i++) {
+          await ctx.prisma.item.execute(saved.id, 'increment', { by: 1 })
+          if (i === 12 || i === 24) await ctx.prisma.item.savepoint(saved.id)
+        }
+        const short = await Promise.all(['a', 'b', 'c'].map((name) => ctx.prisma.item.create({ data: { name, value: 1 } })))
+        assert.deepEqual((await ctx.prisma.item.check({ batchSize: 2 })).drifted, [])
+        await ctx.db.exec(`UPDATE ${ctx.q('Item')} SET ${ctx.q('value')} = 99 WHERE ${ctx.q('id')} IN ('${long.id}', '${saved.id}', '${short[1]!.id}')`)
+        await ctx.db.exec(`DELETE FROM ${ctx.q('Item')} WHERE ${ctx.q('id')} = '${short[2]!.id}'`)
+        const report = await ctx.prisma.item.check({ batchSize: 2 })
+        const expected = [
+          { id: long.id, kind: 'changed', differences: [{ field: 'value', expected: 30, actual: 99 }] },
+          { id: saved.id, kind: 'changed', differences: [{ field: 'value', expected: 25, actual: 99 }] },
+          { id: short[1]!.id, kind: 'changed', differences: [{ field: 'value', expected: 1, actual: 99 }] },
+          { id: short[2]!.id, kind: 'missing-row', differences: [] },
+        ]
+        const sort = (d: { id: string }[]) => [...d].sort((a, b) => (a.id < b.id ? -1 : 1))
+        assert.deepEqual(sort(report.drifted.filter((d) => d.kind === 'changed')), sort(expected.filter((d) => d.kind === 'changed')))
+        assert.deepEqual(report.drifted.at(-1), expected[3], 'missing rows come after the rows, as the second pass finds them')
+        assert.equal(report.checked, 7, 'five rows or records, and the two deleted records')
+        assert.deepEqual((await ctx.prisma.item.check()).drifted, report.drifted, 'the default page sizes give the same report')
+      }))
+
     test('materialize() writes a row back from the log, and refuses unknown and deleted records', () =>
       withExample(provider, async (ctx) => {
         const lost = await ctx.prisma.item.create({ data: { name: 'Lost', value: 1 } })

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { repoRoot } from '../../test/support/testSchemas.ts'
 import type { BenchProvider } from './harness.ts'
 
-export const SCENARIO_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', 'profile'] as const
+export const SCENARIO_IDS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'profile'] as const
 export type ScenarioId = (typeof SCENARIO_IDS)[number]
 
 export interface BenchConfig {
@@ -34,6 +34,8 @@ export interface BenchConfig {
   feed: { events: number; pageSize: number; relayBatch: number }
   /** Scenario 8: events of the record the studio opens. */
   studio: { events: number }
+  /** Scenario 9: `check()` and `$verifyHashChain` over a hashed log of records x eventsPerRecord events. */
+  wholeLog: { records: number; eventsPerRecord: number }
 }
 
 function argValue(args: string[], name: string): string | undefined {
@@ -81,6 +83,7 @@ export function parseConfig(args: string[]): BenchConfig {
       hashChain: { warmup: 2, rounds: 2, perRound: 5, records: 10, eventsPerRecord: 3 },
       feed: { events: 400, pageSize: 100, relayBatch: 100 },
       studio: { events: 2000 },
+      wholeLog: { records: 200, eventsPerRecord: 3 },
     }
   }
   return {
@@ -104,5 +107,6 @@ export function parseConfig(args: string[]): BenchConfig {
     hashChain: { warmup: 20, rounds: 8, perRound: 50, records: 500, eventsPerRecord: 10 },
     feed: { events: 20_000, pageSize: 500, relayBatch: 500 },
     studio: { events: 100_000 },
+    wholeLog: { records: 50_000, eventsPerRecord: 3 },
   }
 }

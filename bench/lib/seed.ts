@@ -25,6 +25,21 @@ export interface EventRow {
   payload: Record<string, unknown>
   sequence: number
   at: Date
+  /** A hashed log's chain (`SeedOptions.hasher`). */
+  hash?: Uint8Array
+  prevHash?: Uint8Array | null
+}
+
+/** The library's EventHasher (dist/extension/core/hashChain.js), for seeding a hashed log. */
+export interface SeedHasher {
+  hash(event: object, prevHash: Uint8Array | null): Uint8Array
+}
+
+export interface SeedOptions {
+  /** Seed a hashed log: every event gets the hash the library would give it, chained per record. */
+  hasher?: SeedHasher
+  /** The records are new: their rows are inserted in multi-row INSERTs (no DELETE first). */
+  freshRows?: boolean
 }
 
 function timestamp(raw: RawDriver, date: Date): string {
@@ -32,11 +47,13 @@ function timestamp(raw: RawDriver, date: Date): string {
   return raw.provider === 'sqlite' ? date.toISOString().replace('Z', '+00:00') : date.toISOString()
 }
 
-/** Multi-row INSERTs of event rows, in batches, in one transaction. */
+/** Multi-row INSERTs of event rows, in batches, in one transaction (with hash and prevHash when the rows carry hashes). */
 export async function insertEvents(raw: RawDriver, rows: EventRow[]): Promise<void> {
   const batch = raw.provider === 'postgresql' ? 1000 : 500
-  const width = EVENT_COLUMNS.length
-  const columns = EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')
+  const hashed = rows[0]?.hash !== undefined
+  const names = hashed ? [...EVENT_COLUMNS, 'hash', 'prevHash'] : EVENT_COLUMNS
+  const width = names.length
+  const columns = names.map((c) => `"${c}"`).join(', ')
   const placeholders = (count: number) =>
     Array.from(
       { length: count },
@@ -49,6 +66,7 @@ export async function insertEvents(raw: RawDriver, rows: EventRow[]): Promise<vo
       const params: unknown[] = []
       for (const row of chunk) {
         params.push(row.id, row.recordId, 'Item', row.action, JSON.stringify(row.payload), ITEM_VERSION, row.sequence, timestamp(raw, row.at))
+        if (hashed) params.push(Buffer.from(row.hash!), row.prevHash ? Buffer.from(row.prevHash) : null)
       }
       const sql = chunk.length === batch ? fullSql : `INSERT INTO "Event" (${columns}) VALUES ${placeholders(chunk.length)}`
       await raw.run(sql, params)
@@ -109,17 +127,44 @@ export async function upsertItemRows(raw: RawDriver, states: SeededState[]): Pro
   })
 }
 
+/** New Item rows in multi-row INSERTs, in one transaction. */
+export async function insertItemRows(raw: RawDriver, states: SeededState[]): Promise<void> {
+  const batch = 500
+  const ph = (n: number) => (raw.provider === 'postgresql' ? `$${n}` : '?')
+  await raw.transaction(async () => {
+    for (let start = 0; start < states.length; start += batch) {
+      const chunk = states.slice(start, start + batch)
+      const values = chunk.map((_, i) => `(${ph(i * 5 + 1)}, ${ph(i * 5 + 2)}, ${ph(i * 5 + 3)}, NULL, ${ph(i * 5 + 4)}, ${ph(i * 5 + 5)})`).join(', ')
+      const params = chunk.flatMap((s) => [s.id, s.name, s.value, timestamp(raw, s.createdAt), timestamp(raw, s.updatedAt)])
+      await raw.run(`INSERT INTO "Item" ("id", "name", "value", "archivedAt", "createdAt", "updatedAt") VALUES ${values}`, params)
+    }
+  })
+}
+
+/** Chains a record's rows (ordered by sequence) as the library hashes them. */
+function chain(rows: EventRow[], hasher: SeedHasher): void {
+  let prev: Uint8Array | null = null
+  for (const row of rows) {
+    const event = { ...row, model: 'Item', version: ITEM_VERSION, metadata: null }
+    row.prevHash = prev
+    row.hash = hasher.hash(event, prev)
+    prev = row.hash
+  }
+}
+
 /**
  * Seeds `records` records of `events` events each (insert + updates), rows included. The start
  * time lies far enough in the past that later live writes come after every seeded event.
  */
-export async function seedRecords(raw: RawDriver, records: number, events: number, name = 'seeded'): Promise<SeededState[]> {
+export async function seedRecords(raw: RawDriver, records: number, events: number, name = 'seeded', options: SeedOptions = {}): Promise<SeededState[]> {
   const start = Date.now() - (events + 10) * records - 60_000
   const states: SeededState[] = []
   let rows: EventRow[] = []
   for (let r = 0; r < records; r++) {
     const { row, state } = insertEvent(`${name}-${r}`, 0, new Date(start + r * (events + 1)))
-    rows.push(row, ...updateEvents(state, events - 1))
+    const history = [row, ...updateEvents(state, events - 1)]
+    if (options.hasher) chain(history, options.hasher)
+    rows.push(...history)
     states.push(state)
     if (rows.length >= 20_000) {
       await insertEvents(raw, rows)
@@ -127,15 +172,19 @@ export async function seedRecords(raw: RawDriver, records: number, events: numbe
     }
   }
   if (rows.length) await insertEvents(raw, rows)
-  await upsertItemRows(raw, states)
+  if (options.freshRows) await insertItemRows(raw, states)
+  else await upsertItemRows(raw, states)
   return states
 }
 
-/** Fails unless seeded rows look like library-written rows and replay/check accept them. */
-export async function verifySeedFormat(ctx: BenchContext): Promise<{ ok: true; checked: number }> {
+/**
+ * Fails unless seeded rows look like library-written rows and replay/check accept them (and, on
+ * a hashed log seeded with `hasher`, the hash chain verifies).
+ */
+export async function verifySeedFormat(ctx: BenchContext, options: Pick<SeedOptions, 'hasher'> = {}): Promise<{ ok: true; checked: number }> {
   const live = await ctx.prisma.item.create({ data: { name: 'format-check', value: 0 } })
   await ctx.prisma.item.update({ where: { id: live.id }, data: { value: { increment: 1 } } })
-  const [seeded] = await seedRecords(ctx.raw, 1, 3, 'format-check')
+  const [seeded] = await seedRecords(ctx.raw, 1, 3, 'format-check', options)
   const ph = ctx.p(1)
   const rowsOf = (id: string) => ctx.raw.query<Record<string, unknown>>(`SELECT * FROM "Event" WHERE "recordId" = ${ph} ORDER BY "sequence"`, [id])
   const liveRows = await rowsOf(live.id)
@@ -167,6 +216,10 @@ export async function verifySeedFormat(ctx: BenchContext): Promise<{ ok: true; c
   }
   const report = await ctx.prisma.item.check()
   if (report.drifted.length) problems.push(`check() found drift: ${JSON.stringify(report.drifted)}`)
+  if (options.hasher) {
+    const verified = await ctx.prisma.$verifyHashChain()
+    if (!verified.ok) problems.push(`the seeded hash chain does not verify: ${verified.failure.message}`)
+  }
   if (problems.length) throw new Error(`bench seed format does not match the library's rows:\n  ${problems.join('\n  ')}`)
   // Leave the database as it was for the scenario.
   await ctx.raw.run(`DELETE FROM "Event" WHERE "recordId" IN (${ph}, ${ctx.p(2)})`, [live.id, seeded!.id])

@@ -1,22 +1,10 @@
-/**
- * Scenario 3, replay: `prisma.item.replay(id)` of one record with 1k, 10k and 100k events
- * (no savepoints), against the raw driver merely reading the same rows; events per second and
- * memory. Histories are seeded with raw multi-row INSERTs; the measuring runs in child processes
- * (replayWorker.ts) so that each one's peak memory is its own.
- *
- * Replay streams: PrismaEventLog.streamForReplay reads pages of REPLAY_PAGE_SIZE events (only the
- * columns replay needs) and EventedModel.replayStream folds each page as it arrives, so what it
- * holds at once stays at about a page whatever the history. The page size is compared here too.
- */
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import type { BenchConfig } from '../lib/config.ts'
+import { runWorker } from '../lib/worker.ts'
 import { withBench, type BenchProvider } from '../lib/harness.ts'
 import { seedRecords, verifySeedFormat } from '../lib/seed.ts'
 import { ratio, summarize, time } from '../lib/stats.ts'
 import { times, type ScenarioResult, type TableSpec, type TargetResult } from '../lib/report.ts'
 import { lineChart } from '../lib/svg.ts'
-import { repoRoot } from '../../test/support/testSchemas.ts'
 import type { ReplayJob, WorkerSizeResult } from './replayWorker.ts'
 
 export interface ReplayPoint {
@@ -35,6 +23,8 @@ export interface ReplayPoint {
     /** Heap growth sampled during one replay, garbage included (V8 collects lazily). */
     replayHeapGrowthMB: number
     replayMaxRssDeltaMB: number
+    /** The worker process's peak RSS after this size's replay (sizes run in ascending order). */
+    replayMaxRssMB: number
     /** The rows a raw read returns, reachable after a full GC. */
     rawLiveMB: number
     rawMaxRssDeltaMB: number
@@ -48,24 +38,8 @@ export interface ReplayPoint {
   rawMinimalMs: number
 }
 
-function runWorker(job: ReplayJob): Promise<WorkerSizeResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(repoRoot, 'bench/scenarios/replayWorker.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, BENCH_REPLAY_JOB: JSON.stringify(job) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
-      if (code !== 0 || !line) reject(new Error(`replay worker (${job.mode}, ${job.provider}) exited with ${code}: ${stderr.trim() || stdout.trim()}`))
-      else resolve(JSON.parse(line.slice('RESULT '.length)))
-    })
-  })
+function runJob(job: ReplayJob): Promise<WorkerSizeResult[]> {
+  return runWorker<WorkerSizeResult[]>('bench/scenarios/replayWorker.ts', 'BENCH_REPLAY_JOB', job, `replay worker (${job.mode}, ${job.provider})`)
 }
 
 const median = (values: number[]) => summarize(values).medianMs
@@ -87,9 +61,9 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
       records,
       reps: Object.fromEntries(config.replay.sizes.map((s) => [s, config.replay.reps(s)])),
     })
-    const raw = await runWorker(job('raw'))
-    const replay = await runWorker(job('replay'))
-    const sweep = await runWorker(job('pageSizes'))
+    const raw = await runJob(job('raw'))
+    const replay = await runJob(job('replay'))
+    const sweep = await runJob(job('pageSizes'))
     const points = replay.map((r, i): ReplayPoint => {
       const rr = raw[i]!
       const s = summarize(r.timesMs)
@@ -107,6 +81,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
           replayBytesPerEvent: r.unavailable ? NaN : (r.memory.liveMB * 1024 * 1024) / r.size,
           replayHeapGrowthMB: r.memory.heapPeakDeltaMB,
           replayMaxRssDeltaMB: r.memory.maxRssDeltaMB,
+          replayMaxRssMB: r.memory.maxRssMB,
           rawLiveMB: rr.memory.liveMB,
           rawMaxRssDeltaMB: rr.memory.maxRssDeltaMB,
           findManyAllLiveMB: b && 'findManyAllLiveMB' in b ? b.findManyAllLiveMB : NaN,
@@ -159,6 +134,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
         'live B/event',
         'heap growth MB',
         'max RSS +MB',
+        'peak RSS MB',
         'raw live MB',
         'read ms',
         'fold ms',
@@ -178,6 +154,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
           p.memory.replayBytesPerEvent,
           p.memory.replayHeapGrowthMB,
           p.memory.replayMaxRssDeltaMB,
+          p.memory.replayMaxRssMB,
           p.memory.rawLiveMB,
           b?.readMs,
           b?.foldMs,
@@ -186,7 +163,7 @@ export async function runReplayScenario(config: BenchConfig, subtitle: string[])
         ]
       }),
       notes: [
-        `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (sizes run in ascending order).`,
+        `replay streams: pages of ${pageSize ?? '?'} events (id, action, payload, version, sequence), each folded as it arrives. live MB = what it holds at once (probed after every page it reads, after a full GC): about a page, whatever the history; heap growth = sampled every ms during one replay, garbage included (the sampler runs between awaits, so it sees more of a replay that awaits every page than of one that folded a single array); max RSS +MB = growth of the worker process peak (getrusage maxRSS) during one replay, peak RSS MB = that peak itself, client and all, so it includes everything the worker did before (smaller sizes, and their breakdown's one findMany of every event).`,
         'read/fold/zod columns time the parts of a replay separately (read = the paged read alone, savepoint lookup included; fold = EventedModel.replay over the same events in memory; zod decode = payload schema only; zod state = state schema once per event, as cast() runs it).',
         ...(provider === 'sqlite'
           ? [

@@ -8,7 +8,7 @@
  * also finds what a chain alone cannot show: a record whose newest events were deleted
  * (truncated), a record whose events all vanished, and a history rewritten consistently.
  *
- * It holds one record at a time, so a log of any size streams through it.
+ * It holds one record at a time (and, to make a checkpoint, each record's leaf and hash prefix), so a log of any size streams through it.
  */
 import { createHash } from 'node:crypto'
 import { canonicalJson } from './canonicalJson.ts'
@@ -58,14 +58,24 @@ interface Head {
   hash: Uint8Array
 }
 
+/** A closed chain's head as a checkpoint keeps it: its Merkle leaf and what `heads` lists. */
+interface CollectedHead {
+  recordId: string
+  sequence: number
+  prefix: string
+  leaf: Buffer
+}
+
 export class ChainVerifier {
   private readonly hasher: EventHasher
-  private readonly against: Map<string, { sequence: number; prefix: string }> | undefined
+  /** The checkpoint's heads; `seen` is set when the log has the record (a record never seen vanished). */
+  private readonly against: Map<string, { sequence: number; prefix: string; seen: boolean }> | undefined
   private readonly checkpoint: Checkpoint | undefined
   private current: Head | undefined
   /** For a checkpoint: the hash each record had at the checkpoint's sequence. */
   private readonly atCheckpoint = new Map<string, { sequence: number; hash: Uint8Array }>()
-  private readonly heads: Head[] = []
+  /** Compact (a leaf, not the event's hash bytes, which may be views of a whole page read). */
+  private readonly heads: CollectedHead[] = []
   events = 0
   records = 0
   /** Events whose hash matched: none at all means the key is wrong, not that everything was edited. */
@@ -89,7 +99,7 @@ export class ChainVerifier {
     this.table = options.chain === 'table'
     this.collectHeads = options.collectHeads ?? false
     this.checkpoint = against
-    if (against) this.against = new Map(against.heads.map(([id, sequence, prefix]) => [id, { sequence, prefix }]))
+    if (against) this.against = new Map(against.heads.map(([id, sequence, prefix]) => [id, { sequence, prefix, seen: false }]))
   }
 
   /** Feeds the next event; events must come ordered by recordId, then sequence. */
@@ -149,7 +159,7 @@ export class ChainVerifier {
     }
     this.current = { eventId: event.id, recordId: chain, model: event.model, sequence: place, hash: head }
     const mark = this.against?.get(chain)
-    if (mark && mark.sequence === place) this.atCheckpoint.set(chain, { sequence: place, hash: head })
+    if (mark && mark.sequence === place) this.atCheckpoint.set(chain, { sequence: place, hash: Uint8Array.from(head) })
     return null
   }
 
@@ -162,7 +172,7 @@ export class ChainVerifier {
     this.current = undefined
     if (!this.checkpoint || !this.against) return null
     for (const [recordId, mark] of this.against) {
-      if (!this.seenAtAll.has(recordId)) {
+      if (!mark.seen) {
         return this.failRecord('vanished', recordId, null, `record ${recordId} had ${mark.sequence} events at the checkpoint and has none now`)
       }
     }
@@ -190,12 +200,10 @@ export class ChainVerifier {
       createdAt: createdAt.toISOString(),
       events: this.events,
       records: this.records,
-      root: merkleRoot(heads.map((h) => leaf(h.recordId, h.sequence, h.hash))),
-      heads: heads.map((h) => [h.recordId, h.sequence, toHex(h.hash)!.slice(0, 16)]),
+      root: merkleRoot(heads.map((h) => h.leaf)),
+      heads: heads.map((h) => [h.recordId, h.sequence, h.prefix]),
     }
   }
-
-  private readonly seenAtAll = new Set<string>()
 
   /**
    * The held hash mismatch once it is decided: an edit if another event matched, a set-up error
@@ -224,10 +232,17 @@ export class ChainVerifier {
   private closeRecord(): ChainBreak | null {
     const head = this.current
     if (!head) return null
-    if (this.against) this.seenAtAll.add(head.recordId)
-    if (this.collectHeads) this.heads.push(head)
+    if (this.collectHeads) {
+      this.heads.push({
+        recordId: head.recordId,
+        sequence: head.sequence,
+        prefix: toHex(head.hash)!.slice(0, 16),
+        leaf: leaf(head.recordId, head.sequence, head.hash),
+      })
+    }
     const mark = this.against?.get(head.recordId)
     if (mark) {
+      mark.seen = true
       if (head.sequence < mark.sequence) {
         const ends = this.table ? `the table chain ends at position ${head.sequence}` : `record ${head.recordId} ends at sequence ${head.sequence}`
         return this.failRecord('truncated', head.recordId, head.model, `${ends}; at the checkpoint it had ${mark.sequence} events (the newest were deleted)`)

@@ -75,9 +75,12 @@ export class EventedModel<S extends State = State> {
     }
   }
 
-  /** Folds events (ordered by sequence) into state. A savepoint resets state; a delete ends it. */
-  replay(recordId: string, events: Iterable<ReplayEvent>): ReplayResult<S> {
-    let state: S | null = null
+  /**
+   * Folds events (ordered by sequence) into state. A savepoint resets state; a delete ends it.
+   * `from`: the state the events continue (the drift check folds a record's events page by page).
+   */
+  replay(recordId: string, events: Iterable<ReplayEvent>, from: S | null = null): ReplayResult<S> {
+    let state: S | null = from
     let sequence = 0
     let applied = 0
     let deleted = false

@@ -152,6 +152,12 @@ export class Integrity {
    * Pages follow the full sort key, id last: a key that is unique by construction, so no row is
    * skipped at a page boundary even when the unique index on (recordId, sequence) was dropped and
    * two rows share a place (the verifier then reports them as duplicated).
+   *
+   * A page after the first is read in two steps that an index on the key's first column serves:
+   * the rest of the chain the last page ended in (`recordId = x` and after it), then the chains
+   * after it (`recordId > x`). With one condition `recordId > x OR (recordId = x AND ...)`,
+   * PostgreSQL walked the index from the start of the log and filtered out every row before the
+   * page (EXPLAIN: 75,000 rows removed for a page in the middle of 150,000): quadratic in the log.
    */
   private async *events(
     client: AnyClient,
@@ -161,26 +167,31 @@ export class Integrity {
   ) {
     const delegate = client[log.delegate] as EventDelegate
     const take = options.batchSize ?? 1000
-    const sortKey = log.chain === 'table' ? ['position', 'id'] : ['recordId', 'sequence', 'id']
+    const [lead, ...rest] = log.chain === 'table' ? ['position', 'id'] : ['recordId', 'sequence', 'id']
+    const orderBy = [lead!, ...rest].map((field) => ({ [field]: 'asc' }))
+    const select = storedEventSelect(log)
+    const read = (scope: Record<string, unknown> | null, count: number) =>
+      delegate.findMany({ where: scope ? { AND: [where, scope] } : where, orderBy, take: count, select })
+    const links = log.links?.length ? new PrismaEventLinks(log) : null
     let after: Record<string, unknown> | undefined
     let seen = 0
     for (;;) {
-      const page = await delegate.findMany({
-        where: after ? { ...where, OR: afterKey(sortKey, after) } : where,
-        orderBy: sortKey.map((field) => ({ [field]: 'asc' })),
-        take,
-        select: storedEventSelect(log),
-      })
+      let page: Record<string, unknown>[]
+      if (!after) page = await read(null, take)
+      else {
+        page = await read({ [lead!]: after[lead!], OR: afterKey(rest, after) }, take)
+        if (page.length < take) page = page.concat(await read({ [lead!]: { gt: after[lead!] } }, take - page.length))
+      }
       // Hashes cover the links an event made: read them for the page.
-      const links = log.links?.length
-        ? await new PrismaEventLinks(log).ofEvents(
+      const linked = links
+        ? await links.ofEvents(
             client,
             page.map((row) => row.id as string),
           )
         : null
       for (const row of page) {
         const event = toStoredEvent(row)
-        yield links ? { ...event, links: linksOfEvent(log.links!, links.get(event.id)) } : event
+        yield linked ? { ...event, links: linksOfEvent(log.links!, linked.get(event.id)) } : event
       }
       seen += page.length
       options.onProgress?.(seen)

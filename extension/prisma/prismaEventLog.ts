@@ -199,7 +199,7 @@ function ofModel<E extends { model: string }>(model: string, events: E[]): E[] {
 }
 
 /** Written out field by field (not spread from toStoredEvent): objects of one fixed shape keep the fold fast. */
-function toReplayEvent(row: Record<string, unknown>, recordId: string, model: string): ReplayEvent {
+export function toReplayEvent(row: Record<string, unknown>, recordId: string, model: string): ReplayEvent {
   return {
     id: row.id as string,
     recordId,
