@@ -296,6 +296,38 @@ for (const provider of providersUnderTest()) {
         )
       }))
 
+    test('an extension that puts a write in a batch $transaction of its own (a row-level-security setting first) is refused before or after spector, nothing written', () =>
+      withExample(provider, async (ctx) => {
+        const rowLevelSecurity = (client: any) =>
+          Prisma.defineExtension({
+            name: 'row-level-security',
+            query: {
+              $allModels: {
+                async $allOperations({ args, query }) {
+                  // As the common pattern does: a session setting, then the query, in one batch.
+                  const [, result] = await client.$transaction([client.category.count(), query(args)])
+                  return result
+                },
+              },
+            },
+          })
+        const after: any = ctx.base.$extends(ctx.spector()).$extends(rowLevelSecurity(ctx.base))
+        await assert.rejects(
+          after.item.create({ data: { name: 'Lamp' } }),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && /chained after prisma-spector runs the row write in a batch/.test(e.message),
+        )
+        const before: any = ctx.base.$extends(rowLevelSecurity(ctx.base)).$extends(ctx.spector())
+        await assert.rejects(
+          before.item.create({ data: { name: 'Lamp' } }),
+          (e: unknown) => e instanceof SpectorUnsupportedWriteError && /cannot join a batch/.test(e.message),
+        )
+        assert.equal(await ctx.base.item.count(), 0)
+        assert.equal(await ctx.base.event.count(), 0)
+        // Reads and plain models keep going through it.
+        await after.category.create({ data: { name: 'Lamps' } })
+        assert.equal(await before.category.count(), 1)
+      }))
+
     test('logging chained before spector sees each evented write once', () =>
       withExample(provider, async (ctx) => {
         const seen: string[] = []

@@ -17,7 +17,8 @@
  * written as `create`s.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { interactiveTransactionOf, type QueryHookRequest } from './prismaCompat.ts'
+import { SpectorUnsupportedWriteError } from '../core/errors.ts'
+import { interactiveTransactionOf, type PrismaTransaction, type QueryHookRequest } from './prismaCompat.ts'
 
 type Args = Record<string, any>
 
@@ -25,6 +26,8 @@ type Args = Record<string, any>
 export type QueryContinuation = (args: unknown, request?: QueryHookRequest) => PromiseLike<unknown>
 
 export interface CallerRowWrite {
+  /** The evented model (`Item`), for errors. */
+  model: string
   /** The evented model's delegate name (`item`). */
   delegate: string
   /** The caller's operation. */
@@ -55,8 +58,7 @@ export function callerRowWriteFor(delegate: string): CallerRowWrite | undefined 
  * write path expects (the row, or nothing for a bulk write that returns no rows).
  */
 export async function sendDownCallerQuery(write: CallerRowWrite, tx: Args, operation: string, args: Args): Promise<unknown> {
-  const transaction = await interactiveTransactionOf(tx)
-  const request = { ...write.request, transaction }
+  const request = inTransaction(write, await interactiveTransactionOf(tx))
   const id = operation === 'create' ? args.data?.[write.idField] : args.where?.[write.idField]
   const { data, where: _where, select, include, omit, ...rest } = args
   const shape = { ...(select ? { select } : {}), ...(include ? { include } : {}), ...(omit ? { omit } : {}) }
@@ -80,6 +82,33 @@ export async function sendDownCallerQuery(write: CallerRowWrite, tx: Args, opera
     default:
       return write.query(args, request)
   }
+}
+
+/**
+ * The caller's request, in the command's transaction. Prisma moves a request into a batch
+ * `$transaction([...])` when a query hook below puts it in one (as a row-level-security extension
+ * that sets a session variable first does): the row write would then run apart from its event, in
+ * a transaction of its own. That move is refused here, where Prisma makes it: the batch fails,
+ * the command's transaction rolls back, nothing is written.
+ */
+function inTransaction(write: CallerRowWrite, transaction: PrismaTransaction | undefined): QueryHookRequest {
+  const request: QueryHookRequest = { ...write.request }
+  Object.defineProperty(request, 'transaction', {
+    enumerable: true,
+    get: () => transaction,
+    set: (moved: PrismaTransaction | undefined) => {
+      // The caller's own interactive transaction, set again at each level: the same one.
+      if (moved?.kind === 'batch') {
+        throw new SpectorUnsupportedWriteError(
+          write.model,
+          write.operation,
+          "a query extension chained after prisma-spector runs the row write in a batch $transaction([...]) of its own, apart from the event's transaction. " +
+            'Nothing was written. Run what that extension adds (a session setting, say) in the transaction prisma-spector opens, or leave evented models out of it.',
+        )
+      }
+    },
+  })
+  return request
 }
 
 function first(rows: unknown): unknown {

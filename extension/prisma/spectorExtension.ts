@@ -104,7 +104,7 @@ export function commandHooks(
         // Left waiting, the batch's other queries never run: nothing of it is written.
         if (transaction?.kind === 'batch') throw batchRefusal(name, operation)
         const client = transaction?.kind === 'itx' ? transactionClientFor(gated, transaction) : gated
-        return withCallerRowWrite({ delegate: delegateName, operation, idField, query, request, bulkReturning }, () => run(delegate, client, args))
+        return withCallerRowWrite({ model: name, delegate: delegateName, operation, idField, query, request, bulkReturning }, () => run(delegate, client, args))
       }
     }
     hooks[delegateName] = modelHooks
