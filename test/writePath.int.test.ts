@@ -59,6 +59,23 @@ for (const provider of providers) {
         assert.equal(agg._sum.value, 7)
       }))
 
+    test("Prisma's fluent API on an evented write returns the relation, with the event and row written", () =>
+      withExample(provider, async (ctx) => {
+        const category = await ctx.base.category.create({ data: { name: 'Lamps' } })
+        // The evented create is Prisma's own operation, so `.category()` selects through it.
+        const viaCreate = await (ctx.prisma.item.create({ data: { name: 'Desk lamp', categoryId: category.id } }) as any).category()
+        assert.deepEqual(viaCreate, { id: category.id, name: 'Lamps' })
+        const item = await ctx.base.item.findFirstOrThrow({ where: { name: 'Desk lamp' } })
+        const viaUpdate = await (ctx.prisma.item.update({ where: { id: item.id }, data: { value: 3 } }) as any).category()
+        assert.equal(viaUpdate.name, 'Lamps')
+        assert.deepEqual(
+          (await ctx.prisma.item.events(item.id)).map((e) => e.action),
+          ['insert', 'update'],
+        )
+        assert.equal((await ctx.prisma.item.replay(item.id))?.value, 3)
+        assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id: item.id } })).value, 3)
+      }))
+
     test('a caller-supplied id is refused and nothing is written', () =>
       withExample(provider, async (ctx) => {
         await assert.rejects(
