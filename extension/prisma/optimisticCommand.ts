@@ -19,10 +19,8 @@
  * on PostgreSQL), nor where the model cannot append without the log's lock or a read through the
  * transaction (RecordWriter.appendsOptimistically).
  */
-import { uuidv7 } from 'uuidv7'
 import type { State } from '../core/eventedModel.ts'
-import { SpectorConflictError, SpectorConnectionError } from '../core/errors.ts'
-import { resolveUpdateOperators } from '../core/updateOperators.ts'
+import { SpectorConnectionError } from '../core/errors.ts'
 import { isInsideTransaction } from './prismaCompat.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
@@ -45,12 +43,8 @@ export async function runOptimistically<S extends State>(
       client,
       recordId,
       async (tx) => {
-        if (options.expectedSequence !== undefined && options.expectedSequence !== known.sequence) {
-          throw new SpectorConflictError(writer.meta.name, recordId, 'expected sequence differs from the known one', options.expectedSequence, known.sequence)
-        }
-        const attrs = resolveUpdateOperators(writer.meta, known.state as Record<string, unknown>, data, action, writer.model.columns.integerDivision)
-        const eventId = uuidv7()
-        const prepared = writer.model.prepare(known.state, action, attrs, { recordId, eventId, now: new Date() })
+        const current = { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
+        const { eventId, prepared } = writer.nextState(current, recordId, action, data, options)
         const event = writer.newEvent(eventId, recordId, action, prepared.payload, known.sequence + 1)
         const row = await writer.writeRow(tx, 'update', recordId, action, prepared.state, rowArgs)
         const hash = await writer.append(tx, event, known.hash)

@@ -239,7 +239,25 @@ export class RecordWriter<S extends State = State> {
 
   /** Replays the record, runs the command, appends its event; returns the new state. */
   async commandOnRecord(tx: AnyClient, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions): Promise<S> {
-    const { state, sequence, lastHash, sinceSavepoint } = await this.currentState(tx, recordId)
+    const current = await this.currentState(tx, recordId)
+    const { attrs, eventId, prepared } = this.nextState(current, recordId, action, data, options)
+    const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
+    const event = await this.prepareEvent(
+      this.newEvent(eventId, recordId, action, prepared.payload, current.sequence + 1),
+      history,
+      attrs,
+      current.state,
+      prepared.state,
+    )
+    const hash = await this.append(tx, event, current.lastHash)
+    await this.writeLinks(tx, event)
+    await this.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: current.sequence + 1, hash, sinceSavepoint: current.sinceSavepoint + 1 })
+    return prepared.state
+  }
+
+  /** What a command makes of a record's current state, before anything is written: the expected sequence checked, operators resolved, the changeset run. */
+  nextState(current: CurrentState<S>, recordId: string, action: string, data: Record<string, unknown>, options: ExecuteOptions) {
+    const { state, sequence } = current
     if (options.expectedSequence !== undefined && options.expectedSequence !== sequence) {
       throw new SpectorConflictError(
         this.meta.name,
@@ -252,12 +270,7 @@ export class RecordWriter<S extends State = State> {
     const attrs = resolveUpdateOperators(this.meta, state as Record<string, unknown>, data, action, this.model.columns.integerDivision)
     const eventId = uuidv7()
     const prepared = this.model.prepare(state, action, attrs, { recordId, eventId, now: new Date() })
-    const history = async () => this.links.attach(tx, recordId, await this.log(tx).readAll(this.meta.eventName, recordId)) as Promise<LinkedEvent[]>
-    const event = await this.prepareEvent(this.newEvent(eventId, recordId, action, prepared.payload, sequence + 1), history, attrs, state, prepared.state)
-    const hash = await this.append(tx, event, lastHash)
-    await this.writeLinks(tx, event)
-    await this.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: sequence + 1, hash, sinceSavepoint: sinceSavepoint + 1 })
-    return prepared.state
+    return { attrs, eventId, prepared }
   }
 
   /**
