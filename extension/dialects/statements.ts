@@ -87,9 +87,13 @@ export function appendOnlyMessage(table: { name: string }, operation: string): s
   return `prisma-spector: the event log ${table.name} is append-only (${operation} refused)`
 }
 
-/** Which of prisma-spector's triggers raised a database error message, if one did (the link name for a same-record link). */
-export function triggerOfMessage(message: string): { trigger: 'append-only' } | { trigger: 'same-record'; linkName: string } | null {
-  if (/^prisma-spector: the event log \S+ is append-only/.test(message)) return { trigger: 'append-only' }
+/** A trigger's refusal: an append-only table's (naming the table) or a same-record link's (naming the link table). */
+export type TriggerRefusal = { trigger: 'append-only'; table: string } | { trigger: 'same-record'; linkName: string }
+
+/** Which of prisma-spector's triggers raised a database error message, if one did. */
+export function triggerOfMessage(message: string): TriggerRefusal | null {
+  const appendOnly = /^prisma-spector: the event log (\S+) is append-only/.exec(message)
+  if (appendOnly) return { trigger: 'append-only', table: appendOnly[1]! }
   const link = /^prisma-spector: a link in (\S+) must join two events of one record/.exec(message)
   return link ? { trigger: 'same-record', linkName: link[1]! } : null
 }

@@ -27,12 +27,13 @@ import { EventedModel, type State } from '../core/eventedModel.ts'
 import type { ModelMetadata, RelationGraph } from '../core/metadata.ts'
 import type { JsonObject, ModelCodec } from '../core/payloadCodec.ts'
 import { dialectFor } from '../dialects/dialectFor.ts'
+import type { TriggerRefusal } from '../dialects/statements.ts'
 import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { batchRefusal, LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
-import { driverErrorMessage, modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
+import { modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
 import { withCallerRowWrite, type QueryContinuation } from './callerRowWrite.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
@@ -181,8 +182,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
   const logByTable = new Map(schema.models.map((m) => [m.metadata.events.dbName ?? m.metadata.events.model, m.metadata.events.model]))
   const rawSql = ({ operation, args, query }: { operation: string; args: unknown; query: (args: unknown) => PromiseLike<unknown> }) =>
     query(args).then(undefined, (error: unknown) => {
-      const table = /the event log (\S+) is append-only/.exec(driverErrorMessage(error) ?? '')?.[1]
-      throw spectorErrorOfTrigger(error, (table && logByTable.get(table)) ?? table ?? 'event log', operation) ?? error
+      const model = (trigger: TriggerRefusal) => (trigger.trigger === 'append-only' ? (logByTable.get(trigger.table) ?? trigger.table) : trigger.linkName)
+      throw spectorErrorOfTrigger(error, model, operation) ?? error
     })
   return {
     $executeRaw: rawSql,

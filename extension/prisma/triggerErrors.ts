@@ -6,22 +6,24 @@
  * database error.
  */
 import { SpectorUnsupportedWriteError, SpectorValidationError, type SpectorError } from '../core/errors.ts'
-import { triggerOfMessage } from '../dialects/statements.ts'
+import { triggerOfMessage, type TriggerRefusal } from '../dialects/statements.ts'
 import { driverErrorMessage } from './prismaCompat.ts'
 
 /**
  * The Spector error for a trigger's refusal (`SpectorUnsupportedWriteError` for a change to an
  * append-only table, `SpectorValidationError` naming `links.<name>` for a link across records),
- * with the database error as its `cause`; null when the error is not a trigger's.
+ * with the database error as its `cause`; null when the error is not a trigger's. `model` may
+ * depend on the refusal (raw SQL: the event log the trigger names).
  */
-export function spectorErrorOfTrigger(error: unknown, model: string, operation: string): SpectorError | null {
+export function spectorErrorOfTrigger(error: unknown, model: string | ((trigger: TriggerRefusal) => string), operation: string): SpectorError | null {
   const message = driverErrorMessage(error)
   const trigger = message === undefined ? null : triggerOfMessage(message)
   if (!trigger || message === undefined) return null
+  const modelName = typeof model === 'string' ? model : model(trigger)
   const mapped =
     trigger.trigger === 'append-only'
-      ? new SpectorUnsupportedWriteError(model, operation, message)
-      : new SpectorValidationError(model, operation, { [`links.${trigger.linkName}`]: [message] })
+      ? new SpectorUnsupportedWriteError(modelName, operation, message)
+      : new SpectorValidationError(modelName, operation, { [`links.${trigger.linkName}`]: [message] })
   return Object.assign(mapped, { cause: error })
 }
 
