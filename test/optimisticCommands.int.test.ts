@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
+import { Prisma } from '@prisma/client/extension'
 import { SpectorConflictError, SpectorNotFoundError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
@@ -28,6 +29,28 @@ async function assertConsistent(ctx: ExampleContext, id: string, actions: string
   assert.equal(replayed?.value, row.value)
   assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
 }
+
+/** A query extension chained before spector(): it sees the statements a command makes through the client below it. */
+function spy(seen: string[]) {
+  return Prisma.defineExtension({
+    name: 'spy',
+    query: {
+      $allModels: {
+        $allOperations({ model, operation, args, query }) {
+          seen.push(`${model}.${operation}`)
+          return query(args)
+        },
+      },
+      $queryRawUnsafe({ args, query }) {
+        seen.push('$queryRawUnsafe')
+        return query(args)
+      },
+    },
+  })
+}
+
+/** Whether a command read before it wrote: the row lock (PostgreSQL, MySQL) or the newest-event check (every database). */
+const readFirst = (seen: string[]) => seen.some((s) => s === '$queryRawUnsafe' || s === 'Event.findFirst')
 
 for (const provider of providersUnderTest()) {
   describe(`optimistic commands on ${provider}`, () => {
@@ -105,14 +128,29 @@ for (const provider of providersUnderTest()) {
         assert.equal((await client.item.verifySavepoints(id)).ok, true)
       }))
 
-    test('optimistic: false takes the locked path and gives the same history', () =>
+    test('a command on a record whose committed state is known reads nothing first; with optimistic: false it locks and reads', () =>
       withExample(provider, async (ctx) => {
-        const locked = ctx.base.$extends(ctx.spector({ optimistic: false }))
-        const { id } = await locked.item.create({ data: { name: 'Lamp', value: 0 } })
-        for (let i = 0; i < 3; i++) await locked.item.execute(id, 'increment', { by: 2 })
-        await locked.item.update({ where: { id }, data: { name: 'Desk' } })
-        await assertConsistent(ctx, id, ['insert', 'increment', 'increment', 'increment', 'update'])
-        assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id } })).value, 6)
+        const seen: string[] = []
+        const optimistic = ctx.base.$extends(spy(seen)).$extends(ctx.spector())
+        const { id } = await optimistic.item.create({ data: { name: 'Lamp', value: 0 } })
+        seen.length = 0
+        await optimistic.item.execute(id, 'increment', { by: 2 })
+        await optimistic.item.update({ where: { id }, data: { name: 'Desk' } })
+        assert.equal(readFirst(seen), false, seen.join(', '))
+        // Inside a caller's transaction the state is not known to be committed: the locked path.
+        await optimistic.$transaction(async (tx) => tx.item.execute(id, 'increment', { by: 1 }))
+        assert.equal(readFirst(seen), true, seen.join(', '))
+
+        const lockedSeen: string[] = []
+        const locked = ctx.base.$extends(spy(lockedSeen)).$extends(ctx.spector({ optimistic: false }))
+        const other = await locked.item.create({ data: { name: 'Shade', value: 0 } })
+        lockedSeen.length = 0
+        for (let i = 0; i < 3; i++) await locked.item.execute(other.id, 'increment', { by: 2 })
+        assert.equal(lockedSeen.filter((s) => s === 'Event.findFirst').length, 3, lockedSeen.join(', '))
+        await locked.item.update({ where: { id: other.id }, data: { name: 'Desk' } })
+        await assertConsistent(ctx, other.id, ['insert', 'increment', 'increment', 'increment', 'update'])
+        assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id: other.id } })).value, 6)
+        await assertConsistent(ctx, id, ['insert', 'increment', 'update', 'increment'])
       }))
   })
 }
