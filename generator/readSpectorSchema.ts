@@ -228,6 +228,10 @@ export function readSpectorSchema(datamodel: DMMF.Datamodel, locate: Locate = ()
         isUpdatedAt: Boolean(field.isUpdatedAt),
       }
       if (field.dbName && field.dbName !== field.name) meta.dbName = field.dbName
+      if (field.kind === 'enum') {
+        const mapped = (datamodel.enums.find((e) => e.name === field.type)?.values ?? []).filter((v) => v.dbName && v.dbName !== v.name)
+        if (mapped.length) meta.enumDbValues = Object.fromEntries(mapped.map((v) => [v.name, v.dbName as string]))
+      }
       if (field.hasDefaultValue && !field.isId) {
         const def = fieldDefault(field)
         if (typeof def === 'string') fault(`field "${field.name}": ${def}`)

@@ -42,7 +42,8 @@ function spy(seen: string[]) {
         },
       },
       $queryRawUnsafe({ args, query }) {
-        seen.push('$queryRawUnsafe')
+        // The row lock is a SELECT; a command's one statement (PostgreSQL) starts WITH.
+        seen.push(`$queryRawUnsafe ${String((args as unknown[])[0]).split(' ')[0]}`)
         return query(args)
       },
     },
@@ -50,7 +51,7 @@ function spy(seen: string[]) {
 }
 
 /** Whether a command read before it wrote: the row lock (PostgreSQL, MySQL) or the newest-event check (every database). */
-const readFirst = (seen: string[]) => seen.some((s) => s === '$queryRawUnsafe' || s === 'Event.findFirst')
+const readFirst = (seen: string[]) => seen.some((s) => s === '$queryRawUnsafe SELECT' || s === 'Event.findFirst')
 
 for (const provider of providersUnderTest()) {
   describe(`optimistic commands on ${provider}`, () => {

@@ -18,8 +18,12 @@ import {
   interactiveTransactionOf,
   isInsideTransaction,
   isTransactionStartTimeout,
+  hasGlobalOmit,
+  markOwnQueryHooks,
   modelMethodParent,
+  passesOnlyOwnHooks,
   prismaPromiseTag,
+  queryGoesToEngine,
   startPrismaPromise,
   transactionClientFor,
   transactionScopeOf,
@@ -219,6 +223,66 @@ for (const provider of providersUnderTest()) {
         release()
         await Promise.all(holders)
         assert.equal(isTransactionStartTimeout(error), true, String(error))
+      }))
+
+    test(`a query hook's query() says whether another hook is chained after it, without running that hook or the query (${versions})`, () =>
+      withExample(provider, async ({ base }) => {
+        const answers: boolean[] = []
+        const probing = Prisma.defineExtension({
+          query: {
+            category: {
+              async create({ args, query, __internalParams }: any) {
+                answers.push(await queryGoesToEngine(query, __internalParams))
+                return query(args)
+              },
+            },
+          },
+        })
+        const seenAfter: string[] = []
+        const after = Prisma.defineExtension({
+          query: {
+            $allModels: {
+              $allOperations({ operation, args, query }) {
+                seenAfter.push(operation)
+                return query(args)
+              },
+            },
+          },
+        })
+        await base.$extends(probing).category.create({ data: { name: 'last' } })
+        await base
+          .$extends(probing)
+          .$extends(after)
+          .category.create({ data: { name: 'followed' } })
+        assert.deepEqual(answers, [true, false])
+        // The hook after saw the one create it was sent, not the probe; each create wrote one row.
+        assert.deepEqual(seenAfter, ['create'])
+        assert.equal(await base.category.count(), 2)
+      }))
+
+    test(`a client lists the query hooks a call passes, by reference, its computed fields and its global omit (${versions})`, () =>
+      withExample(provider, async ({ base, db }) => {
+        const own = ({ args, query }: { args: any; query: (args: any) => Promise<unknown> }) => query(args)
+        markOwnQueryHooks([own])
+        const ours = base.$extends({ query: { category: { update: own } } })
+        assert.equal(passesOnlyOwnHooks(base, 'category', 'Category', 'update'), true)
+        assert.equal(passesOnlyOwnHooks(ours, 'category', 'Category', 'update'), true)
+        const theirs = ours.$extends({ query: { $allModels: { $allOperations: ({ args, query }) => query(args) } } })
+        assert.equal(passesOnlyOwnHooks(theirs, 'category', 'Category', 'update'), false)
+        const computed = ours.$extends({ result: { category: { label: { needs: { name: true }, compute: (c) => `#${c.name}` } } } })
+        assert.equal(passesOnlyOwnHooks(computed, 'category', 'Category', 'update'), false)
+        assert.equal(passesOnlyOwnHooks(computed, 'item', 'Item', 'update'), true)
+        assert.equal(hasGlobalOmit(base, 'category'), false)
+        const PrismaClient = (base as unknown as { constructor: new (options: object) => typeof base }).constructor
+        const omitting = new PrismaClient({ adapter: db.adapter, omit: { category: { name: true } } })
+        try {
+          assert.equal(hasGlobalOmit(omitting, 'category'), true)
+          assert.equal(hasGlobalOmit(omitting.$extends({}), 'category'), true)
+          assert.equal(passesOnlyOwnHooks(omitting, 'category', 'Category', 'update'), false)
+          assert.equal(passesOnlyOwnHooks(omitting, 'item', 'Item', 'update'), true)
+        } finally {
+          await omitting.$disconnect()
+        }
       }))
   })
 }

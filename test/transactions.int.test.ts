@@ -175,8 +175,10 @@ for (const provider of providersUnderTest()) {
       test('a connection killed while a command waits for a lock, in a transaction the library opened: SpectorConnectionError "not-written", nothing written, the client still works', () =>
         withExample(provider, async (ctx) => {
           const item = await ctx.prisma.item.create({ data: { name: 'A', value: 0 } })
+          // The transaction's path (on PostgreSQL the command would otherwise be one statement: oneStatementCommands.int.test.ts).
+          const inTransaction = ctx.base.$extends(ctx.spector({ optimistic: false }))
           const failure = await withRowLocked(ctx, item.id, async (killWaiter) => {
-            const command = failureOf(ctx.prisma.item.execute(item.id, 'increment', { by: 1 }))
+            const command = failureOf(inTransaction.item.execute(item.id, 'increment', { by: 1 }))
             await killWaiter()
             return command
           })
@@ -220,7 +222,8 @@ for (const provider of providersUnderTest()) {
           await ctx.db.exec(`
             CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NULL; END $$;
             CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON "Event" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();`)
-          const command = failureOf(ctx.prisma.item.execute(item.id, 'increment', { by: 1 }))
+          const inTransaction = ctx.base.$extends(ctx.spector({ optimistic: false }))
+          const command = failureOf(inTransaction.item.execute(item.id, 'increment', { by: 1 }))
           await terminatePostgresBackend(ctx, `state = 'active' AND query = 'COMMIT'`)
           const failure = await command
           assert.ok(failure instanceof SpectorConnectionError, `a SpectorConnectionError, got ${String(failure)}`)

@@ -21,6 +21,8 @@ export interface FieldMetadata {
   isId: boolean
   /** `@updatedAt`: stamped with the command's time on every event that is not a delete. */
   isUpdatedAt: boolean
+  /** An enum field whose values are stored under other names (`@map` on the enum's values): value -> stored name, for those that differ. */
+  enumDbValues?: Readonly<Record<string, string>>
   default?: FieldDefault
   /**
    * The database column behind the field, where it can hold less than the Prisma type: the event

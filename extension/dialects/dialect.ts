@@ -7,13 +7,16 @@ import type { ColumnBehaviour } from '../core/columnBehaviour.ts'
 import type { NewEvent } from '../core/eventLog.ts'
 import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
 import type { NativeColumnTypes } from './nativeColumnTypes.ts'
-import type { EventTable, LinkTable, RowTable, TableName } from './tables.ts'
+import type { EventColumn, EventTable, LinkTable, RowTable, TableName } from './tables.ts'
+import type { OneStatementWriteSql, RowColumn } from './oneStatementWrite.ts'
 
 /** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
 export const providers = ['postgresql', 'cockroachdb', 'mysql', 'sqlite'] as const
 export type Provider = (typeof providers)[number]
 
 export interface InsertEventSql {
+  /** The event fields the statement writes, in the order of its parameters. */
+  fields: readonly EventColumn[]
   sql: string
   /** The parameters, in the statement's order. */
   args(event: NewEvent, insertedAt: Date): unknown[]
@@ -73,6 +76,11 @@ export interface Dialect {
    * would later upgrade from reading to writing. Null where writers lock rows instead.
    */
   takeWriteLock(events: EventTable): string | null
+  /**
+   * A command's row write and its event in one statement (oneStatementWrite.ts), where the
+   * database can write from a `WITH` (PostgreSQL); null elsewhere.
+   */
+  oneStatementWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, options: { databaseTime: boolean }): OneStatementWriteSql | null
   /** What a database error means for its transaction (databaseErrors.ts); null: nothing the transaction policy handles. */
   classifyError(error: DatabaseErrorInfo): DatabaseErrorClass | null
 }

@@ -74,6 +74,7 @@ END`,
     statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, ${literal(`$.${key}`)}))`, limit),
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
+  oneStatementWrite: () => null,
   classifyError: classifyMysqlError,
 }
 

@@ -5,6 +5,7 @@
 import { defaultJsonDepth } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect, type Provider } from './dialect.ts'
 import * as statements from './statements.ts'
+import { oneStatementWriteSql } from './oneStatementWrite.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
 
@@ -82,6 +83,11 @@ $$`,
       statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `(${column} ->> ${literal(key)})`, limit),
     recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
     takeWriteLock: () => null,
+    // CockroachDB writes from a WITH only in part: its commands keep the transaction.
+    oneStatementWrite: (row, columns, events, options) =>
+      provider === 'postgresql'
+        ? oneStatementWriteSql(syntax, row, columns, events, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }))
+        : null,
     classifyError: classifyPostgresError,
   }
 }

@@ -42,6 +42,7 @@ BEGIN SELECT RAISE(ABORT, ${literal(statements.sameRecordMessage(link, linkName)
     statements.eventsByMetadataStatement(syntax, events, keys, (column, key) => `json_extract(${column}, ${literal(`$.${key}`)})`, limit),
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
+  oneStatementWrite: () => null,
   classifyError: classifySqliteError,
 }
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { InsertEventSql } from './dialect.ts'
 import { eventColumnFields, type EventColumn, type EventTable, type LinkTable } from './tables.ts'
 
-interface Syntax {
+export interface Syntax {
   quote(name: string): string
   table(table: { name: string; schema?: string }): string
   /** The placeholder of the `index`th (0-based) parameter; `json` when the parameter is JSON text. */
@@ -26,6 +26,7 @@ export function insertEventStatement(syntax: Syntax, table: EventTable, options:
   if (withPosition) fields.push('position')
   const placeholders = fields.map((field, i) => syntax.placeholder(i, field === 'payload' || field === 'metadata'))
   return {
+    fields,
     sql: `INSERT INTO ${syntax.table(table)} (${fields.map((f) => syntax.quote(table.columns[f])).join(', ')}) VALUES (${placeholders.join(', ')})`,
     args: (event, insertedAt) => [
       event.id,

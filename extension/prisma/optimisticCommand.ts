@@ -1,9 +1,9 @@
 /**
  * The optimistic path of a command on one record (issue 15): when this process wrote the record's
  * last state and saw that transaction commit, the command runs from that state without locking the
- * row or reading the log: in one transaction the row is written, then the event is appended at the
- * next sequence. Four statements on PostgreSQL (BEGIN, UPDATE, INSERT, COMMIT) where the locked
- * path takes six.
+ * row or reading the log: the row is written, then the event is appended at the next sequence. On
+ * PostgreSQL, where the call allows it, that is one statement (oneStatementCommand.ts); otherwise
+ * one transaction of four statements (BEGIN, UPDATE, INSERT, COMMIT) where the locked path takes six.
  *
  * If another writer moved the record since (another process, or a transaction this one could not
  * see commit), the log's unique (recordId, sequence) key refuses the append and the whole
@@ -38,12 +38,20 @@ export async function runOptimistically<S extends State>(
   if (!writer.appendsOptimistically || isInsideTransaction(client)) return undefined
   const known = writer.recent.committedEntry(recordId)
   if (!known) return undefined
+  const current = { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
   try {
+    // One statement where the database, the model and the call allow it (oneStatementCommand.ts).
+    const one = writer.oneStatement
+    if (one && !writer.savepointDue(current.sinceSavepoint + 1) && (await one.serves(client, 'update', rowArgs))) {
+      const done = await one.update(client, recordId, current, action, data, options)
+      if (done) return done
+      writer.recent.delete(recordId)
+      return undefined
+    }
     const row = await writer.transact(
       client,
       recordId,
       async (tx) => {
-        const current = { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
         const { eventId, prepared } = writer.nextState(current, recordId, action, data, options)
         const event = writer.newEvent(eventId, recordId, action, prepared.payload, known.sequence + 1)
         const row = await writer.writeRow(tx, 'update', recordId, action, prepared.state, rowArgs)

@@ -33,6 +33,13 @@
  *   transaction client's own), and `_createItxClient(transaction, scopeId, { stack })` makes a
  *   transaction client of that client for a running interactive transaction, the way Prisma makes
  *   the one it hands to a `$transaction` callback.
+ * - A client's `_extensions.getAllQueryCallbacks(delegate, operation)` lists, by reference, the
+ *   query hooks a call of that operation passes, in order; `_extensions.getAllComputedFields(model)`
+ *   its result extensions' fields; `_globalOmit` the client's `omit` option. A query hook's
+ *   `query(args, params)` goes on to the next hook by building its call (reading `params.model`
+ *   before `params.args`), or, when none is left, to `_executeRequest(params)`, which reads
+ *   `params.args` first: that order tells whether another hook is chained after (the one-statement
+ *   write runs only when none is).
  */
 import { Prisma } from '@prisma/client/extension'
 import type { DatabaseErrorInfo } from '../dialects/databaseErrors.ts'
@@ -176,4 +183,76 @@ export function transactionClientFor(client: Record<string, any>, transaction: P
   // A nested transaction closed out of order empties the stack (Prisma resets it): start the level again.
   if (level.scopeState.stack.length === 0) level.scopeState.stack.push(level.scopeId)
   return client._createItxClient(transaction, level.scopeId, level.scopeState)
+}
+
+/** prisma-spector's own query hooks (the row-write gate, the command hooks), told apart from other extensions' by reference. */
+const ownQueryHooks = new WeakSet<object>()
+
+/** Marks prisma-spector's own query hooks: a chain made of them alone lets the one-statement write run. */
+export function markOwnQueryHooks(hooks: Iterable<unknown>): void {
+  for (const hook of hooks) if (typeof hook === 'function') ownQueryHooks.add(hook)
+}
+
+/**
+ * Whether `client.<delegate>.<operation>(...)` passes no query hook but prisma-spector's own, and
+ * its result gets no computed field (result extension) and no global `omit` on `model`: then what
+ * the library's own SQL writes and returns is what the call would. False when the client does not
+ * say (a Prisma that moved these internals).
+ */
+export function passesOnlyOwnHooks(client: Record<string, any>, delegate: string, model: string, operation: string): boolean {
+  const extensions = client._extensions
+  if (typeof extensions?.getAllQueryCallbacks !== 'function' || typeof extensions.getAllComputedFields !== 'function') return false
+  if (!('_globalOmit' in client) || hasGlobalOmit(client, delegate)) return false
+  const computed = extensions.getAllComputedFields(model)
+  if (computed && Object.keys(computed).length > 0) return false
+  return (extensions.getAllQueryCallbacks(delegate, operation) as unknown[]).every((hook) => typeof hook === 'function' && ownQueryHooks.has(hook))
+}
+
+/** Whether the client's `omit` option (Prisma's global omit) leaves a field of `delegate` out of results. */
+export function hasGlobalOmit(client: Record<string, any>, delegate: string): boolean {
+  const fields = (client._globalOmit as Record<string, Record<string, unknown>> | undefined)?.[delegate]
+  return !!fields && Object.values(fields).some(Boolean)
+}
+
+/** Thrown by the probe below in place of running anything; a plain object, so no stack is taken. */
+interface ChainProbe {
+  spectorChainProbe: true
+  anotherHook: boolean
+}
+
+/**
+ * In a query hook: whether its `query` goes straight on to Prisma's engine, no other query hook
+ * being chained after. Runs the continuation with a request that stops it before anything runs:
+ * the next hook's call is being built (it reads `model` first) or the engine's request is (it reads
+ * `args` first), and reading `args` throws. No hook is called, nothing reaches the database. False
+ * when the answer is not that one.
+ */
+export async function queryGoesToEngine(
+  query: (args: unknown, request?: QueryHookRequest) => PromiseLike<unknown>,
+  request: QueryHookRequest | undefined,
+): Promise<boolean> {
+  if (!request || typeof request.model !== 'string') return false
+  let modelRead = false
+  const probe: QueryHookRequest = { ...request }
+  Object.defineProperty(probe, 'model', {
+    enumerable: true,
+    get: () => {
+      modelRead = true
+      return request.model
+    },
+  })
+  Object.defineProperty(probe, 'args', {
+    enumerable: true,
+    get: () => {
+      throw { spectorChainProbe: true, anotherHook: modelRead } satisfies ChainProbe
+    },
+    set: () => {},
+  })
+  try {
+    await query({}, probe)
+  } catch (thrown) {
+    const answer = thrown as Partial<ChainProbe> | null
+    if (answer?.spectorChainProbe === true) return !answer.anotherHook
+  }
+  return false
 }

@@ -17,6 +17,7 @@ import type { JsonObject } from '../core/payloadCodec.ts'
 import { RecentStates } from '../core/recentStates.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { CommandData } from './commandData.ts'
+import { OneStatementCommand } from './oneStatementCommand.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { currentContext } from './requestContext.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
@@ -66,6 +67,8 @@ export class RecordWriter<S extends State = State> {
   private readonly dialect: Dialect
   /** Run first in the transactions the library opens: takes the write lock up front (SQLite); null elsewhere. */
   private readonly writeLockSql: string | null
+  /** The one-statement path (oneStatementCommand.ts), where the database and the model allow it. */
+  readonly oneStatement: OneStatementCommand<S> | null
   /** The states each running transaction kept (by its transaction client), marked committed when it commits. */
   private readonly keptIn = new WeakMap<object, [recordId: string, eventId: string][]>()
 
@@ -90,6 +93,12 @@ export class RecordWriter<S extends State = State> {
     this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.positions !== null, databaseTime: log.databaseTime === true })
     this.writeLockSql = dialect.takeWriteLock(eventTable)
     this.data = new CommandData(model)
+    this.oneStatement = OneStatementCommand.for(this, provider)
+  }
+
+  /** Whether a savepoint is due after an event that leaves the record `sinceSavepoint` events past its newest one. */
+  savepointDue(sinceSavepoint: number): boolean {
+    return this.savepointEvery > 0 && sinceSavepoint >= this.savepointEvery
   }
 
   get meta() {
@@ -283,8 +292,7 @@ export class RecordWriter<S extends State = State> {
     state: S,
     after: { eventId: string; sequence: number; hash: Uint8Array | null; sinceSavepoint: number },
   ): Promise<void> {
-    const every = this.savepointEvery
-    if (!every || after.sinceSavepoint < every) {
+    if (!this.savepointDue(after.sinceSavepoint)) {
       this.keep(tx, recordId, { ...after, state })
       return
     }
@@ -327,18 +335,23 @@ export class RecordWriter<S extends State = State> {
    * hash (null in an unhashed log).
    */
   async append(tx: AnyClient, pending: PendingEventRow, recordPrevHash: Uint8Array | null): Promise<Uint8Array | null> {
-    const { linkRows, ...unplaced } = pending
     const write = (stored: NewEvent) =>
       this.meta.events.clientDefaults ? this.log(tx).append(stored) : tx.$executeRawUnsafe(this.insertEvent.sql, ...this.insertEvent.args(stored, new Date()))
     // A position is taken under a lock the transaction keeps until it commits: positions are in
     // commit order, which is what the change feed (changeFeed.ts) and a table chain rely on.
     const head = this.positions ? await this.lockedHead(tx, this.positions) : null
-    const row = head ? { ...unplaced, position: head.position + 1 } : unplaced
-    if (!this.hasher) {
-      await write(row)
-      return null
-    }
-    // The hash covers the links the event makes (in the form readers get them back).
+    const { stored, hash } = this.seal(head ? { ...pending, position: head.position + 1 } : pending, this.tableChain ? (head?.hash ?? null) : recordPrevHash)
+    await write(stored)
+    return hash
+  }
+
+  /**
+   * The event as it is stored, and its hash: in a hashed log, hashed (over the links it makes, in
+   * the form readers get them back) and linked to `prevHash`; null hash in an unhashed log.
+   */
+  seal(pending: PendingEventRow & { position?: number }, prevHash: Uint8Array | null): { stored: NewEvent; hash: Uint8Array | null } {
+    const { linkRows, ...row } = pending
+    if (!this.hasher) return { stored: row, hash: null }
     const event = linkRows?.length
       ? {
           ...row,
@@ -348,10 +361,8 @@ export class RecordWriter<S extends State = State> {
           ),
         }
       : row
-    const prevHash = this.tableChain ? (head?.hash ?? null) : recordPrevHash
     const hash = this.hasher.hash(event, prevHash)
-    await write({ ...event, prevHash, hash })
-    return hash
+    return { stored: { ...event, prevHash, hash }, hash }
   }
 
   /** Takes the position lock and reads the newest position (0 in an empty log) and its hash. */

@@ -33,7 +33,7 @@ import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { batchRefusal, LazyCommand } from './lazyCommand.ts'
 import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
-import { modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
+import { markOwnQueryHooks, modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
 import { withCallerRowWrite, type QueryContinuation } from './callerRowWrite.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
@@ -109,6 +109,7 @@ export function commandHooks(
       }
     }
     hooks[delegateName] = modelHooks
+    markOwnQueryHooks(Object.values(modelHooks))
   }
   return hooks
 }
@@ -185,7 +186,7 @@ function nestedWriteGuard(schema: SpectorSchema) {
       const model = (trigger: TriggerRefusal) => (trigger.trigger === 'append-only' ? (logByTable.get(trigger.table) ?? trigger.table) : trigger.linkName)
       throw spectorErrorOfTrigger(error, model, operation) ?? error
     })
-  return {
+  const guard = {
     $executeRaw: rawSql,
     $executeRawUnsafe: rawSql,
     $queryRaw: rawSql,
@@ -222,6 +223,8 @@ function nestedWriteGuard(schema: SpectorSchema) {
       },
     },
   }
+  markOwnQueryHooks([guard.$allModels.$allOperations, rawSql])
+  return guard
 }
 
 /** Client-level methods: integrity checks over the whole event log. */

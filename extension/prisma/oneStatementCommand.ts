@@ -1,0 +1,192 @@
+/**
+ * The one-statement path of a command (issue 15): where the database can write from a `WITH`
+ * (PostgreSQL), a create, or a command on a record whose committed state this process knows, writes
+ * its row and appends its event in one statement (oneStatementWrite.ts), committed on its own: one
+ * round trip where a transaction takes four.
+ *
+ * The row is then written with the library's own SQL, not with Prisma's `create`/`update`, so the
+ * path is taken only where nothing could tell the difference, checked on every call:
+ * - no query hook but prisma-spector's own sees the row write: for a call of Prisma's own
+ *   operation, no extension is chained after prisma-spector (prismaCompat.ts,
+ *   `queryGoesToEngine`); for a model method (`execute`), the client it writes through has no
+ *   other extension's query hook and no result extension on the model;
+ * - the call shapes nothing of the result: no `select`, `include` or `omit`, no global `omit` on
+ *   the model; outside a caller's transaction;
+ * - every field is one whose column gives back what Prisma's own read gives (no lists, no
+ *   `@db.Date`/`@db.Time`, the native types listed below), and the model writes no more than a row
+ *   and an event (no `prepareEvent`, `prepareMaterialization`, change feed, table chain, event
+ *   log filled by Prisma's client-side defaults, no savepoint due).
+ * Anything else takes the transaction. A refused statement (a stale state, the row gone, a
+ * constraint) wrote nothing, and the command runs again on the transaction's path, which gives the
+ * answer (and the error) Prisma's own write would; a lost connection is passed on as it is, the
+ * outcome unknown.
+ */
+import { isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
+import { uuidv7 } from 'uuidv7'
+import { SpectorConnectionError } from '../core/errors.ts'
+import type { State } from '../core/eventedModel.ts'
+import type { FieldMetadata } from '../core/metadata.ts'
+import type { Dialect } from '../dialects/dialect.ts'
+import type { OneStatementWriteSql, RowColumn } from '../dialects/oneStatementWrite.ts'
+import { dialectFor } from '../dialects/dialectFor.ts'
+import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
+import { callerRowWriteFor } from './callerRowWrite.ts'
+import { databaseErrorOf, hasGlobalOmit, isInsideTransaction, passesOnlyOwnHooks, queryGoesToEngine } from './prismaCompat.ts'
+import type { CurrentState, RecordWriter } from './recordWriter.ts'
+import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
+
+/** Native column types (PostgreSQL's `@db.*` names) whose values come back from the statement as Prisma's own read gives them. */
+const servedNativeTypes: Readonly<Record<string, readonly string[]>> = {
+  String: ['Text', 'VarChar', 'Char', 'Uuid'],
+  Int: ['Integer', 'SmallInt'],
+  BigInt: ['BigInt'],
+  Float: ['DoublePrecision', 'Real'],
+  Decimal: ['Decimal'],
+  DateTime: ['Timestamp', 'Timestamptz'],
+}
+const servedTypes = new Set(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Boolean', 'Json', 'Bytes'])
+
+function isServed(field: FieldMetadata): boolean {
+  if (field.isList) return false
+  if (field.kind === 'enum') return true
+  if (!servedTypes.has(field.type)) return false
+  return !field.native || (servedNativeTypes[field.type]?.includes(field.native.type) ?? false)
+}
+
+export class OneStatementCommand<S extends State = State> {
+  private readonly writer: RecordWriter<S>
+  private readonly dialect: Dialect
+  private readonly sql: OneStatementWriteSql
+  private readonly columns: ReadonlyMap<string, RowColumn>
+  private readonly json: ReadonlySet<string>
+  private readonly toDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
+  private readonly fromDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
+
+  /** The path for `writer`'s model, or null when its database, fields or changeset rule it out. */
+  static for<S extends State>(writer: RecordWriter<S>, provider: string): OneStatementCommand<S> | null {
+    const meta = writer.meta
+    const changeset = writer.model.changeset
+    if (writer.logOnly || meta.events.feed || meta.events.chain === 'table' || meta.events.clientDefaults) return null
+    if (changeset.prepareEvent || changeset.prepareMaterialization || writer.options.optimistic === false) return null
+    if (!meta.fields.every(isServed)) return null
+    const columns = meta.fields.map((f) => ({ field: f.name, column: f.dbName ?? f.name }))
+    const dialect = dialectFor(provider)
+    const sql = dialect.oneStatementWrite(rowTableOf(meta), columns, eventTableOf(meta.events), { databaseTime: meta.events.databaseTime === true })
+    return sql ? new OneStatementCommand(writer, dialect, sql, columns) : null
+  }
+
+  private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql, columns: readonly RowColumn[]) {
+    this.writer = writer
+    this.dialect = dialect
+    this.sql = sql
+    this.columns = new Map(columns.map((c) => [c.field, c]))
+    const fields = writer.meta.fields
+    this.json = new Set(fields.filter((f) => f.type === 'Json').map((f) => f.name))
+    const mapped = fields.filter((f) => f.enumDbValues)
+    this.toDatabase = new Map(mapped.map((f) => [f.name, f.enumDbValues!]))
+    this.fromDatabase = new Map(mapped.map((f) => [f.name, Object.fromEntries(Object.entries(f.enumDbValues!).map(([value, stored]) => [stored, value]))]))
+  }
+
+  /**
+   * Whether a call of Prisma's `operation` (or, from a model method, the row write it makes through
+   * `client`) may take this path: see the module's comment.
+   */
+  async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<boolean> {
+    if (isInsideTransaction(client)) return false
+    for (const key in rowArgs) if (key !== 'where' && key !== 'data') return false
+    const { delegate, name } = this.writer.meta
+    const caller = callerRowWriteFor(delegate)
+    if (caller) return caller.operation === operation && !hasGlobalOmit(client, delegate) && queryGoesToEngine(caller.query, caller.request)
+    return passesOnlyOwnHooks(client, delegate, name, operation)
+  }
+
+  /** A new record in one statement: its `insert` event and its row. Undefined when the statement was refused (nothing written). */
+  async create(client: AnyClient, data: Record<string, unknown>): Promise<{ row: unknown } | undefined> {
+    const writer = this.writer
+    const eventId = uuidv7()
+    const prepared = writer.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
+    const { stored, hash } = writer.seal(writer.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
+    const { written, values } = this.rowValues(writer.data.rowData(prepared.state, false))
+    const row = await this.run(client, eventId, this.sql.create(written), [...values, ...this.sql.eventArgs(stored, new Date())])
+    if (row === undefined) return undefined
+    this.keep(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
+    return { row }
+  }
+
+  /**
+   * A command on a record from `known`, its last committed state: the row rewritten from the new
+   * state and the event at the next sequence. Undefined when it was refused (nothing written).
+   * Not for a command after which a savepoint is due (the transaction's path appends it).
+   */
+  async update(
+    client: AnyClient,
+    recordId: string,
+    known: CurrentState<S>,
+    action: string,
+    data: Record<string, unknown>,
+    options: ExecuteOptions,
+  ): Promise<{ row: unknown } | undefined> {
+    const writer = this.writer
+    const { eventId, prepared } = writer.nextState(known, recordId, action, data, options)
+    const sequence = known.sequence + 1
+    const { stored, hash } = writer.seal(writer.newEvent(eventId, recordId, action, prepared.payload, sequence), known.lastHash)
+    const { written, values } = this.rowValues(writer.data.rowData(prepared.state, true))
+    const row = await this.run(client, recordId, this.sql.update(written), [...values, recordId, ...this.sql.eventArgs(stored, new Date())])
+    if (row === undefined) return undefined
+    this.keep(recordId, { eventId, sequence, hash, sinceSavepoint: known.sinceSavepoint + 1, state: prepared.state })
+    return { row }
+  }
+
+  /** Runs the statement; the row it returns, or undefined when the database refused it. */
+  private async run(client: AnyClient, recordId: string, sql: string, args: unknown[]): Promise<Record<string, unknown> | undefined> {
+    let rows: Record<string, unknown>[]
+    try {
+      rows = await client.$queryRawUnsafe(sql, ...args)
+    } catch (error) {
+      const database = databaseErrorOf(error)
+      // Sent and lost: it may have committed, so it is not run again.
+      if (database && this.dialect.classifyError(database) === 'connection') throw new SpectorConnectionError(this.writer.meta.name, recordId, 'unknown', error)
+      return undefined
+    }
+    const row = rows[0]
+    return row ? this.fromRow(row) : undefined
+  }
+
+  /** A state this statement committed: the next command on the record starts from it. */
+  private keep(recordId: string, entry: Parameters<RecordWriter<S>['recent']['set']>[1]): void {
+    this.writer.recent.set(recordId, entry)
+    this.writer.recent.markCommitted(recordId, entry.eventId)
+  }
+
+  /** The columns written and their values, as parameters (a field left undefined is left to the database). */
+  private rowValues(data: Record<string, unknown>): { written: RowColumn[]; values: unknown[] } {
+    const written: RowColumn[] = []
+    const values: unknown[] = []
+    for (const [field, value] of Object.entries(data)) {
+      const column = this.columns.get(field)
+      if (value === undefined || !column) continue
+      written.push(column)
+      values.push(this.toParameter(field, value))
+    }
+    return { written, values }
+  }
+
+  private toParameter(field: string, value: unknown): unknown {
+    if (this.json.has(field)) {
+      if (value === null || isDbNull(value)) return null
+      if (isJsonNull(value) || isAnyNull(value)) return 'null'
+      return JSON.stringify(value)
+    }
+    const stored = this.toDatabase.get(field)
+    return stored && typeof value === 'string' ? (stored[value] ?? value) : value
+  }
+
+  /** The row as Prisma's read gives it: the statement names its columns by field; mapped enum values get their names back. */
+  private fromRow(row: Record<string, unknown>): Record<string, unknown> {
+    for (const [field, values] of this.fromDatabase) {
+      const stored = row[field]
+      if (typeof stored === 'string') row[field] = values[stored] ?? stored
+    }
+    return row
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The one-statement path (extension/prisma/oneStatementCommand.ts): on PostgreSQL a create, and a
+ * command on a record whose committed state this process knows, write the row and the event in
+ * one statement with prisma-spector's own SQL. These tests hold it to what Prisma's own write
+ * gives: the same rows and results for every type, mapped names and mapped enum values, the
+ * statement count that shows which path ran, the extensions that must see the row write (then the
+ * transaction runs), and a connection killed while the statement runs.
+ */
+import assert from 'node:assert/strict'
+import pg from 'pg'
+import { describe, test } from 'vitest'
+import { Prisma as ExtensionPrisma } from '@prisma/client/extension'
+import { SpectorConnectionError } from 'prisma-spector'
+import type { PrismaClient as AllTypesClient } from './.generated/allTypes/sqlite/client/client.ts'
+import type * as AllTypesSpector from './.generated/allTypes/sqlite/spector/index.ts'
+import { loadAllTypes } from './support/allTypesClient.ts'
+import { providersUnderTest } from './support/databases.ts'
+import { withExample } from './support/exampleClient.ts'
+import { withMappedNames } from './support/mappedNamesClient.ts'
+import { withPreparedSchema } from './support/preparedClient.ts'
+
+/** Runs `fn`, counting the statements node-postgres sends meanwhile (one call of Client.query each). */
+async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  const original = pg.Client.prototype.query
+  let statements = 0
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++
+    return (original as (...a: unknown[]) => unknown).apply(this, args)
+  } as typeof original
+  try {
+    return { result: await fn(), statements }
+  } finally {
+    pg.Client.prototype.query = original
+  }
+}
+
+const without = (row: Record<string, unknown>, ...fields: string[]) => Object.fromEntries(Object.entries(row).filter(([field]) => !fields.includes(field)))
+
+const onPostgres = providersUnderTest().filter((p) => p === 'postgresql')
+
+describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql', () => {
+  const provider = 'postgresql' as const
+
+  test('every Prisma type: create, update and execute each run one statement, return what Prisma reads back and what the transaction path returns', async () => {
+    const { Prisma } = await loadAllTypes(provider)
+    await withPreparedSchema<AllTypesClient, typeof AllTypesSpector, void>('allTypes', provider, async ({ base, module }) => {
+      const fast = base.$extends(module.spector())
+      const slow = base.$extends(module.spector({ optimistic: false }))
+      const data = {
+        text: 'Zoë "quoted" \\ back',
+        big: 2n ** 62n,
+        ratio: 0.1 + 0.2,
+        price: new Prisma.Decimal('12345.678901234567890123456789'),
+        at: new Date('2024-02-29T23:59:59.999Z'),
+        doc: { nested: [1, { x: null }, 'é'], n: 1.5 },
+        blob: new Uint8Array([0, 255, 10]),
+        mood: 'GRUMPY' as const,
+        maybeDoc: Prisma.JsonNull,
+        maybeText: null,
+        maybeAt: new Date('1970-01-01T00:00:00.000Z'),
+      }
+      const created = await counted(() => fast.sample.create({ data }))
+      const viaTransaction = await counted(() => slow.sample.create({ data }))
+      assert.equal(created.statements, 1)
+      assert.ok(viaTransaction.statements >= 4, `the transaction path took ${viaTransaction.statements} statements`)
+      const key = created.result.key
+      assert.deepEqual(created.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+      assert.deepEqual(without(created.result, 'key', 'token'), without(viaTransaction.result, 'key', 'token'))
+
+      const change = {
+        text: 'second',
+        price: new Prisma.Decimal('-0.000000000000000000000000000001'),
+        doc: ['a', 2],
+        maybeDoc: { deep: { deeper: [true] } },
+        maybeBig: -(2n ** 63n),
+        maybeBlob: new Uint8Array([]),
+        maybeMood: 'HAPPY' as const,
+        count: { increment: 3 },
+        flag: true,
+      }
+      const updated = await counted(() => fast.sample.update({ where: { key }, data: change }))
+      const updatedViaTransaction = await slow.sample.update({ where: { key: viaTransaction.result.key }, data: change })
+      assert.equal(updated.statements, 1)
+      assert.deepEqual(updated.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+      assert.deepEqual(without(updated.result, 'key', 'token'), without(updatedViaTransaction, 'key', 'token'))
+      assert.equal(updated.result.count, 3)
+
+      const touched = await counted(() => fast.sample.execute(key, 'touch', { maybeText: 'touched', maybeDoc: null }))
+      const touchedViaTransaction = await slow.sample.execute(viaTransaction.result.key, 'touch', { maybeText: 'touched', maybeDoc: null })
+      assert.equal(touched.statements, 1)
+      assert.deepEqual(touched.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+      assert.deepEqual(
+        without(touched.result as Record<string, unknown>, 'key', 'token'),
+        without(touchedViaTransaction as Record<string, unknown>, 'key', 'token'),
+      )
+
+      // The log says what the row says.
+      assert.deepEqual(
+        (await fast.sample.events(key)).map((e) => [e.action, e.sequence]),
+        [
+          ['insert', 1],
+          ['update', 2],
+          ['touch', 3],
+        ],
+      )
+      assert.deepEqual(await fast.sample.replay(key), await base.sample.findUniqueOrThrow({ where: { key } }))
+      assert.deepEqual((await fast.sample.check()).drifted, [])
+    })
+  })
+
+  test('snake_case tables and columns, enum values stored under other names, a hashed log with mapped columns', () =>
+    withMappedNames(provider, async ({ base, prisma }) => {
+      const created = await counted(() => prisma.supplier.create({ data: { legalName: 'Acme Ltd', rating: '4.5' } }))
+      assert.equal(created.statements, 1)
+      const { id } = created.result
+      assert.equal(created.result.status, 'Active')
+      const held = await counted(() => prisma.supplier.execute(id, 'hold', {}))
+      assert.equal(held.statements, 1)
+      assert.equal((held.result as { status: string }).status, 'OnHold')
+      const renamed = await counted(() => prisma.supplier.update({ where: { id }, data: { legalName: 'Acme Group' } }))
+      assert.equal(renamed.statements, 1)
+      assert.deepEqual(renamed.result, await base.supplier.findUniqueOrThrow({ where: { id } }))
+      const stored = (await base.$queryRawUnsafe('SELECT status_code::text AS status, legal_name FROM suppliers WHERE supplier_id = $1', id)) as unknown[]
+      assert.deepEqual(stored, [{ status: 'on_hold', legal_name: 'Acme Group' }])
+      assert.deepEqual(
+        (await prisma.supplier.events(id)).map((e) => [e.action, e.sequence]),
+        [
+          ['insert', 1],
+          ['hold', 2],
+          ['update', 3],
+        ],
+      )
+      assert.equal((await prisma.$verifyHashChain({ model: 'Supplier' })).ok, true)
+      assert.deepEqual((await prisma.supplier.check()).drifted, [])
+    }))
+
+  test('a query extension chained after spector() sees each row write: those commands take the transaction; a result extension still computes its field on one-statement results', () =>
+    withExample(provider, async (ctx) => {
+      const seen: string[] = []
+      const logged = ctx.prisma.$extends({
+        query: {
+          $allModels: {
+            $allOperations({ model, operation, args, query }) {
+              seen.push(`${model}.${operation}`)
+              return query(args)
+            },
+          },
+        },
+      })
+      const created = await counted(() => logged.item.create({ data: { name: 'Lamp', value: 1 } }))
+      const updated = await counted(() => logged.item.update({ where: { id: created.result.id }, data: { value: 2 } }))
+      assert.deepEqual(seen, ['Item.create', 'Item.update'])
+      assert.ok(created.statements >= 4 && updated.statements >= 4, `${created.statements}, ${updated.statements}`)
+
+      const labelled = ctx.prisma.$extends({ result: { item: { label: { needs: { name: true, value: true }, compute: (i) => `${i.name} x${i.value}` } } } })
+      const lamp = await counted(() => labelled.item.create({ data: { name: 'Desk', value: 3 } }))
+      assert.equal(lamp.statements, 1)
+      // The write methods' types do not show computed fields (README); they are there at run time.
+      assert.equal((lamp.result as { label?: string }).label, 'Desk x3')
+      const more = await counted(() => labelled.item.update({ where: { id: lamp.result.id }, data: { value: { increment: 1 } } }))
+      assert.equal(more.statements, 1)
+      assert.equal((more.result as { label?: string }).label, 'Desk x4')
+      // select, omit and include shape the result: Prisma's own write runs.
+      const selected = await counted(() => ctx.prisma.item.update({ where: { id: lamp.result.id }, data: { value: 5 }, select: { value: true } }))
+      assert.deepEqual(selected.result, { value: 5 })
+      assert.ok(selected.statements >= 4)
+    }))
+
+  test('an extension before spector() with a query hook on the model: execute writes its row through it, in the transaction', () =>
+    withExample(provider, async (ctx) => {
+      const seen: string[] = []
+      const spied = ctx.base
+        .$extends(
+          ExtensionPrisma.defineExtension({
+            query: {
+              item: {
+                update({ args, query }) {
+                  seen.push('Item.update')
+                  return query(args)
+                },
+              },
+            },
+          }),
+        )
+        .$extends(ctx.spector())
+      const { id } = await spied.item.create({ data: { name: 'Lamp', value: 0 } })
+      seen.length = 0
+      const executed = await counted(() => spied.item.execute(id, 'increment', { by: 2 }))
+      assert.deepEqual(seen, ['Item.update'])
+      assert.ok(executed.statements >= 4)
+      assert.equal((executed.result as { value: number }).value, 2)
+    }))
+
+  test('a connection killed while the statement runs: SpectorConnectionError with the outcome unknown, and the command is not run again', () =>
+    withExample(provider, async (ctx) => {
+      const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+      await ctx.prisma.item.execute(id, 'increment', { by: 1 })
+      // A trigger holds the statement long enough to kill its connection from outside.
+      await ctx.base.$executeRawUnsafe(`CREATE FUNCTION slow_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(5); RETURN NEW; END $$`)
+      await ctx.base.$executeRawUnsafe(`CREATE TRIGGER slow_item BEFORE UPDATE ON "Item" FOR EACH ROW EXECUTE FUNCTION slow_item()`)
+      const killer = new pg.Client({ connectionString: ctx.db.url })
+      await killer.connect()
+      try {
+        const running = ctx.prisma.item.execute(id, 'increment', { by: 1 }).then(
+          () => assert.fail('expected the connection to be lost'),
+          (error: unknown) => error,
+        )
+        let killed = 0
+        for (let i = 0; i < 100 && killed === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          const result = await killer.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'WITH "spector_row"%'`,
+          )
+          killed = result.rowCount ?? 0
+        }
+        assert.equal(killed, 1)
+        const error = await running
+        assert.ok(error instanceof SpectorConnectionError, String(error))
+        assert.equal(error.outcome, 'unknown')
+      } finally {
+        await killer.query(`DROP TRIGGER slow_item ON "Item"`)
+        await killer.end()
+      }
+      // The killed statement wrote nothing, and nothing ran it again.
+      assert.deepEqual(
+        (await ctx.prisma.item.events(id)).map((e) => e.action),
+        ['insert', 'increment'],
+      )
+      assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id } })).value, 1)
+      const next = await ctx.prisma.item.execute(id, 'increment', { by: 1 })
+      assert.equal((next as { value: number }).value, 2)
+      assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+    }))
+})
