@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import pg from 'pg'
 import { describe, test } from 'vitest'
 import { Prisma as ExtensionPrisma } from '@prisma/client/extension'
-import { SpectorConnectionError } from 'prisma-spector'
+import { SpectorConnectionError, SpectorNotFoundError } from 'prisma-spector'
 import type { PrismaClient as AllTypesClient } from './.generated/allTypes/sqlite/client/client.ts'
 import type * as AllTypesSpector from './.generated/allTypes/sqlite/spector/index.ts'
 import { loadAllTypes } from './support/allTypesClient.ts'
@@ -189,6 +189,47 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
       assert.deepEqual(seen, ['Item.update'])
       assert.ok(executed.statements >= 4)
       assert.equal((executed.result as { value: number }).value, 2)
+    }))
+
+  // An event log whose recordId column is a uuid column (`recordId String @db.Uuid`: every record
+  // id is a UUIDv7) beside models with text ids: the event's record id is text on the row's side.
+  test('an event log with a uuid recordId column and a model with a text id: create, update and execute still run one statement', () =>
+    withExample(provider, async (ctx) => {
+      await ctx.base.$executeRawUnsafe(`ALTER TABLE "Event" ALTER COLUMN "recordId" TYPE uuid USING "recordId"::uuid`)
+      const created = await counted(() => ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } }))
+      const { id } = created.result
+      const updated = await counted(() => ctx.prisma.item.update({ where: { id }, data: { value: 1 } }))
+      const executed = await counted(() => ctx.prisma.item.execute(id, 'increment', { by: 2 }))
+      assert.deepEqual([created.statements, updated.statements, executed.statements], [1, 1, 1])
+      assert.equal((executed.result as { value: number }).value, 3)
+      assert.deepEqual(
+        (await ctx.prisma.item.events(id)).map((e) => [e.action, e.sequence]),
+        [
+          ['insert', 1],
+          ['update', 2],
+          ['increment', 3],
+        ],
+      )
+      assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+    }))
+
+  // A database whose event log lets a NULL recordId in (a column left nullable by hand, unlike the
+  // schema) must not get an event of no record when the row is gone.
+  test('a row deleted behind the log: the statement appends no event, also where the log would take one without a record id', () =>
+    withExample(provider, async (ctx) => {
+      await ctx.base.$executeRawUnsafe(`ALTER TABLE "Event" ALTER COLUMN "recordId" DROP NOT NULL`)
+      const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+      await ctx.base.$executeRawUnsafe(`DELETE FROM "Item" WHERE "id" = $1`, id)
+      await assert.rejects(
+        ctx.prisma.item.update({ where: { id }, data: { value: 1 } }),
+        (error: unknown) => error instanceof SpectorNotFoundError && error.reason === 'no-row',
+      )
+      const orphans = (await ctx.base.$queryRawUnsafe(`SELECT count(*)::int AS n FROM "Event" WHERE "recordId" IS NULL`)) as { n: number }[]
+      assert.deepEqual(orphans, [{ n: 0 }])
+      assert.deepEqual(
+        (await ctx.prisma.item.events(id)).map((e) => e.action),
+        ['insert'],
+      )
     }))
 
   test('a connection killed while the statement runs: SpectorConnectionError with the outcome unknown, and the command is not run again', () =>
