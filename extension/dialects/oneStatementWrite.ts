@@ -4,13 +4,13 @@
  * (BEGIN, the row, the event, COMMIT).
  *
  *     WITH "spector_row" AS (UPDATE "Item" SET "name" = $1, ... WHERE "id" = $3 RETURNING "id" AS "id", ...),
- *          "spector_event" AS (INSERT INTO "Event" (...) VALUES ($4, (SELECT "id" FROM "spector_row"), ...))
+ *          "spector_event" AS (INSERT INTO "Event" (...) SELECT $4, $5, ... FROM "spector_row")
  *     SELECT * FROM "spector_row"
  *
- * The event takes its record id from the written row: the row is written first (its lock taken,
- * in the order the locked path takes it), and when no row was written (the row is gone) the
- * event's record id is NULL, which the column refuses, so nothing is written at all. A stale
- * sequence is refused by the log's unique (recordId, sequence) key, the row write with it.
+ * The event is selected from the written row: the row is written first (its lock taken, in the
+ * order the locked path takes it), and when no row was written (the row is gone) no event is
+ * appended and the statement returns no row. A stale sequence is refused by the log's unique
+ * (recordId, sequence) key, the row write with it.
  *
  * The row's values go as parameters whose types the database takes from the columns they are
  * written to; the statement returns every column of the row under its field's name.
@@ -42,17 +42,12 @@ export function oneStatementWriteSql(
   insertEvent: InsertEventSql,
 ): OneStatementWriteSql {
   const q = syntax.quote
-  const idColumn = columns.find((c) => c.column === row.id)
-  if (!idColumn) throw new Error(`oneStatementWriteSql: the id column ${row.id} is not among the row's columns`)
   const returning = columns.map((c) => `${q(c.column)} AS ${q(c.field)}`).join(', ')
-  const recordIdAt = insertEvent.fields.indexOf('recordId')
+  // INSERT ... SELECT from the written row: no row, no event; the parameters take the columns' types.
   const appendEvent = (offset: number) => {
-    let n = offset
-    const values = insertEvent.fields.map((field) =>
-      field === 'recordId' ? `(SELECT ${q(idColumn.field)} FROM ${q('spector_row')})` : syntax.placeholder(n++, field === 'payload' || field === 'metadata'),
-    )
+    const values = insertEvent.fields.map((field, i) => syntax.placeholder(offset + i, field === 'payload' || field === 'metadata'))
     const names = insertEvent.fields.map((field) => q(events.columns[field]))
-    return `${q('spector_event')} AS (INSERT INTO ${syntax.table(events)} (${names.join(', ')}) VALUES (${values.join(', ')}))`
+    return `${q('spector_event')} AS (INSERT INTO ${syntax.table(events)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${q('spector_row')})`
   }
   // One statement per set of written columns (a create leaves out the fields the database fills).
   const statements = new Map<string, string>()
@@ -79,6 +74,6 @@ export function oneStatementWriteSql(
         const write = `INSERT INTO ${syntax.table(row)} (${written.map((c) => q(c.column)).join(', ')}) VALUES (${values.join(', ')})`
         return `${rowCte(write)}, ${appendEvent(written.length)} SELECT * FROM ${q('spector_row')}`
       }),
-    eventArgs: (event, insertedAt) => insertEvent.args(event, insertedAt).filter((_, i) => i !== recordIdAt),
+    eventArgs: (event, insertedAt) => insertEvent.args(event, insertedAt),
   }
 }
