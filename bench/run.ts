@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prisma-spector against plain Prisma, the raw driver and Emmett, side by side,
- * on SQLite and PostgreSQL (issue 6). Tables go to stdout, progress to stderr; a JSON file per run,
- * latest.json and one SVG chart per scenario go to bench/results/ (see bench/README.md).
+ * on SQLite and PostgreSQL (issue 6), and on MariaDB in the scenarios written for it (issue 15).
+ * Tables go to stdout, progress to stderr; a JSON file per run, latest.json and one SVG chart per
+ * scenario go to bench/results/ (see bench/README.md).
  *
  * Targets are reported as met or missed, never asserted: the exit code is non-zero only when a
  * scenario failed to run.
@@ -9,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseConfig, type BenchConfig, type ScenarioId } from './lib/config.ts'
-import { closeAll, openDatabaseNames, prepareBenchSchemas } from './lib/harness.ts'
+import { closeAll, openDatabaseNames, prepareBenchSchemas, type BenchProvider } from './lib/harness.ts'
 import { repoRoot } from '../test/support/testSchemas.ts'
 import { loadSample, machineInfo, startLoadMonitor, type LoadSample, type MachineInfo } from './lib/machine.ts'
 import { renderTable, renderTargets, type ScenarioResult } from './lib/report.ts'
@@ -26,17 +27,37 @@ import { runWholeLogScenario } from './scenarios/wholeLog.ts'
 
 type Runner = (config: BenchConfig, subtitle: string[]) => Promise<ScenarioResult>
 
-const RUNNERS: Record<ScenarioId, { title: string; run: Runner }> = {
-  '1': { title: 'Create', run: runCreateScenario },
-  '2': { title: 'Update as history grows', run: runUpdateScenario },
-  '3': { title: 'Replay', run: runReplayScenario },
-  '4': { title: 'Appends against Emmett', run: runAppendsScenario },
-  '5': { title: 'Concurrency (PostgreSQL)', run: runConcurrencyScenario },
-  '6': { title: 'Hash chain cost', run: runHashChainScenario },
-  '7': { title: 'Change feed and relay (PostgreSQL)', run: runFeedScenario },
-  '8': { title: 'Studio record page', run: runStudioScenario },
-  '9': { title: 'Whole-log reads: check() and $verifyHashChain', run: runWholeLogScenario },
-  profile: { title: 'Where the time goes', run: runProfile },
+const ALL: BenchProvider[] = ['sqlite', 'postgresql', 'mysql']
+/** Scenarios whose seeding, raw SQL or workers were written for SQLite and PostgreSQL only. */
+const NOT_MARIADB: BenchProvider[] = ['sqlite', 'postgresql']
+
+/** Each scenario with the providers it runs on; run() gets a config holding only those. */
+const RUNNERS: Record<ScenarioId, { title: string; run: Runner; providers: BenchProvider[] }> = {
+  '1': { title: 'Create', run: runCreateScenario, providers: ALL },
+  '2': { title: 'Update as history grows', run: runUpdateScenario, providers: NOT_MARIADB },
+  '3': { title: 'Replay', run: runReplayScenario, providers: NOT_MARIADB },
+  '4': { title: 'Appends against Emmett', run: runAppendsScenario, providers: ALL },
+  '5': { title: 'Concurrency (PostgreSQL)', run: runConcurrencyScenario, providers: ['postgresql'] },
+  '6': { title: 'Hash chain cost', run: runHashChainScenario, providers: NOT_MARIADB },
+  '7': { title: 'Change feed and relay (PostgreSQL)', run: runFeedScenario, providers: ['postgresql'] },
+  '8': { title: 'Studio record page', run: runStudioScenario, providers: NOT_MARIADB },
+  '9': { title: 'Whole-log reads: check() and $verifyHashChain', run: runWholeLogScenario, providers: NOT_MARIADB },
+  profile: { title: 'Where the time goes', run: runProfile, providers: NOT_MARIADB },
+}
+
+/**
+ * Runs a scenario on the providers it supports among the run's; the others are named in a note,
+ * so a skipped provider is visible in the output rather than silently missing.
+ */
+async function runOnSupportedProviders(id: ScenarioId, config: BenchConfig, subtitle: string[]): Promise<ScenarioResult> {
+  const { title, run, providers } = RUNNERS[id]
+  const supported = config.providers.filter((p) => providers.includes(p))
+  const skipped = config.providers.filter((p) => !providers.includes(p))
+  const skipNote = skipped.length ? [`scenario ${id} skipped on ${skipped.join(', ')}: it runs on ${providers.join(', ')} only`] : []
+  if (skipped.length) progress(skipNote[0]!)
+  if (!supported.length) return { id, title, status: 'ok', data: { skipped }, tables: [], targets: [], notes: skipNote }
+  const result = await run({ ...config, providers: supported }, subtitle)
+  return { ...result, notes: [...result.notes, ...skipNote] }
 }
 
 function progress(message: string): void {
@@ -47,8 +68,11 @@ function describeMachine(m: MachineInfo): string[] {
   const pg = m.postgres
     ? `PostgreSQL ${m.postgres.version} (synchronous_commit=${m.postgres.synchronous_commit}, fsync=${m.postgres.fsync})`
     : 'PostgreSQL not used'
+  const maria = m.mariadb
+    ? `; MariaDB ${m.mariadb.version.split('-')[0]} (innodb_flush_log_at_trx_commit=${m.mariadb.innodb_flush_log_at_trx_commit}, log_bin=${m.mariadb.log_bin})`
+    : ''
   return [
-    `${m.cpuModel}, ${m.nproc} cores, ${m.memoryGiB} GiB; ${pg}; SQLite ${m.sqlite.version} (journal_mode=${m.sqlite.journal_mode}, synchronous=${m.sqlite.synchronous})`,
+    `${m.cpuModel}, ${m.nproc} cores, ${m.memoryGiB} GiB; ${pg}${maria}; SQLite ${m.sqlite.version} (journal_mode=${m.sqlite.journal_mode}, synchronous=${m.sqlite.synchronous})`,
     `node ${m.node}, Prisma ${m.prisma}, prisma-spector ${m.git.commit}${m.git.dirty ? ' + uncommitted changes' : ''}`,
   ]
 }
@@ -57,7 +81,7 @@ async function main(): Promise<number> {
   const config = parseConfig(process.argv.slice(2))
   if (process.argv.includes('--help')) {
     process.stdout.write(
-      'usage: npm run bench [-- --quick] [--only=1,2,3,4,5,6,7,8,profile] [--providers=sqlite,postgresql] [--savepoint-every=N] [--out=DIR]\n',
+      'usage: npm run bench [-- --quick] [--only=1,2,3,4,5,6,7,8,9,profile] [--providers=sqlite,postgresql,mysql] [--savepoint-every=N] [--out=DIR]\n',
     )
     return 0
   }
@@ -74,7 +98,10 @@ async function main(): Promise<number> {
   )
   await prepareBenchSchemas(config.providers)
   progress(`generated the bench schema (test/.generated/bench/) in ${Date.now() - started} ms`)
-  const machine = await machineInfo(config.providers.includes('postgresql') || config.scenarios.includes('5'))
+  const machine = await machineInfo({
+    postgres: config.providers.includes('postgresql') || config.scenarios.includes('5'),
+    mariadb: config.providers.includes('mysql'),
+  })
   const subtitle = describeMachine(machine)
   if (config.quick) subtitle.push('QUICK RUN (tiny sizes): proves the benchmarks work; the numbers are not meaningful.')
 
@@ -82,14 +109,14 @@ async function main(): Promise<number> {
     load: { before: LoadSample; after: LoadSample; maxLoadavg1: number; maxTestProcesses: number; maxOtherTestDatabases: number }
   })[] = []
   for (const id of config.scenarios) {
-    const { title, run } = RUNNERS[id]
+    const { title } = RUNNERS[id]
     progress(`scenario ${id}: ${title}`)
     const before = await loadSample(openDatabaseNames)
     const monitor = startLoadMonitor(openDatabaseNames)
     const t0 = Date.now()
     let result: ScenarioResult
     try {
-      result = await run(config, subtitle)
+      result = await runOnSupportedProviders(id, config, subtitle)
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
       progress(`scenario ${id} FAILED: ${message}`)

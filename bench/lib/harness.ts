@@ -2,33 +2,44 @@
  * Bench databases: the bench schema (bench/schema.prisma) generated per provider with the test
  * harness (test/support/testSchemas.ts -> test/.generated/bench/<provider>/), a fresh database
  * per benchmark (test/support/databases.ts), the plain and the extended Prisma client, and a raw
- * driver connection (pg / better-sqlite3) on the same database.
+ * driver connection (pg / better-sqlite3 / mariadb) on the same database.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import * as mariadb from 'mariadb'
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts'
 import { generatedRoot, loadPreparedSchema, prepareSchema, repoRoot } from '../../test/support/testSchemas.ts'
 import { QueryRecorder, recordingAdapter } from './counting.ts'
 
-export type BenchProvider = 'sqlite' | 'postgresql'
+/** `mysql` is Prisma's provider name; the bench runs it on MariaDB (`@prisma/adapter-mariadb`). */
+export type BenchProvider = 'sqlite' | 'postgresql' | 'mysql'
 
 export const BENCH_SCHEMA = path.join(repoRoot, 'bench/schema.prisma')
 export const BENCH_CHANGESETS = path.join(repoRoot, 'bench/changesets')
 
+/** A provider as tables and charts name it: `mysql` is MariaDB here. */
+export function providerLabel(provider: BenchProvider): string {
+  return provider === 'mysql' ? 'mysql (MariaDB)' : provider
+}
+
 /** The bench schemas: `bench`, and `benchHashed`, the same with `@events(hashed=true)` (scenario 6). */
 export type BenchSchema = 'bench' | 'benchHashed'
 
-/** Generates the bench schemas' Prisma clients and prisma-spector modules for each provider. */
+/**
+ * Generates the bench schemas' Prisma clients and prisma-spector modules for each provider. No
+ * MariaDB scenario uses the hashed schema (scenarios 6 and 9 skip MariaDB), so it is not generated
+ * there: each generation costs seconds of a run.
+ */
 export async function prepareBenchSchemas(providers: BenchProvider[]): Promise<void> {
   const hashed = path.join(generatedRoot, 'benchHashed.prisma')
   fs.mkdirSync(generatedRoot, { recursive: true })
   fs.writeFileSync(hashed, fs.readFileSync(BENCH_SCHEMA, 'utf8').replace(/^\/\/\/ @events$/m, '/// @events(hashed=true)'))
   for (const provider of providers) {
     await prepareSchema('bench', BENCH_SCHEMA, BENCH_CHANGESETS, provider)
-    await prepareSchema('benchHashed', hashed, BENCH_CHANGESETS, provider)
+    if (provider !== 'mysql') await prepareSchema('benchHashed', hashed, BENCH_CHANGESETS, provider)
   }
 }
 
@@ -58,7 +69,7 @@ export function loadBenchModules(provider: BenchProvider, schema: BenchSchema = 
 
 // ------------------------------------------------------------------------------- raw driver
 
-/** One plain-driver connection: `$1` placeholders on PostgreSQL, `?` on SQLite. */
+/** One plain-driver connection: `$1` placeholders on PostgreSQL, `?` on SQLite and MariaDB. */
 export interface RawDriver {
   provider: BenchProvider
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
@@ -68,64 +79,86 @@ export interface RawDriver {
   close(): Promise<void>
 }
 
+/**
+ * A RawDriver over `send`, which sends one statement and returns its rows: every driver takes the
+ * same path for queries, writes and BEGIN / COMMIT / ROLLBACK.
+ */
+function rawDriverOver(provider: BenchProvider, send: (sql: string, params: unknown[]) => Promise<unknown[]>, close: () => Promise<void>): RawDriver {
+  return {
+    provider,
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await send(sql, params)) as T[]
+    },
+    async run(sql, params = []) {
+      await send(sql, params)
+    },
+    async transaction(fn) {
+      await send('BEGIN', [])
+      try {
+        const result = await fn()
+        await send('COMMIT', [])
+        return result
+      } catch (error) {
+        await send('ROLLBACK', [])
+        throw error
+      }
+    },
+    close,
+  }
+}
+
 export async function openRawDriver(db: TestDatabase): Promise<RawDriver> {
   if (db.provider === 'postgresql') {
     const client = new pg.Client({ connectionString: db.url })
     await client.connect()
     client.on('error', () => {})
-    return {
-      provider: 'postgresql',
-      async query<T>(sql: string, params: unknown[] = []) {
-        return (await client.query(sql, params)).rows as T[]
-      },
-      async run(sql, params = []) {
-        await client.query(sql, params)
-      },
-      async transaction(fn) {
-        await client.query('BEGIN')
-        try {
-          const result = await fn()
-          await client.query('COMMIT')
-          return result
-        } catch (error) {
-          await client.query('ROLLBACK')
-          throw error
-        }
-      },
-      close: () => client.end(),
-    }
+    return rawDriverOver(
+      'postgresql',
+      async (sql, params) => (await client.query(sql, params)).rows,
+      () => client.end(),
+    )
   }
   if (db.provider === 'sqlite') {
     const sqlite = new Database(db.name)
+    // Each statement is prepared once and reused, as an application on better-sqlite3 would.
     const statements = new Map<string, Database.Statement>()
     const prepare = (sql: string) => {
       let statement = statements.get(sql)
       if (!statement) statements.set(sql, (statement = sqlite.prepare(sql)))
       return statement
     }
-    return {
-      provider: 'sqlite',
-      async query<T>(sql: string, params: unknown[] = []) {
-        return prepare(sql).all(...params) as T[]
+    return rawDriverOver(
+      'sqlite',
+      async (sql, params) => {
+        const statement = prepare(sql)
+        if (statement.reader) return statement.all(...params)
+        statement.run(...params)
+        return []
       },
-      async run(sql, params = []) {
-        prepare(sql).run(...params)
-      },
-      async transaction(fn) {
-        prepare('BEGIN').run()
-        try {
-          const result = await fn()
-          prepare('COMMIT').run()
-          return result
-        } catch (error) {
-          prepare('ROLLBACK').run()
-          throw error
-        }
-      },
-      async close() {
+      async () => {
         sqlite.close()
       },
-    }
+    )
+  }
+  if (db.provider === 'mysql') {
+    // Text protocol (client-side placeholders), one round trip per statement: the driver's
+    // ordinary query path. The adapter's own pool takes the binary protocol (execute) instead.
+    const url = new URL(db.url)
+    const connection = await mariadb.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+    })
+    return rawDriverOver(
+      'mysql',
+      async (sql, params) => {
+        const rows: unknown = await connection.query(sql, params)
+        return Array.isArray(rows) ? [...rows] : []
+      },
+      () => connection.end(),
+    )
   }
   throw new Error(`bench: provider ${db.provider} is not benchmarked`)
 }
@@ -143,12 +176,14 @@ export interface BenchContext {
   raw: RawDriver
   /** Set when opened with `record: true`: the round trips of `base` and `prisma`. */
   recorder?: QueryRecorder
+  /** A quoted identifier for raw SQL: `"Event"`, or `` `Event` `` on MariaDB. */
   q(identifier: string): string
+  /** The raw driver's n-th placeholder: `$n` on PostgreSQL, `?` elsewhere. */
   p(n: number): string
 }
 
 export interface OpenOptions {
-  /** PostgreSQL pool size of the Prisma adapter (default 4, as in the tests). */
+  /** Pool size of the Prisma adapter on PostgreSQL and MariaDB (default 4, as in the tests). */
   poolSize?: number
   /** Wrap the Prisma adapter to record every round trip (profiling only). */
   record?: boolean
@@ -208,7 +243,7 @@ export async function openBench(provider: BenchProvider, options: OpenOptions = 
     prisma,
     raw,
     ...(recorder ? { recorder } : {}),
-    q: (id) => `"${id}"`,
+    q: (id) => (provider === 'mysql' ? `\`${id}\`` : `"${id}"`),
     p: (n) => (provider === 'postgresql' ? `$${n}` : '?'),
     close,
   }
@@ -223,7 +258,11 @@ export async function supportsSavepointEvery(ctx: BenchContext): Promise<boolean
     const client = ctx.base.$extends(ctx.modules.spector({ savepointEvery: 2 }))
     const { id } = await client.item.create({ data: { name: 'probe', value: 0 } })
     for (let i = 0; i < 2; i++) await client.item.update({ where: { id }, data: { value: { increment: 1 } } })
-    const rows = await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event" WHERE "recordId" = ${ctx.p(1)} AND "action" = 'savepoint'`, [id])
+    const { q, p } = ctx
+    const rows = await ctx.raw.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${q('Event')} WHERE ${q('recordId')} = ${p(1)} AND ${q('action')} = 'savepoint'`,
+      [id],
+    )
     return Number(rows[0]?.n ?? 0) > 0
   } catch {
     return false

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import * as mariadb from 'mariadb'
 import { repoRoot } from '../../test/support/testSchemas.ts'
 
 export interface MachineInfo {
@@ -17,6 +18,15 @@ export interface MachineInfo {
   os: string
   node: string
   postgres?: { version: string; synchronous_commit: string; fsync: string; wal_sync_method: string; shared_buffers: string }
+  /** The settings that decide what a commit waits for (redo log flush, binary log sync). */
+  mariadb?: {
+    version: string
+    innodb_flush_log_at_trx_commit: string
+    sync_binlog: string
+    log_bin: string
+    innodb_doublewrite: string
+    transaction_isolation: string
+  }
   sqlite: { version: string; journal_mode: string; synchronous: string; note: string }
   prisma: string
   git: { commit: string; dirty: boolean; dirtyFiles: string[] }
@@ -49,8 +59,15 @@ function packageVersion(name: string): string {
 }
 
 export const PG_SERVER = { host: '127.0.0.1', port: 5432, user: 'root', database: 'postgres' }
+export const MARIADB_SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' }
 
-export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
+/** The servers whose versions and durability settings the run records (those it uses). */
+export interface MachineServers {
+  postgres: boolean
+  mariadb: boolean
+}
+
+export async function machineInfo(servers: MachineServers): Promise<MachineInfo> {
   const status = git(['status', '--porcelain'])
   const dirtyFiles = status
     ? status
@@ -81,7 +98,7 @@ export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
     prisma: packageVersion('@prisma/client'),
     git: { commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown', dirty: dirtyFiles.length > 0, dirtyFiles },
   }
-  if (withPostgres) {
+  if (servers.postgres) {
     const client = new pg.Client(PG_SERVER)
     await client.connect()
     try {
@@ -97,6 +114,25 @@ export async function machineInfo(withPostgres: boolean): Promise<MachineInfo> {
       await client.end()
     }
   }
+  if (servers.mariadb) {
+    const connection = await mariadb.createConnection(MARIADB_SERVER)
+    try {
+      const rows: { Variable_name: string; Value: string }[] = await connection.query(
+        `SHOW GLOBAL VARIABLES WHERE Variable_name IN ('version', 'innodb_flush_log_at_trx_commit', 'sync_binlog', 'log_bin', 'innodb_doublewrite', 'tx_isolation', 'transaction_isolation')`,
+      )
+      const setting = (...names: string[]) => rows.find((r) => names.includes(r.Variable_name))?.Value ?? 'unknown'
+      info.mariadb = {
+        version: setting('version'),
+        innodb_flush_log_at_trx_commit: setting('innodb_flush_log_at_trx_commit'),
+        sync_binlog: setting('sync_binlog'),
+        log_bin: setting('log_bin'),
+        innodb_doublewrite: setting('innodb_doublewrite'),
+        transaction_isolation: setting('transaction_isolation', 'tx_isolation'),
+      }
+    } finally {
+      await connection.end()
+    }
+  }
   return info
 }
 
@@ -105,23 +141,37 @@ export interface LoadSample {
   loadavg1: number
   /** Processes running node's test runner (`--test`): a concurrent `npm test`. */
   testProcesses: number
-  /** Databases named like the test harness's that this bench did not create (a concurrent `npm test`). */
+  /** Databases named like the test harness's, on PostgreSQL and MariaDB, that this bench did not create (a concurrent `npm test`). */
   otherTestDatabases: number | null
 }
 
 export async function loadSample(ownDatabases: () => Set<string>): Promise<LoadSample> {
-  let otherTestDatabases: number | null = null
+  // Test databases on both servers: a concurrent test run may be limited to one provider.
+  const names: string[] = []
+  let reached = false
   try {
     const client = new pg.Client(PG_SERVER)
     await client.connect()
     try {
       const rows = (await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'spector_t_%'`)).rows as { datname: string }[]
-      const own = ownDatabases()
-      otherTestDatabases = rows.filter((r) => !own.has(r.datname)).length
+      names.push(...rows.map((r) => r.datname))
+      reached = true
     } finally {
       await client.end()
     }
   } catch {}
+  try {
+    const connection = await mariadb.createConnection({ ...MARIADB_SERVER, connectTimeout: 1000 })
+    try {
+      const rows: Record<string, string>[] = await connection.query(`SHOW DATABASES LIKE 'spector\\_t\\_%'`)
+      names.push(...rows.map((r) => Object.values(r)[0]!))
+      reached = true
+    } finally {
+      await connection.end()
+    }
+  } catch {}
+  const own = ownDatabases()
+  const otherTestDatabases = reached ? names.filter((name) => !own.has(name)).length : null
   return { at: new Date().toISOString(), loadavg1: Math.round(os.loadavg()[0]! * 100) / 100, testProcesses: testProcesses(), otherTestDatabases }
 }
 

@@ -2,7 +2,8 @@
  * Scenario 4, appends against Emmett: single-event appends per second through evented writes
  * (creates; execute and update on one record) and through Emmett's `appendToStream`
  * (@event-driven-io/emmett-postgresql on the same PostgreSQL database, @event-driven-io/emmett-sqlite
- * on the same SQLite file), in the same run, interleaved in rounds.
+ * on the same SQLite file), in the same run, interleaved in rounds. On MariaDB only the
+ * prisma-spector side runs: Emmett has no MySQL/MariaDB event store.
  *
  * Emmett's blind `appendToStream` reads nothing; an evented write replays its record first. The
  * like-for-like Emmett command is `CommandHandler` (read the stream, evolve, append with the
@@ -11,13 +12,12 @@
  */
 import { createRequire } from 'node:module'
 import { uuidv7 } from 'uuidv7'
-import Database from 'better-sqlite3'
-import pg from 'pg'
 import type { BenchConfig } from '../lib/config.ts'
-import { supportsSavepointEvery, withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
+import { providerLabel, supportsSavepointEvery, withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
 import { interleave, ratio, summarize, type Summary, type Variant } from '../lib/stats.ts'
 import { times, type ScenarioResult, type TableSpec, type TargetResult } from '../lib/report.ts'
 import { barChart } from '../lib/svg.ts'
+import { countDriverStatements } from '../lib/driverStatements.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -79,34 +79,6 @@ async function openEmmett(ctx: BenchContext): Promise<EmmettSide> {
   }
 }
 
-/** Counts driver calls (one per statement / round trip) made while fn runs. */
-async function countDriverCalls(provider: BenchProvider, fn: () => Promise<unknown>): Promise<number> {
-  const patches: [any, string][] = provider === 'postgresql' ? [[pg.Client.prototype, 'query']] : [[Database.prototype, 'prepare']]
-  if (provider === 'sqlite') {
-    try {
-      const sqlite3 = require('sqlite3')
-      for (const name of ['run', 'all', 'get']) patches.push([sqlite3.Database.prototype, name])
-    } catch {
-      // no native sqlite3: Emmett did not run either
-    }
-  }
-  let calls = 0
-  const originals = patches.map(([proto, name]) => proto[name])
-  patches.forEach(([proto, name], i) => {
-    const original = originals[i]
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      calls++
-      return original.apply(this, args)
-    }
-  })
-  try {
-    await fn()
-  } finally {
-    for (const [i, [proto, name]] of patches.entries()) proto[name] = originals[i]
-  }
-  return calls
-}
-
 async function runProvider(
   config: BenchConfig,
   provider: BenchProvider,
@@ -116,11 +88,15 @@ async function runProvider(
     // prisma-spector side still runs and the Emmett rows say why they are missing.
     let emmett: EmmettSide | null = null
     let emmettUnavailable: string | undefined
-    try {
-      emmett = await openEmmett(ctx)
-    } catch (error) {
-      if (provider !== 'sqlite') throw error
-      emmettUnavailable = `Emmett on SQLite unavailable: ${(error as Error).message.split('\n')[0]}`
+    if (provider === 'mysql') {
+      emmettUnavailable = 'Emmett on MariaDB unavailable: Emmett has no MySQL/MariaDB event store, so only the prisma-spector rows run'
+    } else {
+      try {
+        emmett = await openEmmett(ctx)
+      } catch (error) {
+        if (provider !== 'sqlite') throw error
+        emmettUnavailable = `Emmett on SQLite unavailable: ${(error as Error).message.split('\n')[0]}`
+      }
     }
     try {
       const { CommandHandler } = await import('@event-driven-io/emmett')
@@ -181,7 +157,7 @@ async function runProvider(
       for (const v of variants) {
         const n = 5
         let i = 1_000_000
-        const calls = await countDriverCalls(provider, async () => {
+        const calls = await countDriverStatements(provider, async () => {
           for (let k = 0; k < n; k++) await v.run(i++)
         })
         roundTrips.set(v.name, v.name === 'spectorExecuteSavepoints' ? null : calls / n)
@@ -213,13 +189,13 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
     const result = await runProvider(config, provider)
     data[provider] = result
     tables.push({
-      title: `4. Single-event appends vs Emmett - ${provider} (${n} appends per variant after ${config.appends.warmup} warm-up, interleaved rounds${provider === 'sqlite' && !result.emmettUnavailable ? '; WAL, synchronous=FULL on both sides' : ''})`,
+      title: `4. Single-event appends vs Emmett - ${providerLabel(provider)} (${n} appends per variant after ${config.appends.warmup} warm-up, interleaved rounds${provider === 'sqlite' && !result.emmettUnavailable ? '; WAL, synchronous=FULL on both sides' : ''})`,
       columns: ['variant', 'appends/s', 'median ms', 'p95 ms', 'statements/append', 'x Emmett append'],
       rows: result.results.map((r) => [r.description, r.opsPerSec, r.medianMs, r.p95Ms, r.roundTrips ?? '-', times(r.vsEmmettAppend)]),
       notes: [
         ...(result.emmettUnavailable ? [result.emmettUnavailable] : []),
         'one-record variants: the record/stream grows by one event per append (to about the number of appends above); evented writes and Emmett CommandHandler re-read it every time.',
-        'statements/append counted at the driver (pg Client.query; better-sqlite3 prepare / sqlite3 run, all, get) over 5 extra appends.',
+        'statements/append counted at the driver (pg Client.query; better-sqlite3 Statement run, all, get, iterate / sqlite3 run, all, get; mariadb Connection query, prepareExecute, batch) over 5 extra appends.',
       ],
     })
     if (provider === 'postgresql') {
@@ -247,7 +223,7 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
     subtitle: [...subtitle, `${n} appends per variant, interleaved. Higher is better. SQLite: WAL + synchronous=FULL on both sides.`],
     axisLabel: 'appends per second (sequential, one caller)',
     groups: Object.entries(data).map(([provider, r]) => ({
-      label: provider,
+      label: providerLabel(provider as BenchProvider),
       bars: r.results.map((v) => ({
         label:
           v.description.replace(/ \(.*\)$/, '') +

@@ -111,17 +111,6 @@ async function runOne(
 }
 
 export async function runConcurrencyScenario(config: BenchConfig, subtitle: string[]): Promise<ScenarioResult> {
-  if (!config.providers.includes('postgresql')) {
-    return {
-      id: '5',
-      title: 'Concurrency (PostgreSQL)',
-      status: 'ok',
-      data: { skipped: 'PostgreSQL not among --providers' },
-      tables: [],
-      targets: [],
-      notes: ['scenario 5 skipped: PostgreSQL not among --providers'],
-    }
-  }
   const maxWriters = Math.max(...config.concurrency.writers)
   const runs = await withBench('postgresql', { poolSize: maxWriters + 2, record: true }, async (ctx) => {
     // Warm-up: a few updates of both kinds.

@@ -1,10 +1,13 @@
 /**
  * Scenario 1, create: an evented `create` against plain Prisma creating an identical non-evented
- * row, and against the raw driver writing the same event row and item row in one transaction.
+ * row, and against the raw driver writing the same event row and item row in one transaction, on
+ * SQLite, PostgreSQL and MariaDB. Statements per create are counted at the driver after the timed
+ * rounds, so a ratio comes with the round trips behind it.
  */
 import { uuidv7 } from 'uuidv7'
 import type { BenchConfig } from '../lib/config.ts'
-import { withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
+import { providerLabel, withBench, type BenchContext, type BenchProvider } from '../lib/harness.ts'
+import { countDriverStatements } from '../lib/driverStatements.ts'
 import { interleave, ratio, summarize, type Summary, type Variant } from '../lib/stats.ts'
 import { times, type ScenarioResult, type TableSpec, type TargetResult } from '../lib/report.ts'
 import { barChart, PALETTE } from '../lib/svg.ts'
@@ -17,6 +20,8 @@ export interface CreateVariantResult extends Summary {
   vsPlain: number
   /** median / raw-driver transaction median */
   vsRaw: number
+  /** Statements per create sent by the drivers (Prisma's and the raw one), counted over a few extra creates. */
+  statements: number
 }
 
 const VARIANTS = {
@@ -33,12 +38,20 @@ const VARIANTS = {
 /** Variants that are not the library: design alternatives, measured to size proposals. */
 export const WHAT_IF = new Set(['whatIfBatch', 'whatIfRawCte'])
 
+/** A UTC timestamp as each provider's Prisma adapter writes it (MariaDB's DATETIME(3) takes no zone). */
+function sqlDate(provider: BenchProvider, d: Date): string {
+  const iso = d.toISOString()
+  if (provider === 'sqlite') return iso.replace('Z', '+00:00')
+  if (provider === 'mysql') return iso.replace('T', ' ').replace('Z', '')
+  return iso
+}
+
 function variants(ctx: BenchContext): Variant[] {
   const now = () => new Date()
-  const sqlDate = (d: Date) => (ctx.provider === 'sqlite' ? d.toISOString().replace('Z', '+00:00') : d.toISOString())
-  const p = ctx.p
-  const insertEvent = `INSERT INTO "Event" ("id", "recordId", "model", "action", "payload", "version", "sequence", "insertedAt") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})`
-  const insertItem = `INSERT INTO "Item" ("id", "name", "value", "archivedAt", "createdAt", "updatedAt") VALUES (${p(1)}, ${p(2)}, ${p(3)}, NULL, ${p(4)}, ${p(5)})`
+  const { p, q } = ctx
+  const columns = (names: string[]) => names.map(q).join(', ')
+  const insertEvent = `INSERT INTO ${q('Event')} (${columns(['id', 'recordId', 'model', 'action', 'payload', 'version', 'sequence', 'insertedAt'])}) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})`
+  const insertItem = `INSERT INTO ${q('Item')} (${columns(['id', 'name', 'value', 'archivedAt', 'createdAt', 'updatedAt'])}) VALUES (${p(1)}, ${p(2)}, ${p(3)}, NULL, ${p(4)}, ${p(5)})`
   const list: Variant[] = [
     { name: 'evented', run: (i) => ctx.prisma.item.create({ data: { name: `evented-${i}`, value: i } }) },
     { name: 'plain', run: (i) => ctx.base.plainItem.create({ data: { id: uuidv7(), name: `plain-${i}`, value: i } }) },
@@ -72,9 +85,9 @@ function variants(ctx: BenchContext): Variant[] {
             JSON.stringify({ name: `raw-${i}`, value: i, createdAt: iso, updatedAt: iso }),
             ITEM_VERSION,
             1,
-            sqlDate(at),
+            sqlDate(ctx.provider, at),
           ])
-          await ctx.raw.run(insertItem, [id, `raw-${i}`, i, sqlDate(at), sqlDate(at)])
+          await ctx.raw.run(insertItem, [id, `raw-${i}`, i, sqlDate(ctx.provider, at), sqlDate(ctx.provider, at)])
         }),
     },
   ]
@@ -128,13 +141,27 @@ function variants(ctx: BenchContext): Variant[] {
 
 async function runProvider(config: BenchConfig, provider: BenchProvider): Promise<CreateVariantResult[]> {
   return withBench(provider, {}, async (ctx) => {
-    const latencies = await interleave(variants(ctx), config.create)
+    const list = variants(ctx)
+    const latencies = await interleave(list, config.create)
     const summaries = new Map([...latencies].map(([name, values]) => [name, summarize(values)]))
     const plain = summaries.get('plain')!.medianMs
     const raw = summaries.get('raw')!.medianMs
+    // Statements per create, outside the timed rounds.
+    const statements = new Map<string, number>()
+    for (const v of list) {
+      const n = 5
+      statements.set(
+        v.name,
+        (await countDriverStatements(provider, async () => {
+          for (let k = 0; k < n; k++) await v.run(1_000_000 + k)
+        })) / n,
+      )
+    }
     // Every evented create must have left its event and row (the bench measures working code).
-    const events = (await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event" WHERE "model" = 'Item' AND "action" = 'insert'`))[0]?.n
-    const items = (await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Item"`))[0]?.n
+    const { q } = ctx
+    const events = (await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${q('Event')} WHERE ${q('model')} = 'Item' AND ${q('action')} = 'insert'`))[0]
+      ?.n
+    const items = (await ctx.raw.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${q('Item')}`))[0]?.n
     if (Number(events) !== Number(items)) throw new Error(`create: ${events} insert events but ${items} items`)
     return [...summaries].map(([name, s]) => ({
       variant: name,
@@ -142,6 +169,7 @@ async function runProvider(config: BenchConfig, provider: BenchProvider): Promis
       ...s,
       vsPlain: ratio(s.medianMs, plain),
       vsRaw: ratio(s.medianMs, raw),
+      statements: statements.get(name)!,
     }))
   })
 }
@@ -154,10 +182,14 @@ export async function runCreateScenario(config: BenchConfig, subtitle: string[])
     const results = await runProvider(config, provider)
     data[provider] = results
     tables.push({
-      title: `1. Create - ${provider} (${results[0]!.n} ops per variant, interleaved rounds)`,
-      columns: ['variant', 'median ms', 'p95 ms', 'ops/s', 'x plain Prisma', 'x raw driver'],
-      rows: results.map((r) => [r.description, r.medianMs, r.p95Ms, r.opsPerSec, times(r.vsPlain), times(r.vsRaw)]),
-      notes: ['what-if rows are not the library: the same two rows written without an interactive transaction, to size the proposals.'],
+      title: `1. Create - ${providerLabel(provider)} (${results[0]!.n} ops per variant, interleaved rounds)`,
+      columns: ['variant', 'median ms', 'p95 ms', 'ops/s', 'x plain Prisma', 'x raw driver', 'statements'],
+      rows: results.map((r) => [r.description, r.medianMs, r.p95Ms, r.opsPerSec, times(r.vsPlain), times(r.vsRaw), r.statements]),
+      notes: [
+        'what-if rows are not the library: the same two rows written without an interactive transaction, to size the proposals.',
+        'statements: per create, counted at the driver over 5 extra creates (BEGIN and COMMIT count as statements).',
+        ...(provider === 'postgresql' ? [] : ['the one-statement rows (raw pg, $queryRaw CTE) are PostgreSQL-only: they need an INSERT inside WITH.']),
+      ],
     })
     const evented = results.find((r) => r.variant === 'evented')!
     targets.push({
@@ -173,7 +205,7 @@ export async function runCreateScenario(config: BenchConfig, subtitle: string[])
     subtitle: [...subtitle, 'Bars: median latency per create; whisker: p95. Lower is better.'],
     axisLabel: 'latency per create, ms',
     groups: Object.entries(data).map(([provider, results]) => ({
-      label: provider,
+      label: providerLabel(provider as BenchProvider),
       bars: results.map((r, i) => ({
         label: r.description.replace(/ \(.*\)$/, ''),
         value: r.medianMs,

@@ -71,17 +71,6 @@ async function measure(config: BenchConfig): Promise<FeedResult> {
 }
 
 export async function runFeedScenario(config: BenchConfig): Promise<ScenarioResult> {
-  if (!config.providers.includes('postgresql')) {
-    return {
-      id: '7',
-      title: 'Change feed and relay (PostgreSQL)',
-      status: 'ok',
-      data: null,
-      tables: [],
-      targets: [],
-      notes: ['skipped: PostgreSQL is not among the providers'],
-    }
-  }
   const r = await measure(config)
   const rate = (n: number | null) => (n === null ? 'n/a' : Math.round(n).toLocaleString('en-US'))
   return {
