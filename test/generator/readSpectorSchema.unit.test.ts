@@ -529,6 +529,26 @@ describe('readSpectorSchema: metadata of a valid schema', () => {
     assert.deepEqual(m.events, { model: 'Event', delegate: 'event' })
   })
 
+  // Prisma gives a Json field's @default as the JSON text; the database default is the value it
+  // spells, so the event and the row must hold that value, not the text as a JSON string.
+  test('a Json @default is the JSON value its text spells', () => {
+    const settings = eventedModel('Settings', '@evented', [
+      idField(),
+      field('prefs', 'Json', { default: '{"theme":"dark","sizes":[1,2]}' }),
+      field('list', 'Json', { default: '[1, "x"]' }),
+      field('word', 'Json', { default: '"quoted"' }),
+      optional('count', 'Json', { default: '3' }),
+    ])
+    const defaults = Object.fromEntries(readSpectorSchema(schema(settings), locate).models[0]!.fields.map((f) => [f.name, f.default]))
+    assert.deepEqual(defaults, {
+      id: undefined,
+      prefs: { kind: 'value', value: { theme: 'dark', sizes: [1, 2] } },
+      list: { kind: 'value', value: [1, 'x'] },
+      word: { kind: 'value', value: 'quoted' },
+      count: { kind: 'value', value: 3 },
+    })
+  })
+
   test('models without annotations are ignored; evented models keep schema order', () => {
     const result = readSpectorSchema(schema(model('Plain', [idField()]), eventedModel('Zeta'), eventedModel('Alpha', '@evented(version=1)')), locate)
     assert.deepEqual(
