@@ -456,6 +456,8 @@ function fieldDefault(field: DMMF.Field): FieldDefault | string {
   const def = field.default as unknown
   if (def === undefined || def === null) return { kind: 'value', value: null }
   if (Array.isArray(def)) return { kind: 'value', value: def }
+  // Prisma gives a Json default as its JSON text; the column's default is the value that text spells.
+  if (field.type === 'Json' && typeof def === 'string') return { kind: 'value', value: JSON.parse(def) as unknown }
   if (typeof def !== 'object') return { kind: 'value', value: def }
   const fn = def as { name: string; args: unknown[] }
   if (fn.name === 'now') return { kind: 'now' }
