@@ -66,14 +66,14 @@ export class SpectorNotFoundError extends SpectorError {
   readonly reason: 'no-events' | 'deleted' | 'no-row'
 
   constructor(model: string, recordId: string | undefined, reason: 'no-events' | 'deleted' | 'no-row', detail?: string) {
-    const what = recordId === undefined ? `No ${model} record matches` : `${model} ${recordId}`
     const why =
       reason === 'deleted'
         ? 'was deleted'
         : reason === 'no-row'
           ? 'was not found'
           : 'has no events (a row written before prisma-spector? import it with bringup)'
-    super(model, `${what} ${why}${detail ? `: ${detail}` : ''}`)
+    const what = recordId === undefined ? `No ${model} record matches` : `${model} ${recordId} ${why}`
+    super(model, `${what}${detail ? `: ${detail}` : ''}`)
     this.recordId = recordId
     this.reason = reason
   }
