@@ -37,6 +37,8 @@ export class EmmettWriters {
   static async open(url: string, poolSize: number): Promise<EmmettWriters> {
     const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql')
     const pool = new pg.Pool({ connectionString: url, max: poolSize })
+    // An idle connection the server ends (the database dropped after a failure) must not crash the bench.
+    pool.on('error', () => {})
     const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'CreateOrUpdate' }, connectionOptions: { pool } } as any) as unknown as EventStore
     await store.readStream('emmett-writers-migration')
     return new EmmettWriters(store, pool)
