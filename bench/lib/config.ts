@@ -107,7 +107,7 @@ export function parseConfig(args: string[]): BenchConfig {
     },
     replay: { sizes: [1000, 10_000, 100_000], reps: (size) => (size >= 100_000 ? 5 : size >= 10_000 ? 7 : 15), pageSizes: [500, 1000, 2000, 5000, 10_000] },
     appends: { warmup: 20, rounds: 8, perRound: 100, savepointEvery },
-    concurrency: { writers: [1, 4, 8, 16], totalOps: 480, updatesPerRecord: 5, sharedRecords: 100, rounds: 2 },
+    concurrency: { writers: [1, 4, 8, 16], totalOps: 480, updatesPerRecord: 5, sharedRecords: 100, rounds: 3 },
     profile: { ops: 60, history: 1000, microIterations: 20_000 },
     hashChain: { warmup: 20, rounds: 8, perRound: 50, records: 500, eventsPerRecord: 10 },
     feed: { events: 20_000, pageSize: 500, relayBatch: 500 },

@@ -65,7 +65,10 @@ export interface ConcurrencyRun {
   runs: number
   ops: number
   wallMs: number
+  /** Writes per second over all rounds (their writes over their wall time). */
   throughput: number
+  /** Each round's writes per second, in round order: how much the machine's load moved them. */
+  roundThroughputs: number[]
   latency: Summary
   /** Database statements per write (Prisma's round trips; Emmett's pg queries), retries included. */
   statementsPerOp: number
@@ -85,7 +88,7 @@ export interface ConcurrencyRun {
   vsEmmett: number
 }
 
-type Measured = Omit<ConcurrencyRun, 'scaling' | 'vsPlain' | 'vsEmmett' | 'latency' | 'runs'> & { latencies: number[] }
+type Measured = Omit<ConcurrencyRun, 'scaling' | 'vsPlain' | 'vsEmmett' | 'latency' | 'runs' | 'roundThroughputs'> & { latencies: number[] }
 
 /** A small seeded generator (mulberry32): the same picks for every variant of a round. */
 function seededRandom(seed: number): () => number {
@@ -258,6 +261,7 @@ function combine(runs: Measured[]): Omit<ConcurrencyRun, 'scaling' | 'vsPlain' |
     ops,
     wallMs,
     throughput: (ops * 1000) / wallMs,
+    roundThroughputs: runs.map((r) => r.throughput),
     latency: summarize(runs.flatMap((r) => r.latencies)),
     statementsPerOp: runs.reduce((sum, r) => sum + r.statementsPerOp * r.ops, 0) / ops,
     retries: runs.reduce((sum, r) => sum + r.retries, 0),
