@@ -28,7 +28,12 @@ export interface BenchConfig {
   /** pageSizes: the replay page sizes compared (the library's own is REPLAY_PAGE_SIZE). */
   replay: { sizes: number[]; reps: (size: number) => number; pageSizes: number[] }
   appends: { warmup: number; rounds: number; perRound: number; savepointEvery: number }
-  concurrency: { writers: number[]; totalOps: number; updatesPerRecord: number }
+  /**
+   * Scenario 5: writer counts; updates per run (split over the writers); updates each distinct
+   * record gets; how many records the writers share in the shared-records runs (issue 15's target
+   * says 100); rounds of every variant, the order rotating from round to round.
+   */
+  concurrency: { writers: number[]; totalOps: number; updatesPerRecord: number; sharedRecords: number; rounds: number }
   profile: { ops: number; history: number; microIterations: number }
   hashChain: { warmup: number; rounds: number; perRound: number; records: number; eventsPerRecord: number }
   /** Scenario 7: events in the log, the feed's page size, the relay's batch size. */
@@ -96,7 +101,7 @@ export function parseConfig(args: string[]): BenchConfig {
       update: { sizes: [1, 10, 100], records: () => 3, savepointEvery, warmup: 2, plainOps: 5 },
       replay: { sizes: [100, 1000], reps: () => 2, pageSizes: [100, 500] },
       appends: { warmup: 2, rounds: 2, perRound: 5, savepointEvery },
-      concurrency: { writers: [1, 4, 16], totalOps: 32, updatesPerRecord: 2 },
+      concurrency: { writers: [1, 4, 8, 16], totalOps: 32, updatesPerRecord: 2, sharedRecords: 100, rounds: 1 },
       profile: { ops: 5, history: 50, microIterations: 200 },
       hashChain: { warmup: 2, rounds: 2, perRound: 5, records: 10, eventsPerRecord: 3 },
       feed: { events: 400, pageSize: 100, relayBatch: 100 },
@@ -120,7 +125,7 @@ export function parseConfig(args: string[]): BenchConfig {
     },
     replay: { sizes: [1000, 10_000, 100_000], reps: (size) => (size >= 100_000 ? 5 : size >= 10_000 ? 7 : 15), pageSizes: [500, 1000, 2000, 5000, 10_000] },
     appends: { warmup: 20, rounds: 8, perRound: 100, savepointEvery },
-    concurrency: { writers: [1, 4, 16], totalOps: 480, updatesPerRecord: 5 },
+    concurrency: { writers: [1, 4, 8, 16], totalOps: 480, updatesPerRecord: 5, sharedRecords: 100, rounds: 3 },
     profile: { ops: 60, history: 1000, microIterations: 20_000 },
     hashChain: { warmup: 20, rounds: 8, perRound: 50, records: 500, eventsPerRecord: 10 },
     feed: { events: 20_000, pageSize: 500, relayBatch: 500 },

@@ -1,7 +1,8 @@
 /**
  * A driver-adapter wrapper that records every round trip Prisma makes: each query or statement
- * with its SQL text and how long the driver took. Used only by the profiling passes ("where the
- * time goes"); the timed scenarios run on the unwrapped adapter.
+ * with its SQL text, how long the driver took and whether the database refused it. Used by the
+ * profiling passes ("where the time goes") and by scenario 5, which counts rollbacks and refused
+ * statements (each a command run again); the other timed scenarios run on the unwrapped adapter.
  *
  * `BEGIN` is counted when Prisma starts a transaction (the adapters issue it inside
  * `startTransaction`); `COMMIT`/`ROLLBACK` and nested SAVEPOINTs arrive as ordinary statements.
@@ -10,14 +11,16 @@
 export interface RoundTrip {
   sql: string
   ms: number
+  /** The database refused it (a constraint, a conflict): the caller saw an error. */
+  failed?: boolean
 }
 
 export class QueryRecorder {
   trips: RoundTrip[] = []
   recording = true
 
-  record(sql: string, ms: number): void {
-    if (this.recording) this.trips.push({ sql, ms })
+  record(sql: string, ms: number, failed = false): void {
+    if (this.recording) this.trips.push(failed ? { sql, ms, failed } : { sql, ms })
   }
 
   /** Runs fn and returns the round trips it made, with its wall time. */
@@ -52,10 +55,13 @@ function wrapQueryable<T extends AnyObject>(target: T, recorder: QueryRecorder):
       if (TIMED.has(name)) {
         return async (query: { sql: string }) => {
           const start = performance.now()
+          let failed = true
           try {
-            return await value.call(obj, query)
+            const result = await value.call(obj, query)
+            failed = false
+            return result
           } finally {
-            recorder.record(query.sql, performance.now() - start)
+            recorder.record(query.sql, performance.now() - start, failed)
           }
         }
       }

@@ -15,6 +15,8 @@ export type TargetStatus = 'met' | 'missed' | 'not measured'
 
 export interface TargetResult {
   id: string
+  /** The issue that set the target (default 6, the bench's own). */
+  issue?: number
   target: string
   provider: string
   measured: string
@@ -76,9 +78,11 @@ export function renderTable(table: TableSpec): string {
 }
 
 export function renderTargets(targets: TargetResult[]): TableSpec {
+  const issues = [...new Set(targets.map((t) => t.issue ?? 6))].sort((a, b) => a - b)
+  const named = issues.length === 1 ? `issue ${issues[0]}` : `issues ${issues.slice(0, -1).join(', ')} and ${issues.at(-1)}`
   return {
-    title: 'Targets from issue 6 (reported, never asserted)',
-    columns: ['target', 'provider', 'measured', 'status'],
-    rows: targets.map((t) => [t.target, t.provider, t.measured + (t.note ? ` (${t.note})` : ''), t.status.toUpperCase()]),
+    title: `Targets from ${named} (reported, never asserted)`,
+    columns: ['issue', 'target', 'provider', 'measured', 'status'],
+    rows: targets.map((t) => [t.issue ?? 6, t.target, t.provider, t.measured + (t.note ? ` (${t.note})` : ''), t.status.toUpperCase()]),
   }
 }

@@ -107,6 +107,7 @@ export async function runWholeLogScenario(config: BenchConfig, _subtitle: string
     if (provider === 'postgresql') {
       targets.push({
         id: 'T8a',
+        issue: 15,
         target: `check() of 50k records >= 10x faster than before streaming (${CHECK_BEFORE_MS / 1000} s, issue 15): <= ${CHECK_BEFORE_MS / 10_000} s`,
         provider,
         measured: `${(r.check.ms / 1000).toFixed(2)} s for ${r.records.toLocaleString('en-US')} records`,
