@@ -19,16 +19,17 @@ import { withExample } from './support/exampleClient.ts'
 import { withMappedNames } from './support/mappedNamesClient.ts'
 import { withPreparedSchema } from './support/preparedClient.ts'
 
-/** Runs `fn`, counting the statements node-postgres sends meanwhile (one call of Client.query each). */
-async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+/** Runs `fn`, counting the statements node-postgres sends meanwhile (one call of Client.query each), and keeping their first words. */
+async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number; sent: string[] }> {
   const original = pg.Client.prototype.query
-  let statements = 0
+  const sent: string[] = []
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements++
+    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown })?.text ?? '')
+    sent.push(text.trim().split(/\s+/)[0]!.toUpperCase())
     return (original as (...a: unknown[]) => unknown).apply(this, args)
   } as typeof original
   try {
-    return { result: await fn(), statements }
+    return { result: await fn(), statements: sent.length, sent }
   } finally {
     pg.Client.prototype.query = original
   }
@@ -230,6 +231,32 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
         (await ctx.prisma.item.events(id)).map((e) => e.action),
         ['insert'],
       )
+    }))
+
+  test('a record this process does not know: its committed events are read outside a transaction, then one statement writes; a writer that moved it meanwhile is refused and the command runs locked', () =>
+    withExample(provider, async (ctx) => {
+      const other = ctx.base.$extends(ctx.spector())
+      const { id } = await other.item.create({ data: { name: 'Lamp', value: 0 } })
+      await other.item.execute(id, 'increment', { by: 1 })
+      const cold = await counted(() => ctx.prisma.item.execute(id, 'increment', { by: 2 }))
+      assert.equal(cold.sent.includes('BEGIN'), false, cold.sent.join(', '))
+      assert.ok(cold.statements <= 3, cold.sent.join(', '))
+      assert.equal(cold.sent.at(-1), 'WITH')
+      assert.equal((cold.result as { value: number }).value, 3)
+      // The other client's state is stale now: its next command is refused by the key and runs locked.
+      const stale = await counted(() => other.item.update({ where: { id }, data: { value: { increment: 4 } } }))
+      assert.ok(stale.sent.includes('BEGIN'), stale.sent.join(', '))
+      assert.equal(stale.result.value, 7)
+      assert.deepEqual(
+        (await ctx.prisma.item.events(id)).map((e) => [e.action, e.sequence]),
+        [
+          ['insert', 1],
+          ['increment', 2],
+          ['increment', 3],
+          ['update', 4],
+        ],
+      )
+      assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
     }))
 
   test('a connection killed while the statement runs: SpectorConnectionError with the outcome unknown, and the command is not run again', () =>

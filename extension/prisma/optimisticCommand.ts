@@ -12,6 +12,10 @@
  * answer (and the error) the database state calls for. Only a lost connection is passed on as it
  * is (a SpectorConnectionError saying whether the COMMIT was sent), as the locked path does.
  *
+ * On the one-statement path (PostgreSQL), a record this process does not know is read first,
+ * outside any transaction (its committed events, from the newest savepoint), and written in one
+ * statement from what was read: two round trips or three where the locked path takes seven.
+ *
  * The row is written before the event: the locked path locks the row first, so an optimistic
  * writer that appended first and then waited on the row would deadlock against it.
  *
@@ -37,26 +41,32 @@ export async function runOptimistically<S extends State>(
 ): Promise<{ row: unknown } | undefined> {
   if (!writer.appendsOptimistically || isInsideTransaction(client)) return undefined
   const known = writer.recent.committedEntry(recordId)
-  if (!known) return undefined
-  const current = { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
+  const candidate = writer.oneStatement
+  const one = candidate && (await candidate.serves(client, 'update', rowArgs)) ? candidate : null
+  if (!known && !one) return undefined
   try {
-    // One statement where the database, the model and the call allow it (oneStatementCommand.ts).
-    const one = writer.oneStatement
-    if (one && !writer.savepointDue(current.sinceSavepoint + 1) && (await one.serves(client, 'update', rowArgs))) {
+    // A record this process does not know, on the one-statement path: read it (committed events
+    // only, outside any transaction), then write; the key refuses the append if it moved meanwhile.
+    const current = known
+      ? { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
+      : await writer.replayFor(client, recordId)
+    if (one && !writer.savepointDue(current.sinceSavepoint + 1)) {
       const done = await one.update(client, recordId, current, action, data, options)
       if (done) return done
       writer.recent.delete(recordId)
       return undefined
     }
+    if (!known) return undefined
     const row = await writer.transact(
       client,
       recordId,
       async (tx) => {
         const { eventId, prepared } = writer.nextState(current, recordId, action, data, options)
-        const event = writer.newEvent(eventId, recordId, action, prepared.payload, known.sequence + 1)
+        const sequence = current.sequence + 1
+        const event = writer.newEvent(eventId, recordId, action, prepared.payload, sequence)
         const row = await writer.writeRow(tx, 'update', recordId, action, prepared.state, rowArgs)
-        const hash = await writer.append(tx, event, known.hash)
-        await writer.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: known.sequence + 1, hash, sinceSavepoint: known.sinceSavepoint + 1 })
+        const hash = await writer.append(tx, event, current.lastHash)
+        await writer.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence, hash, sinceSavepoint: current.sinceSavepoint + 1 })
         return row
       },
       0,
