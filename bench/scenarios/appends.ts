@@ -216,6 +216,18 @@ export async function runAppendsScenario(config: BenchConfig, subtitle: string[]
           ...(config.quick ? { note: 'quick sizes' } : {}),
         })
       }
+      // Issue 15: a command on a record this process knows, one writer, against Emmett's append.
+      const command = get('spectorExecute')
+      const emmett = get('emmettAppend')
+      targets.push({
+        id: 'T4-15',
+        issue: 15,
+        target: 'a command on a known record, one writer (execute) >= 1.0x Emmett appendToStream',
+        provider,
+        measured: `${Math.round(command.opsPerSec)}/s vs ${Math.round(emmett.opsPerSec)}/s (${times(ratio(command.opsPerSec, emmett.opsPerSec))}), ${command.roundTrips ?? '-'} vs ${emmett.roundTrips ?? '-'} statements`,
+        status: command.opsPerSec >= emmett.opsPerSec ? 'met' : 'missed',
+        ...(config.quick ? { note: 'quick sizes' } : {}),
+      })
     }
   }
   const chart = barChart({

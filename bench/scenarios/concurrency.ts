@@ -355,7 +355,7 @@ export async function runConcurrencyScenario(config: BenchConfig, subtitle: stri
     ]),
     notes: [
       'retries: prisma-spector and plain Prisma, statements the database refused (an evented command whose known state went stale appends at a taken sequence and runs again on the locked path); Emmett, version conflicts (the writer reads the events after the version it expected and appends again). Both sides start from what the process last saw of a record or stream.',
-      `known records (all but cold): before timing, every record and stream got one write through the variant, so the process has written it; cold: ${c.sharedRecords} records (streams) written from outside, each side's first write on one reads it (prisma-spector: the locked path, a transaction of about six statements; Emmett: one read of the stream).`,
+      `known records (all but cold): before timing, every record and stream got one write through the variant, so the process has written it; cold: ${c.sharedRecords} records (streams) written from outside, each side's first write on one reads it (prisma-spector on PostgreSQL: a read of its committed events outside a transaction, then the one statement; Emmett: one read of the stream).`,
       'statements/write: round trips at the Prisma driver adapter (BEGIN counted), pg queries for Emmett (BEGIN, the append function, COMMIT; reads after a conflict), retries included.',
       `consistent: every record's events numbered 1..n with n = 1 + its writes (untimed ones included), the row values summing to the updates; every Emmett stream's versions 1..n, n = 1 + its appends. Prisma and Emmett pools: ${poolSize} connections each; the machine's cores are shared by node and PostgreSQL.`,
       ...results
