@@ -72,6 +72,7 @@ function limits(type: string, args: readonly number[], types: NativeColumnTypes)
   if (type === 'Money') return { decimal: { precision: 19, scale: 2 } }
   if (type === 'VarChar' || type === 'NVarChar') return args.length ? { maxLength: args[0]! } : {}
   if (type === 'Char' || type === 'NChar') return { maxLength: args[0] ?? 1, padded: true }
+  if (type === 'Uuid') return { uuid: true }
   if (types.textBytes[type] !== undefined) return { maxBytes: types.textBytes[type] }
   if (integerRanges[type]) return { integer: integerRanges[type] }
   if (types.float32.includes(type)) return { float32: true }

@@ -102,6 +102,7 @@ export class FieldValues {
       case 'DateTime':
         return (value) => fitDate(value, native, columns.fractionalSeconds)
       case 'String':
+        if (native?.uuid) return fitUuid
         return native && (native.maxLength !== undefined || native.maxBytes !== undefined) ? (value) => fitText(value, native, columns.char) : undefined
       default:
         return undefined
@@ -115,7 +116,7 @@ function reshapes(field: FieldMetadata, columns: ColumnBehaviour): boolean {
   if (field.type === 'Decimal') return native?.decimal !== undefined || columns.decimalAsDouble
   if (field.type === 'Float') return native?.float32 === true
   if (field.type === 'DateTime') return native !== undefined && (native.dateOnly === true || native.timeOnly === true || (native.fractionalSeconds ?? 3) < 3)
-  if (field.type === 'String') return native?.padded === true
+  if (field.type === 'String') return native?.padded === true || native?.uuid === true
   return false
 }
 
@@ -223,6 +224,19 @@ function mod(a: number, b: number): number {
 function roundHalfAwayFromZero(value: number, unit: number): number {
   const rounded = Math.round(Math.abs(value) / unit) * unit
   return value < 0 ? -rounded : rounded
+}
+
+/**
+ * A `Uuid` column's value as the database reads it back: PostgreSQL takes 32 hex digits in either
+ * case, hyphens after any group of four, in braces or not, and gives them back lowercase in the
+ * 8-4-4-4-12 form. Anything else is refused here, naming the field, instead of by the database.
+ */
+function fitUuid(value: unknown): Fit {
+  if (typeof value !== 'string') return keep(value)
+  const bare = /^\{(.*)\}$/.exec(value)?.[1] ?? value
+  if (!/^[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}$/i.test(bare)) return refuse('is not a UUID (the column is a Uuid)')
+  const hex = bare.replaceAll('-', '').toLowerCase()
+  return keep(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`)
 }
 
 /** String with a length: refused when too long (not cut), a `Char(n)` padded or trimmed as the database reads it back. */

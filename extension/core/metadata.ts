@@ -59,6 +59,8 @@ export interface NativeColumn {
   maxBytes?: number
   /** `Char(n)`: the database pads shorter values with spaces to n characters. */
   padded?: boolean
+  /** `Uuid`: the database takes a UUID in any of its spellings and reads it back lowercase, hyphenated. */
+  uuid?: boolean
   /** Integers: the range the column holds, as decimal strings (BigInt-safe). */
   integer?: { min: string; max: string }
   /** `Real` / MySQL `Float`: a 32-bit float, so values round to single precision. */

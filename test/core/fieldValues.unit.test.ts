@@ -31,6 +31,7 @@ const model = plainModel('Account', [
   field('day', 'DateTime', col('Date', { dateOnly: true })),
   field('code', 'String', col('VarChar', { maxLength: 3 })),
   field('initials', 'String', col('Char', { maxLength: 3, padded: true })),
+  field('ref', 'String', col('Uuid', { uuid: true })),
   field('prices', 'Decimal', col('Decimal', { decimal: { precision: 5, scale: 1 } }), { isList: true }),
   field('doc', 'Json'),
 ])
@@ -115,6 +116,24 @@ describe('field values for the event', () => {
     assert.deepEqual(Object.keys(refusal(postgresql, { code: 'abcd' })), ['code'])
     assert.equal(forEvent(postgresql, { initials: 'a' }).initials, 'a  ')
     assert.equal(forEvent(mariadb, { initials: 'a  ' }).initials, 'a')
+  })
+  test('Uuid: every spelling PostgreSQL takes becomes its lowercase 8-4-4-4-12 form; anything else is refused naming the field; replay reshapes', () => {
+    const canonical = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'
+    for (const spelling of [
+      'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
+      '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
+      'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+      'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11',
+      '{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}',
+      canonical,
+    ]) {
+      assert.equal(forEvent(postgresql, { ref: spelling }).ref, canonical, spelling)
+    }
+    for (const bad of ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']) {
+      assert.deepEqual(Object.keys(refusal(postgresql, { ref: bad })), ['ref'], bad)
+    }
+    assert.equal(forEvent(postgresql, { ref: null }).ref, null)
+    assert.equal(new FieldValues(model, postgresql).forRow({ id: 'r', ref: 'A0EEBC999C0B4EF8BB6D6BB9BD380A11' }, 'update', false).ref, canonical)
   })
   test('the state a changeset computed is rounded the same way; replay reshapes without refusing', () => {
     const values = new FieldValues(model, postgresql)
