@@ -151,12 +151,14 @@ for (const provider of providersUnderTest()) {
       test('Uuid: any spelling PostgreSQL takes is held lowercase and hyphenated, in the row and the event alike (no drift); a non-UUID is refused naming the field', () =>
         withNativeTypes(provider, async (ctx) => {
           const { account } = ctx.prisma
-          const { id } = await account.create({ data: { balance: '0', ref: '{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}' } })
+          // Only the PostgreSQL schema has `ref` (the test context is typed from the SQLite one).
+          const ref = (value: string) => ({ ref: value }) as object
+          const { id } = await account.create({ data: { balance: '0', ...ref('{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}') } })
           assert.equal((await ctx.agree(id)).ref, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')
           assert.equal((await ctx.lastPayload(id)).ref, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')
-          await account.update({ where: { id }, data: { ref: 'B0EEBC999C0B4EF8BB6D6BB9BD380A11' } })
+          await account.update({ where: { id }, data: ref('B0EEBC999C0B4EF8BB6D6BB9BD380A11') })
           assert.equal((await ctx.agree(id)).ref, 'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')
-          await refused(ctx, 'ref', () => account.update({ where: { id }, data: { ref: 'not-a-uuid' } }), /not a UUID/)
+          await refused(ctx, 'ref', () => account.update({ where: { id }, data: ref('not-a-uuid') }), /not a UUID/)
         }))
     }
 
