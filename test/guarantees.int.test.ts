@@ -4,12 +4,44 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'vitest'
-import { SpectorNotFoundError } from 'prisma-spector'
+import { SpectorNotFoundError, SpectorUnsupportedWriteError } from 'prisma-spector'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample } from './support/exampleClient.ts'
 
 for (const provider of providersUnderTest()) {
   describe(`guarantees on ${provider}`, () => {
+    if (provider !== 'mysql') {
+      test('a database trigger that skips the row write (BEFORE ... RETURN NULL, RAISE(IGNORE)): the command is refused and its event is not written', () =>
+        withExample(provider, async (ctx) => {
+          if (provider === 'postgresql') {
+            await ctx.base.$executeRawUnsafe(
+              `CREATE FUNCTION skip_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.name = 'skip' THEN RETURN NULL; END IF; RETURN NEW; END $$`,
+            )
+            await ctx.base.$executeRawUnsafe('CREATE TRIGGER skip_item BEFORE INSERT OR UPDATE ON "Item" FOR EACH ROW EXECUTE FUNCTION skip_item()')
+          } else {
+            await ctx.base.$executeRawUnsafe(`CREATE TRIGGER skip_item BEFORE INSERT ON Item WHEN NEW.name = 'skip' BEGIN SELECT RAISE(IGNORE); END`)
+          }
+          const skipped = (error: unknown) => error instanceof SpectorUnsupportedWriteError && /wrote no Item row/.test(error.message)
+          await assert.rejects(ctx.prisma.item.create({ data: { name: 'skip', value: 1 } }), skipped)
+          assert.equal(await ctx.base.event.count(), 0)
+          const { id } = await ctx.prisma.item.create({ data: { name: 'kept', value: 1 } })
+          if (provider === 'postgresql') {
+            // A skipped update: Prisma's own P2025 (no record updated), and no event.
+            const notUpdated = (error: unknown) => skipped(error) || (error as { code?: string }).code === 'P2025'
+            await assert.rejects(ctx.prisma.item.update({ where: { id }, data: { name: 'skip' } }), notUpdated)
+            await assert.rejects(
+              ctx.prisma.$transaction(async (tx) => tx.item.update({ where: { id }, data: { name: 'skip' } })),
+              notUpdated,
+            )
+          }
+          assert.deepEqual(
+            (await ctx.prisma.item.events(id)).map((e) => e.action),
+            ['insert'],
+          )
+          assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+        }))
+    }
+
     test('reads on evented models behave exactly as plain Prisma', () =>
       withExample(provider, async (ctx) => {
         const category = await ctx.prisma.category.create({ data: { name: 'Lights' } })

@@ -200,12 +200,22 @@ export class RecordWriter<S extends State = State> {
   async writeRow(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S, rowArgs: Args): Promise<unknown> {
     if (this.logOnly) return state
     const data = await this.materializationData(tx, operation, recordId, action, state)
-    return ownRowWrite(
+    const row = await ownRowWrite(
       tx,
       this.meta.delegate,
       operation,
       operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data },
     )
+    // A database trigger can skip the write (PostgreSQL's BEFORE ... RETURN NULL, SQLite's RAISE(IGNORE)):
+    // Prisma then returns no row (or a count of 0), and the event would be of a row that is not there.
+    if (row === null || row === undefined || (typeof row === 'object' && (row as { count?: unknown }).count === 0)) {
+      throw new SpectorUnsupportedWriteError(
+        this.meta.name,
+        operation,
+        `the database wrote no ${this.meta.name} row for record ${recordId} (a trigger that skips the write?): its event is not written either`,
+      )
+    }
+    return row
   }
 
   async materializationData(tx: AnyClient, operation: 'create' | 'update', recordId: string, action: string, state: S): Promise<Record<string, unknown>> {
