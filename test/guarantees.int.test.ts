@@ -23,7 +23,9 @@ for (const provider of providersUnderTest()) {
           }
           const skipped = (error: unknown) => error instanceof SpectorUnsupportedWriteError && /wrote no Item row/.test(error.message)
           await assert.rejects(ctx.prisma.item.create({ data: { name: 'skip', value: 1 } }), skipped)
+          await assert.rejects(ctx.prisma.item.createMany({ data: [{ name: 'fine' }, { name: 'skip' }] }), skipped)
           assert.equal(await ctx.base.event.count(), 0)
+          assert.equal(await ctx.base.item.count(), 0)
           const { id } = await ctx.prisma.item.create({ data: { name: 'kept', value: 1 } })
           if (provider === 'postgresql') {
             // A skipped update: Prisma's own P2025 (no record updated), and no event.

@@ -57,6 +57,10 @@ function encodeValue(value: unknown): JsonValue | undefined {
   if (object instanceof Uint8Array) return Buffer.from(object.buffer, object.byteOffset, object.byteLength).toString('base64')
   if (Array.isArray(object)) return object.map((item) => encodeValue(item) ?? null)
   if (isDecimalLike(object)) return object.toString()
+  // Anything else that says how it is written as JSON (a class with toJSON()) is stored that way,
+  // as JSON.stringify, and so Prisma's write of a Json column, takes it.
+  const toJSON = (object as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === 'function') return encodeValue(toJSON.call(object))
   const out: JsonObject = {}
   for (const [key, item] of Object.entries(object)) {
     const encoded = encodeValue(item)

@@ -68,12 +68,12 @@ export async function sendDownCallerQuery(write: CallerRowWrite, tx: Args, opera
       return write.query({ ...rest, ...shape, where: { [write.idField]: id }, ...upsert }, request)
     }
     case 'createMany':
-      return write.query({ data: [data] }, request)
+      return counted(await write.query({ data: [data] }, request))
     case 'createManyAndReturn':
       if (!write.bulkReturning) return write.query({ ...shape, data }, { ...request, action: 'create' })
       return first(await write.query({ ...shape, data: [data] }, request))
     case 'updateMany':
-      return write.query({ where: { [write.idField]: id }, data }, request)
+      return counted(await write.query({ where: { [write.idField]: id }, data }, request))
     case 'updateManyAndReturn':
       if (!write.bulkReturning) return write.query({ ...shape, where: { [write.idField]: id }, data }, { ...request, action: 'update' })
       return first(await write.query({ ...shape, where: { [write.idField]: id }, data }, request))
@@ -109,6 +109,11 @@ function inTransaction(write: CallerRowWrite, transaction: PrismaTransaction | u
     },
   })
   return request
+}
+
+/** A bulk write's `{ count }` for one record; null when the database wrote no row (a trigger skipped it). */
+function counted(result: unknown): unknown {
+  return (result as { count?: unknown } | null)?.count === 0 ? null : result
 }
 
 function first(rows: unknown): unknown {

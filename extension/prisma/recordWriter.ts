@@ -207,8 +207,9 @@ export class RecordWriter<S extends State = State> {
       operation === 'create' ? { ...rowArgs, data } : { ...rowArgs, where: { [this.meta.idField]: recordId }, data },
     )
     // A database trigger can skip the write (PostgreSQL's BEFORE ... RETURN NULL, SQLite's RAISE(IGNORE)):
-    // Prisma then returns no row (or a count of 0), and the event would be of a row that is not there.
-    if (row === null || row === undefined || (typeof row === 'object' && (row as { count?: unknown }).count === 0)) {
+    // Prisma then returns no row (a bulk write sent down the caller's query: none counted, see
+    // callerRowWrite.ts), and the event would be of a row that is not there.
+    if (row === null || row === undefined) {
       throw new SpectorUnsupportedWriteError(
         this.meta.name,
         operation,

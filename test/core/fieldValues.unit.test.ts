@@ -129,7 +129,13 @@ describe('field values for the event', () => {
     ]) {
       assert.equal(forEvent(postgresql, { ref: spelling }).ref, canonical, spelling)
     }
-    for (const bad of ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']) {
+    for (const bad of [
+      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1',
+      'a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11',
+      '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      '-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    ]) {
       assert.deepEqual(Object.keys(refusal(postgresql, { ref: bad })), ['ref'], bad)
     }
     assert.equal(forEvent(postgresql, { ref: null }).ref, null)
