@@ -25,6 +25,7 @@
  */
 import type { State } from '../core/eventedModel.ts'
 import { SpectorConnectionError } from '../core/errors.ts'
+import { RowWriteRewritten } from './ownRowWrite.ts'
 import { isInsideTransaction } from './prismaCompat.ts'
 import type { RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
@@ -75,6 +76,9 @@ export async function runOptimistically<S extends State>(
   } catch (error) {
     // A lost connection is not a stale state: the locked path would not run it again either.
     if (error instanceof SpectorConnectionError) throw error
+    // Nor is an extension's rewrite of the row write: the command runs again with it at once
+    // (extensionRewrites.ts), from the same state, which the rolled-back attempt did not change.
+    if (error instanceof RowWriteRewritten) throw error
     // The locked path finds the record as it is now.
     writer.recent.delete(recordId)
     return undefined
