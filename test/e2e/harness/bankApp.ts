@@ -16,7 +16,7 @@ export interface ClientGeneratorOptions {
 }
 
 /** The generator and datasource blocks; `outputPrefix` leads from the schema file's folder to the project. */
-export function generatorBlocks(outputPrefix: string, client: ClientGeneratorOptions = {}): string {
+export function generatorBlocks(outputPrefix: string, client: ClientGeneratorOptions = {}, provider: 'sqlite' | 'postgresql' = 'sqlite'): string {
   const extra = (client.extra ?? []).map((line) => `  ${line}\n`).join('')
   return `generator client {
   provider = "${client.provider ?? 'prisma-client'}"
@@ -30,7 +30,7 @@ generator spector {
 }
 
 datasource db {
-  provider = "sqlite"
+  provider = "${provider}"
 }
 `
 }
@@ -38,12 +38,16 @@ datasource db {
 /** The event log as the README's block pastes it (shared with the generator's e2e tests). */
 export const eventLogModel = `${eventsModelText}\n`
 
-/** The event log of an existing snake_case database: every column and the table mapped (issue 11 §2). */
-export const snakeCaseEventLogModel = `/// The bank's event log.
+/**
+ * The event log of an existing snake_case database: every column and the table mapped (issue 11 §2).
+ * `recordIdNativeType` gives the record id column a type of the database's own (`@db.Uuid`).
+ */
+export function snakeCaseEventLog(recordIdNativeType?: string): string {
+  return `/// The bank's event log.
 /// @events
 model Event {
   id         String   @id
-  recordId   String   @map("record_id")
+  recordId   String   ${recordIdNativeType ? `${recordIdNativeType} ` : ''}@map("record_id")
   model      String
   action     String
   payload    Json
@@ -59,6 +63,9 @@ model Event {
   @@map("events")
 }
 `
+}
+
+export const snakeCaseEventLogModel = snakeCaseEventLog()
 
 /**
  * Owners and accounts (evented), branches and statements (plain). SQLite has no `@db.Decimal`,

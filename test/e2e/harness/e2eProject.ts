@@ -26,7 +26,7 @@ export interface CommandOutcome {
 
 export interface E2eProject {
   dir: string
-  /** The SQLite database file every command gets as DATABASE_URL. */
+  /** What every command gets as DATABASE_URL: the project's SQLite file, or the database the test made (see `databaseUrl` option). */
   databaseUrl: string
   write(relative: string, text: string): void
   read(relative: string): string
@@ -36,7 +36,7 @@ export interface E2eProject {
    * first, then PATH); never throws on a failed run. `env` entries set to undefined are removed.
    */
   run(command: string, args: string[], env?: Record<string, string | undefined>): Promise<CommandOutcome>
-  /** Creates the tables of the project's schema (a file or a folder of .prisma files) in its database. */
+  /** Creates the tables of the project's schema (a file or a folder of .prisma files) in its SQLite database. */
   createTables(schemaPath: string): Promise<void>
   remove(): void
 }
@@ -56,7 +56,17 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createE2eProject(name: string, options: { tree?: DependencyTreeName; packageType?: 'module' | 'commonjs' } = {}): E2eProject {
+export interface E2eProjectOptions {
+  tree?: DependencyTreeName
+  packageType?: 'module' | 'commonjs'
+  /**
+   * A database the test created and fills itself (a PostgreSQL one, say), given to every command
+   * instead of the project's SQLite file; `createTables` is then not for this project.
+   */
+  databaseUrl?: string
+}
+
+export function createE2eProject(name: string, options: E2eProjectOptions = {}): E2eProject {
   const root = inject('e2eRoot')
   const tree = options.tree ?? 'zod4'
   const dir = path.join(root, 'apps', name)
@@ -67,11 +77,12 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
     `${JSON.stringify({ name: `bank-${name}`, private: true, type: options.packageType ?? 'module' }, null, 2)}\n`,
   )
   const databaseFile = path.join(dir, 'dev.db')
+  const databaseUrl = options.databaseUrl ?? `file:${databaseFile}`
 
   const environment = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DATABASE_URL: `file:${databaseFile}`,
+      DATABASE_URL: databaseUrl,
       // Generation does not use the native schema engine; Prisma only needs the variable to point at an executable.
       PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
       PRISMA_HIDE_UPDATE_MESSAGE: '1',
@@ -105,7 +116,7 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
 
   return {
     dir,
-    databaseUrl: `file:${databaseFile}`,
+    databaseUrl,
     write(relative, text) {
       const file = path.join(dir, relative)
       fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -121,6 +132,7 @@ export function createE2eProject(name: string, options: { tree?: DependencyTreeN
       return exec(command, args, env)
     },
     async createTables(schemaPath) {
+      if (options.databaseUrl) throw new Error(`createTables makes SQLite tables; ${name} runs on ${databaseUrl}, whose tables its test creates`)
       const absolute = path.join(dir, schemaPath)
       const files = fs.statSync(absolute).isDirectory()
         ? fs

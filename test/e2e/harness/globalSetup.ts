@@ -6,7 +6,7 @@
  * not an install. Removed again when the run ends.
  *
  * The package under test comes only from the tarball. What the tarball does not ship and a user
- * installs beside it (prisma, @prisma/client, the SQLite adapter, typescript, tsx) is linked from
+ * installs beside it (prisma, @prisma/client, the SQLite and PostgreSQL adapters, typescript, tsx) is linked from
  * this checkout's node_modules: the same versions, no registry, no native rebuild.
  */
 import { execFile } from 'node:child_process'
@@ -20,7 +20,18 @@ import { dependencyTrees, repoRoot, type DependencyTreeName } from './paths.ts'
 const run = promisify(execFile)
 
 /** What a user installs next to prisma-spector, linked from this checkout. */
-const linkedPackages = ['prisma', '@prisma/client', '@prisma/adapter-better-sqlite3', 'better-sqlite3', 'typescript', 'tsx', '@types/node']
+const linkedPackages = [
+  'prisma',
+  '@prisma/client',
+  '@prisma/adapter-better-sqlite3',
+  'better-sqlite3',
+  '@prisma/adapter-pg',
+  'pg',
+  '@types/pg',
+  'typescript',
+  'tsx',
+  '@types/node',
+]
 
 /** Commands of the linked packages a project runs, as `npm install` would link them. */
 const linkedBins: Record<string, string> = {
