@@ -44,8 +44,10 @@ export class PrismaEventLog implements EventLog {
    * The events replay needs, page by page: from the newest savepoint (at or before `until`)
    * onwards, in sequence order, at most `pageSize` events a page. Each page is one `findMany` of
    * the next sequences (`sequence > last`, which the (recordId, sequence) index serves) and only
-   * the columns replay uses, so memory stays at about a page whatever the history. A history
-   * shorter than a page takes two reads, as before replay streamed: the savepoint, one page.
+   * the columns replay uses, so memory stays at about a page whatever the history. A whole
+   * history (no `until`, no `after`) is read newest first: when its newest 256 events reach back to
+   * its first event or to a savepoint, that one read is all (a short history, a savepoint policy);
+   * otherwise the newest savepoint is looked up and the pages read from there.
    *
    * Pages, not single events: an async generator's `yield` costs about half a microsecond, a
    * tenth of the time replay may spend on an event. `hashes: false` leaves the hash column out
@@ -68,6 +70,27 @@ export class PrismaEventLog implements EventLog {
     const resumed = options.after ?? 0
     if (bound !== undefined && bound < resumed) throw new ResumePointAfterUntilError(`until (sequence ${bound}) comes before from (sequence ${resumed})`)
     if (bound === 0 || bound === resumed) return
+    const selects = options.hashes === false ? withoutHashes : withHashes
+    if (bound === undefined && !resumed) {
+      // The whole history: its newest events first, in one read. When they reach back to the
+      // record's first event or to a savepoint (a short history; a savepoint policy), they are
+      // all replay needs; otherwise the savepoint lookup and the pages below.
+      const newest = await this.events.findMany({
+        where: { recordId },
+        orderBy: { sequence: 'desc' },
+        take: Math.min(pageSize, NEWEST_FIRST),
+        select: selects.first,
+      })
+      if (newest.length === 0 || newest[0]!.model !== model) return
+      const savepointAt = newest.findIndex((row) => row.action === 'savepoint')
+      if (savepointAt >= 0 || newest.length < Math.min(pageSize, NEWEST_FIRST)) {
+        const from = savepointAt >= 0 ? savepointAt : newest.length - 1
+        const page = new Array<ReplayEvent>(from + 1)
+        for (let i = from; i >= 0; i--) page[from - i] = toReplayEvent(newest[i]!, recordId, model)
+        yield page
+        return
+      }
+    }
     const upTo = bound === undefined ? {} : { lte: bound }
     const savepoint = await this.events.findFirst({
       where: { recordId, action: 'savepoint', sequence: { ...upTo, ...(resumed ? { gt: resumed } : {}) } },
@@ -75,7 +98,6 @@ export class PrismaEventLog implements EventLog {
       select: { sequence: true },
     })
     let after = savepoint ? (savepoint.sequence as number) - 1 : resumed
-    const selects = options.hashes === false ? withoutHashes : withHashes
     // The first page also reads `model`: a record id belongs to one model, so its first event says whose it is.
     let select: object = selects.first
     for (;;) {
@@ -187,6 +209,12 @@ export interface ReplayStreamOptions {
  * with the single findMany it replaced). A page of the bench's Item holds about 1.4 MB.
  */
 export const REPLAY_PAGE_SIZE = 5000
+
+/**
+ * How many of a record's newest events a whole-history replay reads first: a history this short,
+ * or with a savepoint among them (a `savepointEvery` up to about this), replays from that one read.
+ */
+const NEWEST_FIRST = 256
 
 /** The columns replay uses; the record id and model are known (the model is checked on the first page). */
 const columns = { id: true, action: true, payload: true, version: true, sequence: true }

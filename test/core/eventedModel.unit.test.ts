@@ -299,17 +299,20 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
       [8, 9, 10],
       [11, 12],
     ])
+    // The newest page first (no savepoint among its 3 events, and more before them): then the
+    // savepoint lookup and the pages from the savepoint.
     assert.deepEqual(
       calls.map((c) => [c.op, c.where.sequence, c.take]),
       [
+        ['findMany', undefined, 3],
         ['findFirst', {}, undefined],
         ['findMany', { gt: 4 }, 3],
         ['findMany', { gt: 7 }, 3],
         ['findMany', { gt: 10 }, 3],
       ],
     )
-    assert.deepEqual(Object.keys(calls[1]!.select!).sort(), ['action', 'hash', 'id', 'model', 'payload', 'sequence', 'version'])
-    assert.deepEqual(Object.keys(calls[2]!.select!).sort(), ['action', 'hash', 'id', 'payload', 'sequence', 'version'])
+    assert.deepEqual(Object.keys(calls[2]!.select!).sort(), ['action', 'hash', 'id', 'model', 'payload', 'sequence', 'version'])
+    assert.deepEqual(Object.keys(calls[3]!.select!).sort(), ['action', 'hash', 'id', 'payload', 'sequence', 'version'])
     const first = pages[0]![0]!
     assert.deepEqual(first, {
       id: rows[4]!.id,
@@ -330,12 +333,28 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
     assert.deepEqual([folded.firstAction, folded.applied, folded.sequence, folded.lastHash], ['savepoint', 8, 12, new Uint8Array([12])])
   })
 
-  test('a history shorter than a page is two reads; `until` bounds the pages; hashes can be left out', async () => {
+  test('a whole history whose newest events reach a savepoint or its first event is one read; `until` bounds the pages; hashes can be left out', async () => {
     const short = memoryDelegate(rows)
     assert.deepEqual(sequences(await collect(new PrismaEventLog(short.delegate).streamForReplay('Note', recordId))), [[5, 6, 7, 8, 9, 10, 11, 12]])
     assert.deepEqual(
       short.calls.map((c) => c.op),
-      ['findFirst', 'findMany'],
+      ['findMany'],
+    )
+    // No savepoint: the newest events reach back to the first one.
+    const noSavepoint = rows.filter((r) => r.sequence < 5)
+    const fromStart = memoryDelegate(noSavepoint)
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(fromStart.delegate).streamForReplay('Note', recordId))), [[1, 2, 3, 4]])
+    assert.deepEqual(
+      fromStart.calls.map((c) => c.op),
+      ['findMany'],
+    )
+    // Exactly a page of newest events and no savepoint among them: the savepoint lookup and the
+    // pages from the start follow (a full page is followed by one more read).
+    const full = memoryDelegate(noSavepoint)
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(full.delegate).streamForReplay('Note', recordId, undefined, { pageSize: 4 }))), [[1, 2, 3, 4]])
+    assert.deepEqual(
+      full.calls.map((c) => c.op),
+      ['findMany', 'findFirst', 'findMany', 'findMany'],
     )
     const bounded = memoryDelegate(rows)
     const until = await collect(new PrismaEventLog(bounded.delegate).streamForReplay('Note', recordId, { sequence: 9 }, { pageSize: 3 }))
