@@ -14,7 +14,8 @@
  *
  * On the one-statement path (PostgreSQL), a record this process does not know is read first,
  * outside any transaction (its committed events, from the newest savepoint), and written in one
- * statement from what was read: two round trips or three where the locked path takes seven.
+ * statement from what was read: two round trips (three for a long history without a recent
+ * savepoint) where the locked path takes seven.
  *
  * The row is written before the event: the locked path locks the row first, so an optimistic
  * writer that appended first and then waited on the row would deadlock against it.

@@ -45,9 +45,9 @@ export class PrismaEventLog implements EventLog {
    * onwards, in sequence order, at most `pageSize` events a page. Each page is one `findMany` of
    * the next sequences (`sequence > last`, which the (recordId, sequence) index serves) and only
    * the columns replay uses, so memory stays at about a page whatever the history. A whole
-   * history (no `until`, no `after`) is read newest first: when its newest 256 events reach back to
-   * its first event or to a savepoint, that one read is all (a short history, a savepoint policy);
-   * otherwise the newest savepoint is looked up and the pages read from there.
+   * history (no `until`, no `after`) is read newest first: when its newest `newestFirst` events
+   * reach back to its first event or to a savepoint (a short history, a savepoint policy), that one
+   * read is all; otherwise the newest savepoint is looked up and the pages read from there.
    *
    * Pages, not single events: an async generator's `yield` costs about half a microsecond, a
    * tenth of the time replay may spend on an event. `hashes: false` leaves the hash column out
@@ -75,15 +75,11 @@ export class PrismaEventLog implements EventLog {
       // The whole history: its newest events first, in one read. When they reach back to the
       // record's first event or to a savepoint (a short history; a savepoint policy), they are
       // all replay needs; otherwise the savepoint lookup and the pages below.
-      const newest = await this.events.findMany({
-        where: { recordId },
-        orderBy: { sequence: 'desc' },
-        take: Math.min(pageSize, NEWEST_FIRST),
-        select: selects.first,
-      })
+      const take = Math.min(pageSize, options.newestFirst ?? NEWEST_FIRST)
+      const newest = await this.events.findMany({ where: { recordId }, orderBy: { sequence: 'desc' }, take, select: selects.first })
       if (newest.length === 0 || newest[0]!.model !== model) return
       const savepointAt = newest.findIndex((row) => row.action === 'savepoint')
-      if (savepointAt >= 0 || newest.length < Math.min(pageSize, NEWEST_FIRST)) {
+      if (savepointAt >= 0 || newest.length < take) {
         const from = savepointAt >= 0 ? savepointAt : newest.length - 1
         const page = new Array<ReplayEvent>(from + 1)
         for (let i = from; i >= 0; i--) page[from - i] = toReplayEvent(newest[i]!, recordId, model)
@@ -193,6 +189,8 @@ export class PrismaEventLog implements EventLog {
 export interface ReplayStreamOptions {
   /** Events per page (per `findMany`); default `REPLAY_PAGE_SIZE`. */
   pageSize?: number
+  /** A whole history: how many of its newest events to read first (default 128; see `NEWEST_FIRST`). */
+  newestFirst?: number
   /** Read each event's hash (default true). False when the caller needs no hash: every `hash` is then null. */
   hashes?: boolean
   /**
@@ -211,10 +209,11 @@ export interface ReplayStreamOptions {
 export const REPLAY_PAGE_SIZE = 5000
 
 /**
- * How many of a record's newest events a whole-history replay reads first: a history this short,
- * or with a savepoint among them (a `savepointEvery` up to about this), replays from that one read.
+ * How many of a record's newest events a whole-history replay reads first, unless told (a model's
+ * `savepointEvery` + 1 holds its newest savepoint): a history this short, or with a savepoint among
+ * them, replays from that one read; more would be read for nothing when neither is the case.
  */
-const NEWEST_FIRST = 256
+const NEWEST_FIRST = 128
 
 /** The columns replay uses; the record id and model are known (the model is checked on the first page). */
 const columns = { id: true, action: true, payload: true, version: true, sequence: true }

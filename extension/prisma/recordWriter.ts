@@ -332,7 +332,9 @@ export class RecordWriter<S extends State = State> {
   /** The record's state, last sequence and hash, and how many events came after its newest savepoint. */
   async replayFor(tx: AnyClient, recordId: string): Promise<CurrentState<S>> {
     // The last hash links the next event in a hashed log; otherwise no hashes are read.
-    const events = this.log(tx).streamForReplay(this.meta.eventName, recordId, undefined, { hashes: this.hasher !== null })
+    // With a savepoint policy, the newest savepointEvery + 1 events hold the newest savepoint: one read.
+    const newestFirst = this.savepointEvery ? this.savepointEvery + 1 : undefined
+    const events = this.log(tx).streamForReplay(this.meta.eventName, recordId, undefined, { hashes: this.hasher !== null, newestFirst })
     const result = await this.model.replayStream(recordId, events)
     if (!result.state) throw new SpectorNotFoundError(this.meta.name, recordId, result.deleted ? 'deleted' : 'no-events')
     const sinceSavepoint = result.firstAction === 'savepoint' ? result.applied - 1 : result.applied

@@ -348,6 +348,21 @@ describe('PrismaEventLog.streamForReplay, over an in-memory delegate', () => {
       fromStart.calls.map((c) => c.op),
       ['findMany'],
     )
+    // newestFirst sets how many newest events are read first (a model's savepointEvery + 1).
+    const told = memoryDelegate(rows)
+    assert.deepEqual(sequences(await collect(new PrismaEventLog(told.delegate).streamForReplay('Note', recordId, undefined, { newestFirst: 8 }))), [
+      [5, 6, 7, 8, 9, 10, 11, 12],
+    ])
+    assert.deepEqual(
+      told.calls.map((c) => [c.op, c.take]),
+      [['findMany', 8]],
+    )
+    const tooFew = memoryDelegate(rows)
+    await collect(new PrismaEventLog(tooFew.delegate).streamForReplay('Note', recordId, undefined, { newestFirst: 7 }))
+    assert.deepEqual(
+      tooFew.calls.map((c) => c.op),
+      ['findMany', 'findFirst', 'findMany'],
+    )
     // Exactly a page of newest events and no savepoint among them: the savepoint lookup and the
     // pages from the start follow (a full page is followed by one more read).
     const full = memoryDelegate(noSavepoint)
