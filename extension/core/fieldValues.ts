@@ -114,7 +114,8 @@ export class FieldValues {
 function reshapes(field: FieldMetadata, columns: ColumnBehaviour): boolean {
   const native = field.native
   if (field.type === 'Decimal') return native?.decimal !== undefined || columns.decimalAsDouble
-  if (field.type === 'Float') return native?.float32 === true
+  // Every Float: Prisma rounds one beyond 2^63 (asPrismaWritesFloat), whatever the column.
+  if (field.type === 'Float') return true
   if (field.type === 'DateTime') return native !== undefined && (native.dateOnly === true || native.timeOnly === true || (native.fractionalSeconds ?? 3) < 3)
   if (field.type === 'String') return native?.padded === true || native?.uuid === true
   return false
@@ -175,13 +176,25 @@ function fitInteger(value: unknown, range: { min: string; max: string } | undefi
 }
 
 /** Float: finite (JSON has no NaN or Infinity), and a 32-bit float rounded as the database reads it back. */
-function fitFloat(value: unknown, float32: ColumnBehaviour['float32'] | undefined): Fit {
-  if (typeof value !== 'number') return keep(value)
-  if (!Number.isFinite(value)) return refuse(`${value} cannot be stored (not a finite number)`)
+function fitFloat(input: unknown, float32: ColumnBehaviour['float32'] | undefined): Fit {
+  if (typeof input !== 'number') return keep(input)
+  if (!Number.isFinite(input)) return refuse(`${input} cannot be stored (not a finite number)`)
+  const value = asPrismaWritesFloat(input)
+  if (!Number.isFinite(value)) return refuse(`${input} cannot be stored (Prisma writes it as ${value})`)
   if (!float32) return keep(value)
   const single = Math.fround(value)
   if (Math.abs(value) > largestFloat32 || (single === 0 && value !== 0)) return refuse(`${value} is out of range for a 32-bit float`)
   return keep(float32 === 'widened' ? single : shortestFloat32(single))
+}
+
+/**
+ * A Float as Prisma's own write sends it: beyond the 64-bit integer range (|v| > 2^63) with 16
+ * significant digits (`1.2345678901234567e21` is stored as `1.234567890123457e21`; the largest
+ * double rounds up past it). Verified against Prisma 7.10 on all three databases
+ * (test/payloadTypes.int.test.ts); the event holds what the row will.
+ */
+function asPrismaWritesFloat(value: number): number {
+  return Math.abs(value) > 2 ** 63 ? Number(value.toPrecision(16)) : value
 }
 
 /** The shortest decimal that rounds to the same 32-bit float (what PostgreSQL prints for a `real`). */
