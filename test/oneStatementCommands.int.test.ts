@@ -15,7 +15,7 @@ import type { PrismaClient as AllTypesClient } from './.generated/allTypes/sqlit
 import type * as AllTypesSpector from './.generated/allTypes/sqlite/spector/index.ts'
 import { loadAllTypes } from './support/allTypesClient.ts'
 import { providersUnderTest } from './support/databases.ts'
-import { withExample } from './support/exampleClient.ts'
+import { withExample, type ExampleContext } from './support/exampleClient.ts'
 import { withMappedNames } from './support/mappedNamesClient.ts'
 import { withPreparedSchema } from './support/preparedClient.ts'
 
@@ -36,6 +36,15 @@ async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements
 }
 
 const without = (row: Record<string, unknown>, ...fields: string[]) => Object.fromEntries(Object.entries(row).filter(([field]) => !fields.includes(field)))
+
+/** The record's events as [action, sequence], and no drift between rows and log. */
+async function assertLog(ctx: ExampleContext, id: string, expected: [string, number][]): Promise<void> {
+  assert.deepEqual(
+    (await ctx.prisma.item.events(id)).map((e) => [e.action, e.sequence]),
+    expected,
+  )
+  assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+}
 
 const onPostgres = providersUnderTest().filter((p) => p === 'postgresql')
 
@@ -203,15 +212,11 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
       const executed = await counted(() => ctx.prisma.item.execute(id, 'increment', { by: 2 }))
       assert.deepEqual([created.statements, updated.statements, executed.statements], [1, 1, 1])
       assert.equal((executed.result as { value: number }).value, 3)
-      assert.deepEqual(
-        (await ctx.prisma.item.events(id)).map((e) => [e.action, e.sequence]),
-        [
-          ['insert', 1],
-          ['update', 2],
-          ['increment', 3],
-        ],
-      )
-      assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+      await assertLog(ctx, id, [
+        ['insert', 1],
+        ['update', 2],
+        ['increment', 3],
+      ])
     }))
 
   // A database whose event log lets a NULL recordId in (a column left nullable by hand, unlike the
@@ -247,16 +252,12 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
       const stale = await counted(() => other.item.update({ where: { id }, data: { value: { increment: 4 } } }))
       assert.ok(stale.sent.includes('BEGIN'), stale.sent.join(', '))
       assert.equal(stale.result.value, 7)
-      assert.deepEqual(
-        (await ctx.prisma.item.events(id)).map((e) => [e.action, e.sequence]),
-        [
-          ['insert', 1],
-          ['increment', 2],
-          ['increment', 3],
-          ['update', 4],
-        ],
-      )
-      assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+      await assertLog(ctx, id, [
+        ['insert', 1],
+        ['increment', 2],
+        ['increment', 3],
+        ['update', 4],
+      ])
     }))
 
   test('a connection killed while the statement runs: SpectorConnectionError with the outcome unknown, and the command is not run again', () =>

@@ -22,7 +22,6 @@
  * outcome unknown.
  */
 import { isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
-import { uuidv7 } from 'uuidv7'
 import { SpectorConnectionError } from '../core/errors.ts'
 import type { State } from '../core/eventedModel.ts'
 import type { FieldMetadata } from '../core/metadata.ts'
@@ -65,9 +64,9 @@ export class OneStatementCommand<S extends State = State> {
   /** The path for `writer`'s model, or null when its database, fields or changeset rule it out. */
   static for<S extends State>(writer: RecordWriter<S>, provider: string): OneStatementCommand<S> | null {
     const meta = writer.meta
-    const changeset = writer.model.changeset
-    if (writer.logOnly || meta.events.feed || meta.events.chain === 'table' || meta.events.clientDefaults) return null
-    if (changeset.prepareEvent || changeset.prepareMaterialization || writer.options.optimistic === false) return null
+    // What the optimistic path needs (a row; no position, prepareEvent or prepareMaterialization;
+    // optimistic not off), and events the statement can insert itself (no client-side defaults).
+    if (!writer.appendsOptimistically || meta.events.clientDefaults) return null
     if (!meta.fields.every(isServed)) return null
     const columns = meta.fields.map((f) => ({ field: f.name, column: f.dbName ?? f.name }))
     const dialect = dialectFor(provider)
@@ -103,8 +102,7 @@ export class OneStatementCommand<S extends State = State> {
   /** A new record in one statement: its `insert` event and its row. Undefined when the statement was refused (nothing written). */
   async create(client: AnyClient, data: Record<string, unknown>): Promise<{ row: unknown } | undefined> {
     const writer = this.writer
-    const eventId = uuidv7()
-    const prepared = writer.model.prepare(null, 'insert', data, { recordId: eventId, eventId, now: new Date() })
+    const { eventId, prepared } = writer.firstState(data, 'insert')
     const { stored, hash } = writer.seal(writer.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
     const { written, values } = this.rowValues(writer.data.rowData(prepared.state, false))
     const row = await this.run(client, eventId, this.sql.create(written), [...values, ...this.sql.eventArgs(stored, new Date())])

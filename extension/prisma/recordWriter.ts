@@ -155,8 +155,7 @@ export class RecordWriter<S extends State = State> {
 
   /** A new record: its first event (`insert`, or the action `bringup` names) and its row. */
   async insertIn(tx: AnyClient, data: Record<string, unknown>, rowArgs: Args, action = 'insert'): Promise<unknown> {
-    const eventId = uuidv7()
-    const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
+    const { eventId, prepared } = this.firstState(data, action)
     const event = await this.prepareEvent(this.newEvent(eventId, eventId, action, prepared.payload, 1), [], data, null, prepared.state)
     const hash = await this.append(tx, event, null)
     await this.writeLinks(tx, event)
@@ -273,6 +272,13 @@ export class RecordWriter<S extends State = State> {
     await this.writeLinks(tx, event)
     await this.appendDueSavepoint(tx, recordId, prepared.state, { eventId, sequence: current.sequence + 1, hash, sinceSavepoint: current.sinceSavepoint + 1 })
     return prepared.state
+  }
+
+  /** A new record's id (its first event's) and the state the changeset makes of `data`, before anything is written. */
+  firstState(data: Record<string, unknown>, action: string) {
+    const eventId = uuidv7()
+    const prepared = this.model.prepare(null, action, data, { recordId: eventId, eventId, now: new Date() })
+    return { eventId, prepared }
   }
 
   /** What a command makes of a record's current state, before anything is written: the expected sequence checked, operators resolved, the changeset run. */
