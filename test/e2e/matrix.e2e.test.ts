@@ -20,6 +20,7 @@ import {
   prismaConfig,
   snakeCaseEventLogModel,
   tsconfig,
+  type ChainOrder,
   type ClientGeneratorOptions,
 } from './harness/bankApp.ts'
 import { createE2eProject, expectSuccess, type E2eProject } from './harness/e2eProject.ts'
@@ -42,8 +43,8 @@ interface MatrixCase {
   clientModule?: string
   /** 'node': `tsc` emits into dist and node runs it; 'tsx': `tsc --noEmit`, then tsx runs the sources. */
   runner: 'node' | 'tsx'
-  /** Other extensions chained before and after spector() (see bankProgram). */
-  chained?: boolean
+  /** Other extensions chained before and after spector(), in this order after it (see bankProgram). */
+  chained?: ChainOrder
 }
 
 const emitting = { outDir: 'dist', rootDir: '.' }
@@ -115,7 +116,14 @@ const cases = {
     compilerOptions: { module: 'nodenext', ...emitting },
     importSuffix: '.js',
     runner: 'node',
-    chained: true,
+    chained: 'result-last',
+  },
+  chainedLoggerLast: {
+    name: 'chained-extensions-logger-last',
+    compilerOptions: { module: 'nodenext', ...emitting },
+    importSuffix: '.js',
+    runner: 'node',
+    chained: 'logger-last',
   },
   zod3: {
     name: 'zod3',
@@ -157,7 +165,7 @@ async function compileAndRun(project: E2eProject, matrixCase: MatrixCase): Promi
   return JSON.parse(printed) as Record<string, unknown>
 }
 
-function assertBankOutcome(outcome: Record<string, unknown>, chained = false): void {
+function assertBankOutcome(outcome: Record<string, unknown>, chained?: ChainOrder): void {
   const { accountId, ...rest } = outcome
   assert.equal(typeof accountId, 'string')
   assert.deepEqual(rest, chained ? { ...expectedOutcome, ...chainedOutcome } : expectedOutcome)
@@ -263,6 +271,13 @@ describe.concurrent('a bank app on SQLite: prisma generate, tsc, create + execut
   // Issue 10: an extension chained before spector() rewrites the call; those chained after see the row write and compute on its result.
   test('other extensions chained before and after spector() under nodenext, run with node', async () => {
     await built(cases.chained)
+  })
+
+  // An outsider's trial: with the logging extension last, execute's row write skipped it (it goes
+  // through the client minus its last extension), and with the result extension last, execute's
+  // result had no computed field, where Prisma's own update gave both.
+  test('other extensions chained after spector() in the other order (the logging one last): the logger sees execute, its result has the computed field', async () => {
+    await built(cases.chainedLoggerLast)
   })
 
   test('nodenext + emit on zod 3.25 (the v4 API under zod/v4), run with node', async () => {

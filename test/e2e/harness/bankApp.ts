@@ -154,10 +154,10 @@ export default defineConfig({
  * It prints one JSON line for the test to compare; Decimal and BigInt values as strings.
  *
  * `chained`: the client also has a query extension chained before `spector()` (trims an owner's
- * name) and, after it, a logging query extension and a result extension (an account's `label`),
- * and the program prints what those saw (see `chainedOutcome`).
+ * name) and, after it, a logging query extension and a result extension (an account's `label`), in
+ * the given order, and the program prints what those saw (see `chainedOutcome`).
  */
-export function bankProgram(importSuffix: string, clientModule = 'client', chained = false): string {
+export function bankProgram(importSuffix: string, clientModule = 'client', chained: ChainOrder | false = false): string {
   return `import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaClient } from '../generated/prisma/${clientModule}${importSuffix}'
 import { spector } from '../generated/spector/index${importSuffix}'
@@ -167,7 +167,7 @@ const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_ke
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL']
   if (!url) throw new Error('DATABASE_URL is not set')
-${chained ? chainedClient : '  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) }).$extends(spector())'}
+${chained ? chainedClient(chained) : '  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) }).$extends(spector())'}
   try {
     const branch = await prisma.branch.create({ data: { code: 'LDN', name: 'London' } })
     const owner = await prisma.owner.create({
@@ -177,7 +177,7 @@ ${chained ? chainedClient : '  const prisma = new PrismaClient({ adapter: new Pr
       data: { iban: 'GB82WEST12345698765432', balance: '100.25', limitCents: 9_007_199_254_740_993n, ownerId: owner.id, branchId: branch.id },
     })
     await prisma.account.update({ where: { id: account.id }, data: { balance: { increment: '0.75' } } })
-    await prisma.account.execute(account.id, 'freeze', { status: 'FROZEN', frozenAt: new Date('2026-01-02T03:04:05.000Z') })
+    const frozen = await prisma.account.execute(account.id, 'freeze', { status: 'FROZEN', frozenAt: new Date('2026-01-02T03:04:05.000Z') })
     await prisma.statement.create({ data: { accountId: account.id, period: '2026-01' } })
     await prisma.owner.update({ where: { email: 'ada@example.com' }, data: { fullName: 'Augusta Ada King' } })
 
@@ -214,18 +214,16 @@ main().catch((error: unknown) => {
 `
 }
 
-/** The chained client (see bankProgram): one extension before spector(), two after. */
-const chainedClient = `  const seen: string[] = []
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) })
-    .$extends({
-      name: 'trim-names',
-      query: {
-        owner: {
-          create: ({ args, query }) => query({ ...args, data: { ...args.data, fullName: args.data.fullName.trim() } }),
-        },
-      },
-    })
-    .$extends(spector())
+/**
+ * Which of the two extensions chained after spector() comes last: the logging one or the result
+ * one. Users chain them in either order, and prisma-spector's own methods (`execute`) must give
+ * both what a Prisma write gives them whichever is last.
+ */
+export type ChainOrder = 'result-last' | 'logger-last'
+
+/** The chained client (see bankProgram): one extension before spector(), two after, in `order`. */
+function chainedClient(order: ChainOrder): string {
+  const audit = `
     .$extends({
       name: 'audit',
       query: {
@@ -236,16 +234,30 @@ const chainedClient = `  const seen: string[] = []
           },
         },
       },
-    })
+    })`
+  const label = `
     .$extends({
       name: 'label',
       result: { account: { label: { needs: { iban: true }, compute: (account) => account.iban.slice(0, 4) } } },
     })`
+  return `  const seen: string[] = []
+  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) })
+    .$extends({
+      name: 'trim-names',
+      query: {
+        owner: {
+          create: ({ args, query }) => query({ ...args, data: { ...args.data, fullName: args.data.fullName.trim() } }),
+        },
+      },
+    })
+    .$extends(spector())${order === 'result-last' ? audit + label : label + audit}`
+}
 
 /** What the chained program prints besides the bank's outcome. */
 const chainedOutputs = `
         seenAfter: seen.filter((s) => /^(Owner|Account)\\.(create|update|upsert|delete)$/.test(s)),
         labelOnCreate: (account as { label?: string }).label,
+        labelOnExecute: (frozen as { label?: string }).label,
         labelOnRead: row.label,
         ownerNameInFirstEvent: (await prisma.owner.events(owner.id))[0]?.payload['fullName'],`
 
@@ -253,6 +265,7 @@ const chainedOutputs = `
 export const chainedOutcome = {
   seenAfter: ['Owner.create', 'Account.create', 'Account.update', 'Account.update', 'Owner.update'],
   labelOnCreate: 'GB82',
+  labelOnExecute: 'GB82',
   labelOnRead: 'GB82',
   ownerNameInFirstEvent: 'Ada Lovelace',
 }
