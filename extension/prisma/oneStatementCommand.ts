@@ -30,6 +30,7 @@ import type { OneStatementWriteSql, RowColumn } from '../dialects/oneStatementWr
 import { dialectFor } from '../dialects/dialectFor.ts'
 import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import { callerRowWriteFor } from './callerRowWrite.ts'
+import { modelMethodOnLastLayer } from './ownRowWrite.ts'
 import { databaseErrorOf, hasGlobalOmit, isInsideTransaction, passesOnlyOwnHooks, queryGoesToEngine } from './prismaCompat.ts'
 import type { CurrentState, RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
@@ -96,7 +97,8 @@ export class OneStatementCommand<S extends State = State> {
     const { delegate, name } = this.writer.meta
     const caller = callerRowWriteFor(delegate)
     if (caller) return caller.operation === operation && !hasGlobalOmit(client, delegate) && queryGoesToEngine(caller.query, caller.request)
-    return passesOnlyOwnHooks(client, delegate, name, operation)
+    // A model method's: nothing may follow prisma-spector, and the client below it has only its hooks.
+    return modelMethodOnLastLayer(client, delegate) && passesOnlyOwnHooks(client, delegate, name, operation)
   }
 
   /** A new record in one statement: its `insert` event and its row. Undefined when the statement was refused (nothing written). */

@@ -5,12 +5,14 @@
  * prisma-spector's command hook; its row write goes on down the caller's query (callerRowWrite.ts).
  *
  * A command made with one of prisma-spector's model methods (`execute`, `savepoint`,
- * `materialize`, `bringup`) writes its row through the `$parent` of the client it was called on:
- * that client minus its last extension only. The write runs through the query extensions chained
- * before prisma-spector, then prisma-spector's row-write gate, the last hook before the database
- * (spectorExtension.ts), and, when extensions are chained after prisma-spector, its command hook
- * too, which lets it pass. The write is started inside an async context that names it, so that
- * both hooks recognise it. Arguments are not marked: Prisma's extension layers copy them.
+ * `materialize`, `bringup`) runs on the `$parent` of the client it was called on (that client
+ * minus its last extension), but writes its row through the model of that client itself, every
+ * extension of it, in the command's transaction (`withModelMethodClient`): the query extensions
+ * chained before prisma-spector, its row-write gate (spectorExtension.ts), its command hook, which
+ * lets the write pass, and those chained after, as a Prisma write of the caller's would; result
+ * extensions compute their fields on the row. The write is started inside an async context that
+ * names it, so that the hooks recognise it. Arguments are not marked: Prisma's extension layers
+ * copy them.
  *
  * The gate compares the data that arrived with the data sent: when another extension rewrote a
  * field, the row would not be what the event says, so the write is stopped with a
@@ -20,7 +22,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { callerRowWriteFor, sendDownCallerQuery } from './callerRowWrite.ts'
 import { comparableValue } from './comparableValue.ts'
-import { startPrismaPromise } from './prismaCompat.ts'
+import { interactiveTransactionOf, startInTransaction, startPrismaPromise } from './prismaCompat.ts'
 
 interface PendingWrite {
   key: string
@@ -28,7 +30,7 @@ interface PendingWrite {
   sent: Record<string, unknown>
   /** Set once prisma-spector's query hook has seen this write arrive. */
   arrived: boolean
-  /** Set once the command hook (spectorExtension.ts) let this write pass, reached through `$parent`. */
+  /** Set once the command hook (spectorExtension.ts) let this write pass. */
   passedCommandHook: boolean
 }
 
@@ -55,20 +57,37 @@ export class RowWriteRewritten extends Error {
 
 const pending = new AsyncLocalStorage<PendingWrite>()
 
+/** The model of the client a model method was called on, while its command runs. */
+const modelMethod = new AsyncLocalStorage<{ delegate: string; model: Record<string, any> }>()
+
+/** Runs a model method's command; its row writes of `delegate` go through `model`, the model of the client it was called on. */
+export function withModelMethodClient<T>(delegate: string, model: Record<string, any>, run: () => Promise<T>): Promise<T> {
+  return modelMethod.run({ delegate, model }, run)
+}
+
+/** Whether a model method's command on `delegate` runs now, called on a client with no extension chained after prisma-spector. */
+export function modelMethodOnLastLayer(parent: Record<string, any>, delegate: string): boolean {
+  // `parent` is the client minus its last extension: prisma-spector's methods are on it only when another follows.
+  return modelMethod.getStore()?.delegate === delegate && typeof parent[delegate]?.execute !== 'function'
+}
+
 export function ownRowWrite<T>(client: Record<string, any>, delegate: string, operation: string, args: Record<string, any>): Promise<T> {
   // A command the caller made with Prisma's own operation: the row write goes down the caller's query.
   const caller = callerRowWriteFor(delegate)
   if (caller) return sendDownCallerQuery(caller, client, operation, args) as Promise<T>
   const sent = operation === 'upsert' ? { create: args.create, update: args.update } : { data: args.data }
   const write: PendingWrite = { key: `${delegate}.${operation}`, sent, arrived: false, passedCommandHook: false }
+  const method = modelMethod.getStore()
   // Started here, so that the query hooks run inside this write's context and find it.
-  return pending.run(write, () => startPrismaPromise(client[delegate][operation](args) as PromiseLike<T>))
+  if (method?.delegate !== delegate) return pending.run(write, () => startPrismaPromise(client[delegate][operation](args) as PromiseLike<T>))
+  // A model method's: through every extension of the client it was called on, in the command's transaction.
+  return pending.run(write, async () => startInTransaction(method.model[operation](args) as PromiseLike<T>, await interactiveTransactionOf(client)))
 }
 
 /**
  * True, once, when prisma-spector's command hook is reached by prisma-spector's own row write of
- * that model and operation: a model method's (`execute`, `savepoint`...) write made through a
- * `$parent` that has the hook, with other extensions chained after prisma-spector.
+ * that model and operation: a model method's (`execute`, `savepoint`...) write, made through the
+ * client the method was called on.
  */
 export function isOwnRowWriteAtCommandHook(delegate: string, operation: string): boolean {
   const write = pending.getStore()

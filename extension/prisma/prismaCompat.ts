@@ -10,6 +10,9 @@
  *   batch asks it to join, and it refuses.
  * - A PrismaPromise runs its query extensions when `then` is called, synchronously in that call:
  *   the async context of the caller of `then` is the one the query hooks run in.
+ * - A PrismaPromise's `requestTransaction(transaction)` runs its query hooks at once and its query in
+ *   that transaction (an interactive one, `{ kind: 'itx', id }`, as well as a batch's): a model
+ *   method's row write runs through the whole client it was called on, in the command's transaction.
  * - Inside a model method, `Prisma.getExtensionContext(this).$parent` is the client the method was
  *   called on minus its last extension only (a transaction client when called on one): with other
  *   extensions chained after prisma-spector, it still has prisma-spector's command hooks.
@@ -50,6 +53,22 @@ export const prismaPromiseTag = 'PrismaPromise'
 /** Starts a PrismaPromise now, in the current async context (its query hooks run in it). */
 export function startPrismaPromise<T>(promise: PromiseLike<T>): Promise<T> {
   return promise.then((value) => value) as Promise<T>
+}
+
+/** The model of the client a model method was called on (every extension of it): `this` in the method. */
+export function modelMethodModel(self: unknown): Record<string, any> {
+  return Prisma.getExtensionContext(self as object) as unknown as Record<string, any>
+}
+
+/**
+ * Starts a model operation's PrismaPromise in a running interactive transaction (`transaction`,
+ * from `interactiveTransactionOf`), as a batch `$transaction` starts one in its own: the query
+ * hooks run now, in the current async context, and the query in that transaction.
+ */
+export function startInTransaction<T>(promise: PromiseLike<T>, transaction: PrismaTransaction | undefined): Promise<T> {
+  const request = (promise as { requestTransaction?: (t: PrismaTransaction) => PromiseLike<T> }).requestTransaction
+  if (!transaction || typeof request !== 'function') return startPrismaPromise(promise)
+  return Promise.resolve(request.call(promise, transaction))
 }
 
 /** The client a model method was called on, minus the last extension: a transaction client inside `$transaction`. */

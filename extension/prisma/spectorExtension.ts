@@ -32,8 +32,8 @@ import { EventedDelegate, type SpectorOptions } from './eventedDelegate.ts'
 import { findNestedEventedWrite } from './findNestedEventedWrite.ts'
 import { Integrity, type VerifyHashChainOptions } from './integrity.ts'
 import { batchRefusal, LazyCommand } from './lazyCommand.ts'
-import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten } from './ownRowWrite.ts'
-import { markOwnQueryHooks, modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
+import { isOwnRowWriteAtCommandHook, rewritesOfOwnRowWrite, RowWriteRewritten, withModelMethodClient } from './ownRowWrite.ts'
+import { markOwnQueryHooks, modelMethodModel, modelMethodParent, transactionClientFor, type QueryHookRequest } from './prismaCompat.ts'
 import { withCallerRowWrite, type QueryContinuation } from './callerRowWrite.ts'
 import { runWithExtensionRewrites, type CallerData } from './extensionRewrites.ts'
 import type { Until } from './recordReads.ts'
@@ -99,7 +99,7 @@ export function commandHooks(
     const modelHooks: Record<string, (params: QueryHookParams) => unknown> = {}
     for (const [operation, run] of Object.entries(commandOperations)) {
       modelHooks[operation] = ({ args, query, __internalParams: request }) => {
-        // A model method's row write, made through a `$parent` that has this hook.
+        // A model method's row write (ownRowWrite.ts), on its way to the extensions chained after.
         if (isOwnRowWriteAtCommandHook(delegateName, operation)) return query(args)
         const transaction = request?.transaction
         // Left waiting, the batch's other queries never run: nothing of it is written.
@@ -116,13 +116,17 @@ export function commandHooks(
 
 /** Builds the model methods of one evented model: prisma-spector's own (Prisma's writes are commands in the command hook). */
 export function modelComponent(delegate: EventedDelegate<any>, integrity: Integrity): Delegate {
-  const model = delegate.model.metadata.name
+  const { name: model, delegate: delegateName } = delegate.model.metadata
   const component: Delegate = {}
-  const command = <A, T>(operation: string, args: A, data: ((args: A) => CallerData) | null, run: (args: A) => Promise<T>) =>
-    new LazyCommand(model, operation, () => runWithExtensionRewrites(model, operation, args, data, run))
+  // The row write goes through the model of the client the method was called on, every extension of it (ownRowWrite.ts).
+  const command = <A, T>(self: unknown, operation: string, args: A, data: ((args: A) => CallerData) | null, run: (args: A) => Promise<T>) =>
+    new LazyCommand(model, operation, () =>
+      withModelMethodClient(delegateName, modelMethodModel(self), () => runWithExtensionRewrites(model, operation, args, data, run)),
+    )
   component.execute = function (this: unknown, id: string, action: string, attrs: Args, options?: object) {
     const parent = modelMethodParent(this)
     return command(
+      this,
       'execute',
       attrs,
       (a) => () => objects(a),
@@ -134,14 +138,14 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   }
   component.savepoint = function (this: unknown, id: string) {
     const parent = modelMethodParent(this)
-    return command('savepoint', id, null, (i) => delegate.savepoint(parent, i))
+    return command(this, 'savepoint', id, null, (i) => delegate.savepoint(parent, i))
   }
   component.check = function (this: unknown, options?: object) {
     return delegate.check(modelMethodParent(this), options)
   }
   component.materialize = function (this: unknown, id: string) {
     const parent = modelMethodParent(this)
-    return command('materialize', id, null, (i) => delegate.materialize(parent, i))
+    return command(this, 'materialize', id, null, (i) => delegate.materialize(parent, i))
   }
   component.verifySavepoints = function (this: unknown, id: string) {
     return integrity.verifySavepoints(modelMethodParent(this), delegate.model, id)
@@ -160,7 +164,7 @@ export function modelComponent(delegate: EventedDelegate<any>, integrity: Integr
   }
   component.bringup = function (this: unknown, options?: object) {
     const parent = modelMethodParent(this)
-    return command('bringup', options, null, (o) => delegate.bringup(parent, o))
+    return command(this, 'bringup', options, null, (o) => delegate.bringup(parent, o))
   }
   return component
 }
