@@ -176,6 +176,36 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
       assert.ok(selected.statements >= 4)
     }))
 
+  test('execute on a client with extensions chained after spector(): the last one sees the row write and computes its field, so the transaction runs', () =>
+    withExample(provider, async (ctx) => {
+      const seen: string[] = []
+      const chained = ctx.prisma
+        .$extends({ result: { item: { label: { needs: { name: true, value: true }, compute: (i) => `${i.name} x${i.value}` } } } })
+        .$extends({
+          query: {
+            $allModels: {
+              $allOperations({ model, operation, args, query }) {
+                seen.push(`${model}.${operation}`)
+                return query(args)
+              },
+            },
+          },
+        })
+      const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+      const executed = await counted(() => chained.item.execute(id, 'increment', { by: 2 }))
+      assert.ok(executed.statements >= 4, executed.sent.join(', '))
+      assert.ok(seen.includes('Item.update'), seen.join(', '))
+      assert.equal((executed.result as { label?: string }).label, 'Lamp x2')
+      // Called on the client that ends with spector(), the same command is one statement.
+      const direct = await counted(() => ctx.prisma.item.execute(id, 'increment', { by: 1 }))
+      assert.equal(direct.statements, 1)
+      await assertLog(ctx, id, [
+        ['insert', 1],
+        ['increment', 2],
+        ['increment', 3],
+      ])
+    }))
+
   test('an extension before spector() with a query hook on the model: execute writes its row through it, in the transaction', () =>
     withExample(provider, async (ctx) => {
       const seen: string[] = []
