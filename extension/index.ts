@@ -3,6 +3,7 @@
  */
 export { createSpectorExtension, type SpectorModelDefinition, type SpectorSchema } from './prisma/spectorExtension.ts'
 export type { SpectorOptions, Until, ExecuteOptions, DriftReport, DriftedRecord, BringupOptions, BringupResult } from './prisma/eventedDelegate.ts'
+export { spectorAdapter, type DriverAdapterFactory } from './prisma/spectorAdapter.ts'
 export { SpectorApi, type EventsWhereOptions } from './prisma/spectorApi.ts'
 export { ChangeFeed, type FeedOptions, type FeedEvent, type FeedPage } from './prisma/changeFeed.ts'
 export { subscriptionModelBlock, type SubscribeOptions, type SubscriptionHandler, type SubscriptionResult } from './prisma/subscription.ts'

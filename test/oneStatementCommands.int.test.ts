@@ -13,7 +13,7 @@ import { Prisma as ExtensionPrisma } from '@prisma/client/extension'
 import { SpectorConnectionError, SpectorNotFoundError } from 'prisma-spector'
 import type { PrismaClient as AllTypesClient } from './.generated/allTypes/sqlite/client/client.ts'
 import type * as AllTypesSpector from './.generated/allTypes/sqlite/spector/index.ts'
-import { loadAllTypes } from './support/allTypesClient.ts'
+import { allTypesWrites, loadAllTypes } from './support/allTypesClient.ts'
 import { providersUnderTest } from './support/databases.ts'
 import { withExample, type ExampleContext } from './support/exampleClient.ts'
 import { withMappedNames } from './support/mappedNamesClient.ts'
@@ -56,19 +56,7 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
     await withPreparedSchema<AllTypesClient, typeof AllTypesSpector, void>('allTypes', provider, async ({ base, module }) => {
       const fast = base.$extends(module.spector())
       const slow = base.$extends(module.spector({ optimistic: false }))
-      const data = {
-        text: 'Zoë "quoted" \\ back',
-        big: 2n ** 62n,
-        ratio: 0.1 + 0.2,
-        price: new Prisma.Decimal('12345.678901234567890123456789'),
-        at: new Date('2024-02-29T23:59:59.999Z'),
-        doc: { nested: [1, { x: null }, 'é'], n: 1.5 },
-        blob: new Uint8Array([0, 255, 10]),
-        mood: 'GRUMPY' as const,
-        maybeDoc: Prisma.JsonNull,
-        maybeText: null,
-        maybeAt: new Date('1970-01-01T00:00:00.000Z'),
-      }
+      const { data, change } = allTypesWrites(Prisma)
       const created = await counted(() => fast.sample.create({ data }))
       const viaTransaction = await counted(() => slow.sample.create({ data }))
       assert.equal(created.statements, 1)
@@ -77,17 +65,6 @@ describe.skipIf(onPostgres.length === 0)('one-statement commands on postgresql',
       assert.deepEqual(created.result, await base.sample.findUniqueOrThrow({ where: { key } }))
       assert.deepEqual(without(created.result, 'key', 'token'), without(viaTransaction.result, 'key', 'token'))
 
-      const change = {
-        text: 'second',
-        price: new Prisma.Decimal('-0.000000000000000000000000000001'),
-        doc: ['a', 2],
-        maybeDoc: { deep: { deeper: [true] } },
-        maybeBig: -(2n ** 63n),
-        maybeBlob: new Uint8Array([]),
-        maybeMood: 'HAPPY' as const,
-        count: { increment: 3 },
-        flag: true,
-      }
       const updated = await counted(() => fast.sample.update({ where: { key }, data: change }))
       const updatedViaTransaction = await slow.sample.update({ where: { key: viaTransaction.result.key }, data: change })
       assert.equal(updated.statements, 1)

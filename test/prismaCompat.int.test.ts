@@ -12,6 +12,7 @@ import { Prisma } from '@prisma/client/extension'
 import { applyAppendOnlyEventLog } from 'prisma-spector'
 import { LazyCommand } from '../extension/prisma/lazyCommand.ts'
 import {
+  clientAdapterFactory,
   driverErrorCause,
   driverErrorCode,
   driverErrorMessage,
@@ -22,6 +23,7 @@ import {
   markOwnQueryHooks,
   modelMethodParent,
   passesOnlyOwnHooks,
+  prismaObservesQueries,
   prismaPromiseTag,
   queryGoesToEngine,
   startPrismaPromise,
@@ -282,6 +284,29 @@ for (const provider of providersUnderTest()) {
           assert.equal(passesOnlyOwnHooks(omitting, 'item', 'Item', 'update'), true)
         } finally {
           await omitting.$disconnect()
+        }
+      }))
+    test(`a client keeps its adapter factory in _engineConfig, and says whether it logs, traces or comments its queries or has a transaction option (${versions})`, () =>
+      withExample(provider, async ({ base, db }) => {
+        const PrismaClient = (base as unknown as { constructor: new (options: object) => typeof base }).constructor
+        assert.equal(clientAdapterFactory(base), db.adapter)
+        assert.equal(clientAdapterFactory(base.$extends({})), db.adapter)
+        assert.equal(prismaObservesQueries(base), false)
+        assert.equal(prismaObservesQueries(base.$extends({})), false)
+        const observing = [
+          new PrismaClient({ adapter: db.adapter, log: ['query'] }),
+          new PrismaClient({ adapter: db.adapter, log: [{ emit: 'event', level: 'query' }] }),
+          new PrismaClient({ adapter: db.adapter, comments: [() => ({ route: '/x' })] }),
+          new PrismaClient({ adapter: db.adapter, transactionOptions: { isolationLevel: 'Serializable' } }),
+        ]
+        try {
+          for (const client of observing) assert.equal(prismaObservesQueries(client.$extends({})), true)
+          // Logging other levels does not show queries.
+          const warnings = new PrismaClient({ adapter: db.adapter, log: ['warn'] })
+          assert.equal(prismaObservesQueries(warnings), false)
+          await warnings.$disconnect()
+        } finally {
+          for (const client of observing) await client.$disconnect()
         }
       }))
   })

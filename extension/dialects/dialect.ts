@@ -8,6 +8,7 @@ import type { NewEvent } from '../core/eventLog.ts'
 import type { DatabaseErrorClass, DatabaseErrorInfo } from './databaseErrors.ts'
 import type { NativeColumnTypes } from './nativeColumnTypes.ts'
 import type { EventColumn, EventTable, LinkTable, RowTable, TableName } from './tables.ts'
+import type { DirectWriteSql } from './directWriteSql.ts'
 import type { OneStatementWriteSql, RowColumn } from './oneStatementWrite.ts'
 
 /** The providers prisma-spector has a dialect for (`cockroachdb` speaks PostgreSQL's). */
@@ -81,6 +82,11 @@ export interface Dialect {
    * database can write from a `WITH` (PostgreSQL); null elsewhere.
    */
   oneStatementWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, options: { databaseTime: boolean }): OneStatementWriteSql | null
+  /**
+   * The statements of a direct write on the driver adapter's connection (directWriteSql.ts), where
+   * there is no one statement (SQLite, MySQL/MariaDB); null where there is.
+   */
+  directWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, options: { databaseTime: boolean }): DirectWriteSql | null
   /** What a database error means for its transaction (databaseErrors.ts); null: nothing the transaction policy handles. */
   classifyError(error: DatabaseErrorInfo): DatabaseErrorClass | null
 }

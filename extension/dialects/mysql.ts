@@ -4,6 +4,7 @@
  * refuse with `SIGNAL SQLSTATE '45000'`. No `RETURNING` for Prisma's `...AndReturn` operations.
  */
 import { literal, quoteWith, type Dialect } from './dialect.ts'
+import { directWriteSql } from './directWriteSql.ts'
 import * as statements from './statements.ts'
 import { isLostConnection, type DatabaseErrorInfo } from './databaseErrors.ts'
 import type { TableName } from './tables.ts'
@@ -75,6 +76,8 @@ END`,
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
   oneStatementWrite: () => null,
+  directWrite: (row, columns, events, options) =>
+    directWriteSql(syntax, row, columns, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }), false),
   classifyError: classifyMysqlError,
 }
 

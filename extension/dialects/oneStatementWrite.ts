@@ -25,6 +25,23 @@ export interface RowColumn {
   column: string
 }
 
+/**
+ * A statement built once per kind and set of written columns (a create leaves out the fields the
+ * database fills, so one model writes a few sets): `statement(kind, written, build)`.
+ */
+export function statementPerColumns(): (kind: string, written: readonly RowColumn[], build: () => string) => string {
+  const statements = new Map<string, string>()
+  return (kind, written, build) => {
+    const key = `${kind}:${written.map((c) => c.column).join('\u0000')}`
+    let sql = statements.get(key)
+    if (sql === undefined) {
+      sql = build()
+      if (statements.size < 256) statements.set(key, sql)
+    }
+    return sql
+  }
+}
+
 export interface OneStatementWriteSql {
   /** Updates the row's `written` columns (parameters: their values, then the id) and appends the event (parameters: `eventArgs`). */
   update(written: readonly RowColumn[]): string
@@ -49,17 +66,7 @@ export function oneStatementWriteSql(
     const names = insertEvent.fields.map((field) => q(events.columns[field]))
     return `${q('spector_event')} AS (INSERT INTO ${syntax.table(events)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${q('spector_row')})`
   }
-  // One statement per set of written columns (a create leaves out the fields the database fills).
-  const statements = new Map<string, string>()
-  const statement = (kind: 'update' | 'create', written: readonly RowColumn[], build: () => string) => {
-    const key = `${kind}:${written.map((c) => c.column).join('\u0000')}`
-    let sql = statements.get(key)
-    if (sql === undefined) {
-      sql = build()
-      if (statements.size < 256) statements.set(key, sql)
-    }
-    return sql
-  }
+  const statement = statementPerColumns()
   const rowCte = (write: string) => `WITH ${q('spector_row')} AS (${write} RETURNING ${returning})`
   return {
     update: (written) =>

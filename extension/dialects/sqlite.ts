@@ -4,6 +4,7 @@
  */
 import { lenientColumns } from '../core/columnBehaviour.ts'
 import { literal, quoteWith, type Dialect } from './dialect.ts'
+import { directWriteSql } from './directWriteSql.ts'
 import * as statements from './statements.ts'
 import type { DatabaseErrorInfo } from './databaseErrors.ts'
 import type { EventTable, TableName } from './tables.ts'
@@ -43,6 +44,8 @@ BEGIN SELECT RAISE(ABORT, ${literal(statements.sameRecordMessage(link, linkName)
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
   oneStatementWrite: () => null,
+  directWrite: (row, columns, events, options) =>
+    directWriteSql(syntax, row, columns, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }), true),
   classifyError: classifySqliteError,
 }
 

@@ -30,6 +30,7 @@ import type { OneStatementWriteSql, RowColumn } from '../dialects/oneStatementWr
 import { dialectFor } from '../dialects/dialectFor.ts'
 import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import { callerRowWriteFor } from './callerRowWrite.ts'
+import { DirectWrite } from './directWrite.ts'
 import { modelMethodOnLastLayer } from './ownRowWrite.ts'
 import { databaseErrorOf, hasGlobalOmit, isInsideTransaction, passesOnlyOwnHooks, queryGoesToEngine } from './prismaCompat.ts'
 import type { CurrentState, RecordWriter } from './recordWriter.ts'
@@ -56,7 +57,10 @@ function isServed(field: FieldMetadata): boolean {
 export class OneStatementCommand<S extends State = State> {
   private readonly writer: RecordWriter<S>
   private readonly dialect: Dialect
-  private readonly sql: OneStatementWriteSql
+  /** PostgreSQL's one statement; null where the write is direct. */
+  private readonly sql: OneStatementWriteSql | null
+  /** SQLite's and MySQL's transaction on the adapter's connection; null where there is one statement. */
+  private readonly direct: DirectWrite | null
   private readonly columns: ReadonlyMap<string, RowColumn>
   private readonly json: ReadonlySet<string>
   private readonly toDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
@@ -68,17 +72,28 @@ export class OneStatementCommand<S extends State = State> {
     // What the optimistic path needs (a row; no position, prepareEvent or prepareMaterialization;
     // optimistic not off), and events the statement can insert itself (no client-side defaults).
     if (!writer.appendsOptimistically || meta.events.clientDefaults) return null
-    if (!meta.fields.every(isServed)) return null
     const columns = meta.fields.map((f) => ({ field: f.name, column: f.dbName ?? f.name }))
     const dialect = dialectFor(provider)
-    const sql = dialect.oneStatementWrite(rowTableOf(meta), columns, eventTableOf(meta.events), { databaseTime: meta.events.databaseTime === true })
-    return sql ? new OneStatementCommand(writer, dialect, sql, columns) : null
+    const [row, events, options] = [rowTableOf(meta), eventTableOf(meta.events), { databaseTime: meta.events.databaseTime === true }] as const
+    const sql = dialect.oneStatementWrite(row, columns, events, options)
+    if (sql) return meta.fields.every(isServed) ? new OneStatementCommand(writer, dialect, { statement: sql }, columns) : null
+    // SQLite, MySQL/MariaDB: one transaction on the adapter's connection, with spectorAdapter (directWrite.ts).
+    const direct = dialect.directWrite(row, columns, events, options)
+    if (direct && meta.fields.every(DirectWrite.sends))
+      return new OneStatementCommand(writer, dialect, { direct: new DirectWrite(meta, direct, dialect) }, columns)
+    return null
   }
 
-  private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql, columns: readonly RowColumn[]) {
+  private constructor(
+    writer: RecordWriter<S>,
+    dialect: Dialect,
+    via: { statement: OneStatementWriteSql } | { direct: DirectWrite },
+    columns: readonly RowColumn[],
+  ) {
     this.writer = writer
     this.dialect = dialect
-    this.sql = sql
+    this.sql = 'statement' in via ? via.statement : null
+    this.direct = 'direct' in via ? via.direct : null
     this.columns = new Map(columns.map((c) => [c.field, c]))
     const fields = writer.meta.fields
     this.json = new Set(fields.filter((f) => f.type === 'Json').map((f) => f.name))
@@ -93,6 +108,7 @@ export class OneStatementCommand<S extends State = State> {
    */
   async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<boolean> {
     if (isInsideTransaction(client)) return false
+    if (this.direct && !(await this.direct.connection(client))) return false
     for (const key in rowArgs) if (key !== 'where' && key !== 'data') return false
     const { delegate, name } = this.writer.meta
     const caller = callerRowWriteFor(delegate)
@@ -107,7 +123,10 @@ export class OneStatementCommand<S extends State = State> {
     const { eventId, prepared } = writer.firstState(data, 'insert')
     const { stored, hash } = writer.seal(writer.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
     const { written, values } = this.rowValues(writer.data.rowData(prepared.state, false))
-    const row = await this.run(client, eventId, this.sql.create(written), [...values, ...this.sql.eventArgs(stored, new Date())])
+    const eventArgs = this.eventArgs(stored)
+    const row = this.sql
+      ? await this.run(client, eventId, this.sql.create(written), [...values, ...eventArgs])
+      : await this.runDirect(client, eventId, (direct, connection) => direct.create(connection, eventId, written, values, eventArgs))
     if (row === undefined) return undefined
     this.keep(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
     return { row }
@@ -131,7 +150,10 @@ export class OneStatementCommand<S extends State = State> {
     const sequence = known.sequence + 1
     const { stored, hash } = writer.seal(writer.newEvent(eventId, recordId, action, prepared.payload, sequence), known.lastHash)
     const { written, values } = this.rowValues(writer.data.rowData(prepared.state, true))
-    const row = await this.run(client, recordId, this.sql.update(written), [...values, recordId, ...this.sql.eventArgs(stored, new Date())])
+    const eventArgs = this.eventArgs(stored)
+    const row = this.sql
+      ? await this.run(client, recordId, this.sql.update(written), [...values, recordId, ...eventArgs])
+      : await this.runDirect(client, recordId, (direct, connection) => direct.update(connection, recordId, written, values, eventArgs))
     if (row === undefined) return undefined
     this.keep(recordId, { eventId, sequence, hash, sinceSavepoint: known.sinceSavepoint + 1, state: prepared.state })
     return { row }
@@ -149,6 +171,23 @@ export class OneStatementCommand<S extends State = State> {
       return undefined
     }
     const row = rows[0]
+    return row ? this.fromRow(row) : undefined
+  }
+
+  /** The event's parameters: PostgreSQL's statement and a direct write's INSERT take the same. */
+  private eventArgs(stored: Parameters<OneStatementWriteSql['eventArgs']>[0]): unknown[] {
+    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.direct!.eventArgs(stored, new Date())
+  }
+
+  /** Runs a direct write (directWrite.ts); the row, or undefined when refused or when the connection is gone since `serves`. */
+  private async runDirect(
+    client: AnyClient,
+    recordId: string,
+    write: (direct: DirectWrite, connection: NonNullable<Awaited<ReturnType<DirectWrite['connection']>>>) => Promise<Record<string, unknown> | undefined>,
+  ): Promise<Record<string, unknown> | undefined> {
+    const direct = this.direct!
+    const connection = await direct.connection(client)
+    const row = connection ? await write(direct, connection) : undefined
     return row ? this.fromRow(row) : undefined
   }
 

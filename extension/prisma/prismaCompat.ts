@@ -43,6 +43,10 @@
  *   before `params.args`), or, when none is left, to `_executeRequest(params)`, which reads
  *   `params.args` first: that order tells whether another hook is chained after (the one-statement
  *   write runs only when none is).
+ * - A client keeps what it was made with in `_engineConfig`: the driver adapter factory
+ *   (`adapter`), whether queries are logged (`logQueries`), its SQL commenters (`sqlCommenters`) and
+ *   `transactionOptions`; `_tracingHelper.isEnabled()` says whether its queries are traced. A write
+ *   on the adapter's connection (directWrite.ts) is taken only where none of these would see it.
  */
 import { Prisma } from '@prisma/client/extension'
 import type { DatabaseErrorInfo } from '../dialects/databaseErrors.ts'
@@ -274,4 +278,22 @@ export async function queryGoesToEngine(
     if (answer?.spectorChainProbe === true) return !answer.anotherHook
   }
   return false
+}
+
+/** The driver adapter factory a client was made with (`new PrismaClient({ adapter })`); undefined when the client does not say. */
+export function clientAdapterFactory(client: Record<string, any>): unknown {
+  return client._engineConfig?.adapter
+}
+
+/**
+ * Whether Prisma would show or shape a query of this client that prisma-spector sent on the
+ * adapter's connection itself: query logging, tracing, SQL commenters, a transaction option. True
+ * when the client does not say (a Prisma that moved these internals).
+ */
+export function prismaObservesQueries(client: Record<string, any>): boolean {
+  const config = client._engineConfig
+  if (!config || typeof client._tracingHelper?.isEnabled !== 'function') return true
+  if (config.logQueries || client._tracingHelper.isEnabled()) return true
+  if (Array.isArray(config.sqlCommenters) ? config.sqlCommenters.length > 0 : !!config.sqlCommenters) return true
+  return config.transactionOptions?.isolationLevel !== undefined
 }

@@ -32,3 +32,32 @@ export async function withAllTypes<T>(
     fn({ prisma: extend(base, module), base, Prisma }),
   )
 }
+
+/** A create of every type (edge values: 2^62, 0.1 + 0.2, 30 decimals, the last millisecond of a leap day, JSON null) and an update of most. */
+export function allTypesWrites(Prisma: Awaited<ReturnType<typeof loadAllTypes>>['Prisma']) {
+  const data = {
+    text: 'Zoë "quoted" \\ back',
+    big: 2n ** 62n,
+    ratio: 0.1 + 0.2,
+    price: new Prisma.Decimal('12345.678901234567890123456789'),
+    at: new Date('2024-02-29T23:59:59.999Z'),
+    doc: { nested: [1, { x: null }, 'é'], n: 1.5 },
+    blob: new Uint8Array([0, 255, 10]),
+    mood: 'GRUMPY' as const,
+    maybeDoc: Prisma.JsonNull,
+    maybeText: null,
+    maybeAt: new Date('1970-01-01T00:00:00.000Z'),
+  }
+  const change = {
+    text: 'second',
+    price: new Prisma.Decimal('-0.000000000000000000000000000001'),
+    doc: ['a', 2],
+    maybeDoc: { deep: { deeper: [true] } },
+    maybeBig: -(2n ** 63n),
+    maybeBlob: new Uint8Array([]),
+    maybeMood: 'HAPPY' as const,
+    count: { increment: 3 },
+    flag: true,
+  }
+  return { data, change }
+}

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type { PrismaClient as ExamplePrismaClient } from '../../prisma/generated/client/client.ts'
 import type { spector as exampleSpector, spectorSchema as exampleSchema } from '../../prisma/generated/spector/index.ts'
 import { createTestDatabase, type Provider, type TestDatabase } from './databases.ts'
+import type { ClientOptions } from './preparedClient.ts'
 import { loadPreparedSchema } from './testSchemas.ts'
 
 export type BaseClient = ExamplePrismaClient
@@ -51,10 +52,10 @@ function load(provider: Provider, schema: string) {
  * Runs `fn` against a new database with the example schema, then drops it. `schema` picks a
  * prepared variant of the example (same models), such as 'tableChain'.
  */
-export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>, schema = 'example'): Promise<T> {
+export async function withExample<T>(provider: Provider, fn: (ctx: ExampleContext) => Promise<T>, schema = 'example', options: ClientOptions = {}): Promise<T> {
   const { PrismaClient, spector, spectorSchema } = await load(provider, schema)
   const db = await createTestDatabase(provider, loadPreparedSchema(schema, provider).createSql)
-  const base = new PrismaClient({ adapter: db.adapter })
+  const base = new PrismaClient({ adapter: options.adapter ? options.adapter(db.adapter) : db.adapter })
   try {
     const prisma = base.$extends(spector())
     return await fn({

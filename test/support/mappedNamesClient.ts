@@ -7,7 +7,7 @@ import { applyAppendOnlyEventLog, applyEventLinkConstraints } from 'prisma-spect
 import type { PrismaClient as MappedNamesClient } from '../.generated/mappedNames/sqlite/client/client.ts'
 import type * as MappedNamesSpector from '../.generated/mappedNames/sqlite/spector/index.ts'
 import type { Provider } from './databases.ts'
-import { quoter, withPreparedSchema } from './preparedClient.ts'
+import { quoter, withPreparedSchema, type ClientOptions } from './preparedClient.ts'
 
 function extend(base: MappedNamesClient, spector: typeof MappedNamesSpector) {
   return base.$extends(spector.spector())
@@ -22,12 +22,17 @@ export interface MappedNamesContext {
   sql(text: string): Promise<unknown>
 }
 
-export function withMappedNames<T>(provider: Provider, fn: (ctx: MappedNamesContext) => Promise<T>): Promise<T> {
-  return withPreparedSchema<MappedNamesClient, typeof MappedNamesSpector, T>('mappedNames', provider, async ({ base, module }) => {
-    await applyAppendOnlyEventLog(base, module.spectorSchema)
-    await applyEventLinkConstraints(base, module.spectorSchema)
-    const q = quoter(provider)
-    const sql = (text: string) => base.$executeRawUnsafe(text.replace(/\{(\w+)\}/g, (_, name: string) => q(name)))
-    return fn({ provider, base, prisma: extend(base, module), sql })
-  })
+export function withMappedNames<T>(provider: Provider, fn: (ctx: MappedNamesContext) => Promise<T>, options: ClientOptions = {}): Promise<T> {
+  return withPreparedSchema<MappedNamesClient, typeof MappedNamesSpector, T>(
+    'mappedNames',
+    provider,
+    async ({ base, module }) => {
+      await applyAppendOnlyEventLog(base, module.spectorSchema)
+      await applyEventLinkConstraints(base, module.spectorSchema)
+      const q = quoter(provider)
+      const sql = (text: string) => base.$executeRawUnsafe(text.replace(/\{(\w+)\}/g, (_, name: string) => q(name)))
+      return fn({ provider, base, prisma: extend(base, module), sql })
+    },
+    options,
+  )
 }

@@ -1,0 +1,208 @@
+/**
+ * A direct write (issue 15): on SQLite and MySQL/MariaDB, whose SQL cannot write two tables in one
+ * statement, a create or a command on a known record writes its row and appends its event in one
+ * transaction of prisma-spector's own statements (directWriteSql.ts) on the connection Prisma
+ * opened with the driver adapter, when the client was made with `spectorAdapter(adapter)`
+ * (spectorAdapter.ts). Prisma's interactive transaction costs a round of its own work per
+ * statement; this costs what the driver costs, which puts a create beside a plain Prisma create.
+ *
+ * Taken only where Prisma would not have shown or shaped these statements (no query log, tracing,
+ * SQL commenter or transaction option: prismaObservesQueries), on top of everything the
+ * one-statement path asks of the call (oneStatementCommand.ts). Parameters go as Prisma sends them
+ * and the row comes back as Prisma reads it (driverValues.ts).
+ *
+ * The transaction is the adapter's own, as Prisma's transaction manager drives it: the adapter's
+ * `startTransaction()` (SQLite: its lock, which Prisma's transactions take too), then COMMIT or
+ * ROLLBACK sent as a statement unless the adapter sends them itself (`usePhantomQuery`), then the
+ * transaction's `commit()`/`rollback()`, which hands the connection back.
+ *
+ * Anything the database refuses rolls the transaction back and returns undefined: the command then
+ * runs on Prisma's path, which gives Prisma's answer (or error). A lost connection is passed on:
+ * before COMMIT nothing was written; during COMMIT the outcome is unknown.
+ */
+import { SpectorConnectionError } from '../core/errors.ts'
+import type { FieldMetadata, ModelMetadata } from '../core/metadata.ts'
+import type { Dialect } from '../dialects/dialect.ts'
+import type { DirectWriteSql } from '../dialects/directWriteSql.ts'
+import type { RowColumn } from '../dialects/oneStatementWrite.ts'
+import { type DriverArgType, fieldArgType, fromDriverValue, toDriverArg, valueArgType } from './driverValues.ts'
+import { clientAdapterFactory, databaseErrorOf, prismaObservesQueries } from './prismaCompat.ts'
+import { connectionOf, isSpectorAdapter } from './spectorAdapter.ts'
+import type { AnyClient } from './spectorOptions.ts'
+
+/** One statement as a driver adapter takes it. */
+interface DriverQuery {
+  sql: string
+  args: unknown[]
+  argTypes: DriverArgType[]
+}
+
+interface DriverResultSet {
+  columnNames: string[]
+  rows: unknown[][]
+}
+
+interface DriverTransaction {
+  readonly options?: { usePhantomQuery?: boolean }
+  queryRaw(query: DriverQuery): Promise<DriverResultSet>
+  executeRaw(query: DriverQuery): Promise<number>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+}
+
+interface DriverConnection {
+  startTransaction(isolationLevel?: string): Promise<DriverTransaction>
+}
+
+const jsonArg: DriverArgType = { scalarType: 'json', arity: 'scalar' }
+const statementOnly = (sql: string): DriverQuery => ({ sql, args: [], argTypes: [] })
+
+/** Where the transaction stood when it failed. */
+class DirectWriteFailure extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly duringCommit: boolean,
+  ) {
+    super('direct write failed')
+  }
+}
+
+export class DirectWrite {
+  private readonly meta: ModelMetadata
+  private readonly sql: DirectWriteSql
+  private readonly dialect: Dialect
+  private readonly fields: ReadonlyMap<string, FieldMetadata>
+  private readonly eventArgTypes: readonly (DriverArgType | undefined)[]
+
+  constructor(meta: ModelMetadata, sql: DirectWriteSql, dialect: Dialect) {
+    this.meta = meta
+    this.sql = sql
+    this.dialect = dialect
+    this.fields = new Map(meta.fields.map((f) => [f.name, f]))
+    this.eventArgTypes = sql.insertEvent.fields.map((field) => (field === 'payload' || field === 'metadata' ? jsonArg : undefined))
+  }
+
+  /** The event's parameters, in the order of the event INSERT's columns. */
+  eventArgs(...args: Parameters<DirectWriteSql['insertEvent']['args']>): unknown[] {
+    return this.sql.insertEvent.args(...args)
+  }
+
+  /** Whether every field's value can go as a parameter of this path. */
+  static sends(field: FieldMetadata): boolean {
+    return fieldArgType(field) !== undefined
+  }
+
+  /**
+   * The adapter's connection for `client`, when the client was made with spectorAdapter and Prisma
+   * would not see the statements; a client that has not connected yet connects (`$connect`), as
+   * its first query would.
+   */
+  async connection(client: AnyClient): Promise<DriverConnection | undefined> {
+    const factory = clientAdapterFactory(client)
+    if (!isSpectorAdapter(factory) || prismaObservesQueries(client)) return undefined
+    if (connectionOf(factory) === undefined) await client.$connect()
+    const connection = connectionOf(factory) as DriverConnection | undefined
+    return typeof connection?.startTransaction === 'function' ? connection : undefined
+  }
+
+  /** Inserts the row (parameters: the written columns' values) and appends the event; the row, or undefined when refused. */
+  create(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
+    return this.write(connection, recordId, { sql: this.sql.insertRow(written), args: this.args(written, values), argTypes: this.argTypes(written) }, eventArgs)
+  }
+
+  /** Updates the row and appends the event; the row, or undefined when refused (a stale state, the row gone). */
+  update(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
+    const argTypes = [...this.argTypes(written), { scalarType: 'string', arity: 'scalar' } as DriverArgType]
+    return this.write(connection, recordId, { sql: this.sql.updateRow(written), args: [...this.args(written, values), recordId], argTypes }, eventArgs)
+  }
+
+  private async write(
+    connection: DriverConnection,
+    recordId: string,
+    rowWrite: DriverQuery,
+    eventArgs: unknown[],
+  ): Promise<Record<string, unknown> | undefined> {
+    const event: DriverQuery = {
+      sql: this.sql.insertEvent.sql,
+      args: eventArgs,
+      argTypes: eventArgs.map((value, i) => this.eventArgTypes[i] ?? valueArgType(value)),
+    }
+    const readRow = this.sql.readRow
+    try {
+      return await this.inTransaction(connection, async (tx) => {
+        let rows = await tx.queryRaw(rowWrite)
+        if (readRow) rows = await tx.queryRaw({ sql: readRow, args: [recordId], argTypes: [{ scalarType: 'string', arity: 'scalar' }] })
+        const row = rows.rows[0]
+        // No row written (an update of a row that is gone): no event either.
+        if (!row) return undefined
+        await tx.executeRaw(event)
+        return this.fromRow(rows.columnNames, row)
+      })
+    } catch (thrown) {
+      const { cause, duringCommit } = thrown instanceof DirectWriteFailure ? thrown : { cause: thrown, duringCommit: false }
+      const database = databaseErrorOf(cause)
+      if (database && this.dialect.classifyError(database) === 'connection') {
+        throw new SpectorConnectionError(this.meta.name, recordId, duringCommit ? 'unknown' : 'not-written', cause)
+      }
+      return undefined
+    }
+  }
+
+  /** Runs `fn` in a transaction of the adapter's; commits what it returns, rolls back on undefined or a failure. */
+  private async inTransaction<T>(connection: DriverConnection, fn: (tx: DriverTransaction) => Promise<T | undefined>): Promise<T | undefined> {
+    const tx = await connection.startTransaction()
+    const phantom = tx.options?.usePhantomQuery === true
+    const rollback = async () => {
+      try {
+        if (!phantom) await tx.executeRaw(statementOnly('ROLLBACK'))
+      } finally {
+        await tx.rollback()
+      }
+    }
+    let result: T | undefined
+    try {
+      result = await fn(tx)
+    } catch (error) {
+      await rollback().catch(() => {})
+      throw new DirectWriteFailure(error, false)
+    }
+    if (result === undefined) {
+      await rollback().catch(() => {})
+      return undefined
+    }
+    try {
+      if (phantom) await tx.commit()
+      else {
+        await tx.executeRaw(statementOnly('COMMIT'))
+        await tx.commit()
+      }
+    } catch (error) {
+      // A COMMIT the database refused (SQLite's busy readers) leaves the transaction open: end it.
+      await rollback().catch(() => {})
+      throw new DirectWriteFailure(error, true)
+    }
+    return result
+  }
+
+  private args(written: readonly RowColumn[], values: unknown[]): unknown[] {
+    return written.map((column, i) => {
+      const field = this.fields.get(column.field)!
+      // JSON comes as text already (oneStatementCommand.ts, toParameter).
+      return field.type === 'Json' ? values[i] : toDriverArg(field, values[i])
+    })
+  }
+
+  private argTypes(written: readonly RowColumn[]): DriverArgType[] {
+    return written.map((column) => fieldArgType(this.fields.get(column.field)!)!)
+  }
+
+  /** The row as Prisma reads it, under the fields' names (enum values as stored: the caller maps them). */
+  private fromRow(names: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+    const row: Record<string, unknown> = {}
+    names.forEach((name, i) => {
+      const field = this.fields.get(name)
+      row[name] = field ? fromDriverValue(field, values[i]) : values[i]
+    })
+    return row
+  }
+}

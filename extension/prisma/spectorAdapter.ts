@@ -1,0 +1,55 @@
+/**
+ * `spectorAdapter(adapter)`: the driver adapter a PrismaClient is made with, passed through
+ * unchanged but for one thing: prisma-spector learns the connection Prisma opens with it, and may
+ * then write an evented create (and a command on a record it knows) as one transaction of its own
+ * statements on that connection (directWrite.ts), where Prisma's interactive transaction costs a
+ * round of its own work per statement. On SQLite and MariaDB/MySQL that is what puts a create near a
+ * plain Prisma create; on PostgreSQL the same writes are one statement without it.
+ *
+ *     const prisma = new PrismaClient({ adapter: spectorAdapter(new PrismaBetterSqlite3({ url })) }).$extends(spector())
+ *
+ * Prisma keeps every query of its own on the adapter as before: the wrapper only remembers what
+ * `connect()` returned. The connection is shared, so prisma-spector's transaction takes its turn
+ * with Prisma's the way Prisma's own do (the adapter's lock on SQLite, a pooled connection on
+ * MariaDB).
+ */
+
+/** What Prisma 7 takes as `new PrismaClient({ adapter })`: a factory that opens the connection. */
+export interface DriverAdapterFactory {
+  readonly provider: string
+  readonly adapterName: string
+  connect(): Promise<unknown>
+}
+
+/** The connection a wrapped factory opened last, by factory. */
+const connections = new WeakMap<object, { adapter: unknown }>()
+
+/** Wraps a driver adapter (factory) so that prisma-spector may write on the connection Prisma opens with it. */
+export function spectorAdapter<F extends DriverAdapterFactory>(factory: F): F {
+  const entry: { adapter: unknown } = { adapter: undefined }
+  const wrapped = new Proxy(factory, {
+    get(target, property) {
+      if (property === 'connect') {
+        return async () => {
+          const adapter = await target.connect()
+          entry.adapter = adapter
+          return adapter
+        }
+      }
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  connections.set(wrapped, entry)
+  return wrapped
+}
+
+/** Whether a factory came from `spectorAdapter`. */
+export function isSpectorAdapter(factory: unknown): boolean {
+  return !!factory && typeof factory === 'object' && connections.has(factory)
+}
+
+/** The connection Prisma opened with a factory from `spectorAdapter`; undefined for any other factory, or before it connected. */
+export function connectionOf(factory: unknown): unknown {
+  return factory && typeof factory === 'object' ? connections.get(factory)?.adapter : undefined
+}

@@ -1,0 +1,236 @@
+/**
+ * Direct writes (extension/prisma/directWrite.ts): on SQLite and MariaDB, a client made with
+ * `spectorAdapter(adapter)` writes an evented create, and a command on a record it knows, as one
+ * transaction of prisma-spector's own statements on Prisma's connection. These tests hold it to
+ * what Prisma's own write gives (every type, mapped names and enum values), show which path ran by
+ * the statements sent, and check that what the database refuses leaves nothing behind and gets
+ * Prisma's answer.
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'vitest'
+import { SpectorNotFoundError, spectorAdapter } from 'prisma-spector'
+import type { PrismaClient as AllTypesClient } from './.generated/allTypes/sqlite/client/client.ts'
+import type * as AllTypesSpector from './.generated/allTypes/sqlite/spector/index.ts'
+import { allTypesWrites, loadAllTypes } from './support/allTypesClient.ts'
+import { providersUnderTest } from './support/databases.ts'
+import { withExample, type ExampleContext } from './support/exampleClient.ts'
+import { withMappedNames } from './support/mappedNamesClient.ts'
+import { withPreparedSchema, type ClientOptions } from './support/preparedClient.ts'
+import { StatementLog } from './support/statementLog.ts'
+
+const without = (row: Record<string, unknown>, ...fields: string[]) => Object.fromEntries(Object.entries(row).filter(([field]) => !fields.includes(field)))
+
+/** What a direct write sends: the row (and, on MariaDB, its read back), then the event, in one transaction. */
+function direct(provider: 'sqlite' | 'mysql', write: 'INSERT' | 'UPDATE', row: string, events: string): string[] {
+  return ['BEGIN', `${write} ${row}`, ...(provider === 'mysql' ? ['SELECT'] : []), `INSERT ${events}`, 'COMMIT']
+}
+
+/** A client made with spectorAdapter around a counting adapter. */
+function wrapped(log: StatementLog): ClientOptions {
+  return { adapter: (factory) => spectorAdapter(log.factory(factory)) }
+}
+
+async function assertLog(ctx: ExampleContext, prisma: ExampleContext['prisma'], id: string, expected: [string, number][]): Promise<void> {
+  assert.deepEqual(
+    (await prisma.item.events(id)).map((e) => [e.action, e.sequence]),
+    expected,
+  )
+  assert.deepEqual((await prisma.item.check()).drifted, [])
+}
+
+const providers = providersUnderTest().filter((p): p is 'sqlite' | 'mysql' => p === 'sqlite' || p === 'mysql')
+
+describe.each(providers)('direct writes on %s', (provider) => {
+  test('every Prisma type: create, update and execute each run one transaction of the library, return what Prisma reads back and what the transaction path returns', async () => {
+    const { Prisma } = await loadAllTypes(provider)
+    const log = new StatementLog()
+    const [creates, updates] = [direct(provider, 'INSERT', 'Sample', 'Event'), direct(provider, 'UPDATE', 'Sample', 'Event')]
+    await withPreparedSchema<AllTypesClient, typeof AllTypesSpector, void>(
+      'allTypes',
+      provider,
+      async ({ base, module }) => {
+        const fast = base.$extends(module.spector())
+        const slow = base.$extends(module.spector({ optimistic: false }))
+        const { data, change } = allTypesWrites(Prisma)
+        const created = await log.during(() => fast.sample.create({ data }))
+        const viaTransaction = await log.during(() => slow.sample.create({ data }))
+        assert.deepEqual(created.sent, creates)
+        assert.notDeepEqual(viaTransaction.sent, creates)
+        const key = created.result.key
+        assert.deepEqual(created.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+        assert.deepEqual(without(created.result, 'key', 'token'), without(viaTransaction.result, 'key', 'token'))
+
+        const updated = await log.during(() => fast.sample.update({ where: { key }, data: change }))
+        const updatedViaTransaction = await slow.sample.update({ where: { key: viaTransaction.result.key }, data: change })
+        assert.deepEqual(updated.sent, updates)
+        assert.deepEqual(updated.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+        assert.deepEqual(without(updated.result, 'key', 'token'), without(updatedViaTransaction, 'key', 'token'))
+        assert.equal(updated.result.count, 3)
+
+        const touched = await log.during(() => fast.sample.execute(key, 'touch', { maybeText: 'touched', maybeDoc: null }))
+        const touchedViaTransaction = await slow.sample.execute(viaTransaction.result.key, 'touch', { maybeText: 'touched', maybeDoc: null })
+        assert.deepEqual(touched.sent, updates)
+        assert.deepEqual(touched.result, await base.sample.findUniqueOrThrow({ where: { key } }))
+        assert.deepEqual(
+          without(touched.result as Record<string, unknown>, 'key', 'token'),
+          without(touchedViaTransaction as Record<string, unknown>, 'key', 'token'),
+        )
+        assert.deepEqual(
+          (await fast.sample.events(key)).map((e) => [e.action, e.sequence]),
+          [
+            ['insert', 1],
+            ['update', 2],
+            ['touch', 3],
+          ],
+        )
+        assert.deepEqual(await fast.sample.replay(key), await base.sample.findUniqueOrThrow({ where: { key } }))
+        assert.deepEqual((await fast.sample.check()).drifted, [])
+      },
+      wrapped(log),
+    )
+  })
+
+  test('snake_case tables and columns, enum values stored under other names, a hashed log with mapped columns', async () => {
+    const log = new StatementLog()
+    const [creates, updates] = [direct(provider, 'INSERT', 'suppliers', 'events'), direct(provider, 'UPDATE', 'suppliers', 'events')]
+    await withMappedNames(
+      provider,
+      async ({ base, prisma }) => {
+        const created = await log.during(() => prisma.supplier.create({ data: { legalName: 'Acme Ltd', rating: '4.5' } }))
+        assert.deepEqual(created.sent, creates)
+        const { id } = created.result
+        assert.equal(created.result.status, 'Active')
+        const held = await log.during(() => prisma.supplier.execute(id, 'hold', {}))
+        assert.deepEqual(held.sent, updates)
+        assert.equal((held.result as { status: string }).status, 'OnHold')
+        const renamed = await log.during(() => prisma.supplier.update({ where: { id }, data: { legalName: 'Acme Group' } }))
+        assert.deepEqual(renamed.sent, updates)
+        assert.deepEqual(renamed.result, await base.supplier.findUniqueOrThrow({ where: { id } }))
+        const stored = (await base.$queryRawUnsafe(
+          provider === 'mysql'
+            ? 'SELECT status_code AS status, legal_name FROM suppliers WHERE supplier_id = ?'
+            : 'SELECT status_code AS status, legal_name FROM suppliers WHERE supplier_id = ?',
+          id,
+        )) as unknown[]
+        assert.deepEqual(stored, [{ status: 'on_hold', legal_name: 'Acme Group' }])
+        assert.equal((await prisma.$verifyHashChain({ model: 'Supplier' })).ok, true)
+        assert.deepEqual((await prisma.supplier.check()).drifted, [])
+      },
+      wrapped(log),
+    )
+  })
+
+  test('without spectorAdapter, with Prisma logging queries, or inside a caller transaction: Prisma runs the write, as before', async () => {
+    const log = new StatementLog()
+    const creates = direct(provider, 'INSERT', 'Item', 'Event')
+    await withExample(
+      provider,
+      async (ctx) => {
+        const first = await log.during(() => ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } }))
+        assert.deepEqual(first.sent, creates)
+        // The same database through a client made without the wrapper.
+        const plain = new (ctx.base.constructor as new (options: object) => typeof ctx.base)({ adapter: log.factory(ctx.db.adapter) })
+        const logged = new (ctx.base.constructor as new (options: object) => typeof ctx.base)({
+          adapter: spectorAdapter(log.factory(ctx.db.adapter)),
+          log: ['query'],
+        })
+        try {
+          const queries: string[] = []
+          logged.$on('query' as never, ((event: { query: string }) => queries.push(event.query)) as never)
+          for (const client of [plain, logged]) {
+            const viaPrisma = await log.during(() => client.$extends(ctx.spector()).item.create({ data: { name: 'Desk', value: 1 } }))
+            assert.notDeepEqual(viaPrisma.sent, creates, client === plain ? 'without the wrapper' : 'with query logging')
+          }
+          // Prisma logged the row's INSERT: it ran it.
+          assert.ok(
+            queries.some((q) => /INSERT INTO .*Item/.test(q)),
+            queries.join('\n'),
+          )
+        } finally {
+          await plain.$disconnect()
+          await logged.$disconnect()
+        }
+        const inTransaction = await log.during(() => ctx.prisma.$transaction((tx) => tx.item.create({ data: { name: 'Shelf', value: 2 } })))
+        assert.notDeepEqual(inTransaction.sent, creates)
+        await assertLog(ctx, ctx.prisma, first.result.id, [['insert', 1]])
+      },
+      'example',
+      wrapped(log),
+    )
+  })
+
+  test('what the database refuses leaves nothing behind and gets the answer Prisma gives: a missing foreign key, a stale state, a row deleted behind the log', async () => {
+    const log = new StatementLog()
+    await withExample(
+      provider,
+      async (ctx) => {
+        const slow = ctx.base.$extends(ctx.spector({ optimistic: false }))
+        const refusal = async (client: typeof ctx.prisma) =>
+          client.item.create({ data: { name: 'Orphan', value: 0, categoryId: 'no-such-category' } }).then(
+            () => assert.fail('expected the foreign key to refuse the create'),
+            (error: { code?: string }) => error.code,
+          )
+        const expected = await refusal(slow)
+        assert.equal(expected, 'P2003')
+        assert.equal(await refusal(ctx.prisma), expected)
+        assert.equal(await ctx.base.item.count(), 0)
+        assert.equal(await ctx.base.event.count(), 0)
+
+        // Another client moves the record: this one's known state is stale, the key refuses it, the locked path runs.
+        const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+        const other = ctx.base.$extends(ctx.spector())
+        await other.item.execute(id, 'increment', { by: 1 })
+        const stale = await log.during(() => ctx.prisma.item.execute(id, 'increment', { by: 2 }))
+        assert.equal((stale.result as { value: number }).value, 3)
+        assert.ok(stale.sent.includes('ROLLBACK'), stale.sent.join(', '))
+        await assertLog(ctx, ctx.prisma, id, [
+          ['insert', 1],
+          ['increment', 2],
+          ['increment', 3],
+        ])
+
+        await ctx.base.$executeRawUnsafe(`DELETE FROM ${ctx.q('Item')} WHERE ${ctx.q('id')} = ?`, id)
+        await assert.rejects(
+          ctx.prisma.item.update({ where: { id }, data: { value: 1 } }),
+          (error: unknown) => error instanceof SpectorNotFoundError && error.reason === 'no-row',
+        )
+        assert.deepEqual(
+          (await ctx.prisma.item.events(id)).map((e) => e.action),
+          ['insert', 'increment', 'increment'],
+        )
+      },
+      'example',
+      wrapped(log),
+    )
+  })
+
+  test('eight writers on one record and eight creates at once: every command lands once, in order, and the log agrees with the rows', async () => {
+    const log = new StatementLog()
+    await withExample(
+      provider,
+      async (ctx) => {
+        const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+        const second = ctx.base.$extends(ctx.spector())
+        await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? second : ctx.prisma).item
+              .execute(id, 'increment', { by: 1 })
+              .then(() => (i % 2 ? second : ctx.prisma).item.update({ where: { id }, data: { value: { increment: 1 } } })),
+          ),
+        )
+        const created = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.prisma.item.create({ data: { name: `Item ${i}`, value: i } })))
+        assert.equal((await ctx.base.item.findUniqueOrThrow({ where: { id } })).value, 16)
+        const events = await ctx.prisma.item.events(id)
+        assert.deepEqual(
+          events.map((e) => e.sequence),
+          Array.from({ length: 17 }, (_, i) => i + 1),
+        )
+        assert.equal(await ctx.base.item.count(), 9)
+        for (const row of created) assert.deepEqual(row, await ctx.base.item.findUniqueOrThrow({ where: { id: row.id } }))
+        assert.deepEqual((await ctx.prisma.item.check()).drifted, [])
+      },
+      'example',
+      wrapped(log),
+    )
+  })
+})
