@@ -1,8 +1,9 @@
 /**
  * Bench databases: the bench schema (bench/schema.prisma) generated per provider with the test
  * harness (test/support/testSchemas.ts -> test/.generated/bench/<provider>/), a fresh database
- * per benchmark (test/support/databases.ts), the plain and the extended Prisma client, and a raw
- * driver connection (pg / better-sqlite3 / mariadb) on the same database.
+ * per benchmark (test/support/databases.ts), the plain and the extended Prisma client (made with
+ * `spectorAdapter`, as the README sets prisma-spector up, unless a scenario asks otherwise), and a
+ * raw driver connection (pg / better-sqlite3 / mariadb) on the same database.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -12,6 +13,7 @@ import pg from 'pg'
 import * as mariadb from 'mariadb'
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts'
 import { generatedRoot, loadPreparedSchema, prepareSchema, repoRoot } from '../../test/support/testSchemas.ts'
+import { spectorAdapter } from 'prisma-spector'
 import { QueryRecorder, recordingAdapter } from './counting.ts'
 
 /** `mysql` is Prisma's provider name; the bench runs it on MariaDB (`@prisma/adapter-mariadb`). */
@@ -191,6 +193,11 @@ export interface OpenOptions {
   spectorOptions?: object
   /** Which bench schema (default `bench`). */
   schema?: BenchSchema
+  /**
+   * Make the clients with `spectorAdapter(adapter)`, as the README sets prisma-spector up (default
+   * true): creates and known-record commands then write on Prisma's connection itself.
+   */
+  spectorAdapter?: boolean
 }
 
 const open = new Set<() => Promise<void>>()
@@ -212,7 +219,8 @@ export async function openBench(provider: BenchProvider, options: OpenOptions = 
   const db = await createTestDatabase(provider, modules.createSql, { adapterPoolSize: options.poolSize ?? 4 })
   openNames.add(db.name)
   const recorder = options.record ? new QueryRecorder() : undefined
-  const adapter = recorder ? recordingAdapter(db.adapter as any, recorder) : db.adapter
+  const recorded = recorder ? recordingAdapter(db.adapter as any, recorder) : db.adapter
+  const adapter = options.spectorAdapter === false ? recorded : spectorAdapter(recorded as any)
   const base = new modules.PrismaClient({ adapter })
   const prisma = base.$extends(modules.spector(options.spectorOptions))
   let raw: RawDriver

@@ -47,6 +47,8 @@ export interface OneStatementWriteSql {
   update(written: readonly RowColumn[]): string
   /** Inserts the row with the `written` columns (parameters: their values) and appends the event (parameters: `eventArgs`). */
   create(written: readonly RowColumn[]): string
+  /** The event's columns, in the order of its parameters. */
+  eventFields: readonly string[]
   /** The event's parameters, after the row's. */
   eventArgs(...args: Parameters<InsertEventSql['args']>): unknown[]
 }
@@ -81,6 +83,7 @@ export function oneStatementWriteSql(
         const write = `INSERT INTO ${syntax.table(row)} (${written.map((c) => q(c.column)).join(', ')}) VALUES (${values.join(', ')})`
         return `${rowCte(write)}, ${appendEvent(written.length)} SELECT * FROM ${q('spector_row')}`
       }),
+    eventFields: insertEvent.fields,
     eventArgs: (event, insertedAt) => insertEvent.args(event, insertedAt),
   }
 }

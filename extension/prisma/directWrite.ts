@@ -51,6 +51,7 @@ interface DriverTransaction {
 }
 
 interface DriverConnection {
+  queryRaw(query: DriverQuery): Promise<DriverResultSet>
   startTransaction(isolationLevel?: string): Promise<DriverTransaction>
 }
 
@@ -69,22 +70,29 @@ class DirectWriteFailure extends Error {
 
 export class DirectWrite {
   private readonly meta: ModelMetadata
-  private readonly sql: DirectWriteSql
+  /** SQLite's and MySQL's statements; null on PostgreSQL, whose one statement the caller brings. */
+  private readonly sql: DirectWriteSql | null
   private readonly dialect: Dialect
   private readonly fields: ReadonlyMap<string, FieldMetadata>
-  private readonly eventArgTypes: readonly (DriverArgType | undefined)[]
+  /** The event INSERT's columns, in the order of its parameters (the same in PostgreSQL's statement). */
+  private readonly eventFields: readonly string[]
 
-  constructor(meta: ModelMetadata, sql: DirectWriteSql, dialect: Dialect) {
+  constructor(meta: ModelMetadata, sql: DirectWriteSql | null, eventFields: readonly string[], dialect: Dialect) {
     this.meta = meta
     this.sql = sql
     this.dialect = dialect
     this.fields = new Map(meta.fields.map((f) => [f.name, f]))
-    this.eventArgTypes = sql.insertEvent.fields.map((field) => (field === 'payload' || field === 'metadata' ? jsonArg : undefined))
+    this.eventFields = eventFields
+  }
+
+  /** Whether this writes rows and events itself (SQLite, MySQL), not only sends a statement it is given (PostgreSQL). */
+  get writesRows(): boolean {
+    return this.sql !== null
   }
 
   /** The event's parameters, in the order of the event INSERT's columns. */
   eventArgs(...args: Parameters<DirectWriteSql['insertEvent']['args']>): unknown[] {
-    return this.sql.insertEvent.args(...args)
+    return this.sql!.insertEvent.args(...args)
   }
 
   /** Whether every field's value can go as a parameter of this path. */
@@ -107,13 +115,47 @@ export class DirectWrite {
 
   /** Inserts the row (parameters: the written columns' values) and appends the event; the row, or undefined when refused. */
   create(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
-    return this.write(connection, recordId, { sql: this.sql.insertRow(written), args: this.args(written, values), argTypes: this.argTypes(written) }, eventArgs)
+    return this.write(
+      connection,
+      recordId,
+      { sql: this.sql!.insertRow(written), args: this.args(written, values), argTypes: this.argTypes(written) },
+      eventArgs,
+    )
   }
 
   /** Updates the row and appends the event; the row, or undefined when refused (a stale state, the row gone). */
   update(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
     const argTypes = [...this.argTypes(written), { scalarType: 'string', arity: 'scalar' } as DriverArgType]
-    return this.write(connection, recordId, { sql: this.sql.updateRow(written), args: [...this.args(written, values), recordId], argTypes }, eventArgs)
+    return this.write(connection, recordId, { sql: this.sql!.updateRow(written), args: [...this.args(written, values), recordId], argTypes }, eventArgs)
+  }
+
+  /**
+   * PostgreSQL's one statement (oneStatementWrite.ts), committed on its own: its parameters are the
+   * written columns' values, then `between` (the id of an update), then the event's. The row, or
+   * undefined when refused; a lost connection leaves the outcome unknown.
+   */
+  async statement(
+    connection: DriverConnection,
+    recordId: string,
+    sql: string,
+    written: readonly RowColumn[],
+    values: unknown[],
+    between: unknown[],
+    eventArgs: unknown[],
+  ): Promise<Record<string, unknown> | undefined> {
+    const query: DriverQuery = {
+      sql,
+      args: [...this.args(written, values), ...between, ...eventArgs],
+      argTypes: [...this.argTypes(written), ...between.map(valueArgType), ...this.eventArgTypes(eventArgs)],
+    }
+    try {
+      const rows = await connection.queryRaw(query)
+      return rows.rows[0] ? this.fromRow(rows.columnNames, rows.rows[0]) : undefined
+    } catch (error) {
+      const database = databaseErrorOf(error)
+      if (database && this.dialect.classifyError(database) === 'connection') throw new SpectorConnectionError(this.meta.name, recordId, 'unknown', error)
+      return undefined
+    }
   }
 
   private async write(
@@ -122,12 +164,9 @@ export class DirectWrite {
     rowWrite: DriverQuery,
     eventArgs: unknown[],
   ): Promise<Record<string, unknown> | undefined> {
-    const event: DriverQuery = {
-      sql: this.sql.insertEvent.sql,
-      args: eventArgs,
-      argTypes: eventArgs.map((value, i) => this.eventArgTypes[i] ?? valueArgType(value)),
-    }
-    const readRow = this.sql.readRow
+    const sql = this.sql!
+    const event: DriverQuery = { sql: sql.insertEvent.sql, args: eventArgs, argTypes: this.eventArgTypes(eventArgs) }
+    const readRow = sql.readRow
     try {
       return await this.inTransaction(connection, async (tx) => {
         let rows = await tx.queryRaw(rowWrite)
@@ -150,7 +189,14 @@ export class DirectWrite {
 
   /** Runs `fn` in a transaction of the adapter's; commits what it returns, rolls back on undefined or a failure. */
   private async inTransaction<T>(connection: DriverConnection, fn: (tx: DriverTransaction) => Promise<T | undefined>): Promise<T | undefined> {
-    const tx = await connection.startTransaction()
+    let tx: DriverTransaction
+    try {
+      tx = await connection.startTransaction()
+    } catch {
+      // Nothing was sent (a connection Prisma closed on $disconnect, a pool that cannot give one):
+      // Prisma's path runs, connecting again as it does.
+      return undefined
+    }
     const phantom = tx.options?.usePhantomQuery === true
     const rollback = async () => {
       try {
@@ -182,6 +228,12 @@ export class DirectWrite {
       throw new DirectWriteFailure(error, true)
     }
     return result
+  }
+
+  /** The event's parameter types: its JSON columns' by name (payload, metadata), the rest by value. */
+  private eventArgTypes(eventArgs: readonly unknown[]): DriverArgType[] {
+    const fields = this.eventFields
+    return eventArgs.map((value, i) => (fields[i] === 'payload' || fields[i] === 'metadata' ? jsonArg : valueArgType(value)))
   }
 
   private args(written: readonly RowColumn[], values: unknown[]): unknown[] {

@@ -59,8 +59,8 @@ export class OneStatementCommand<S extends State = State> {
   private readonly dialect: Dialect
   /** PostgreSQL's one statement; null where the write is direct. */
   private readonly sql: OneStatementWriteSql | null
-  /** SQLite's and MySQL's transaction on the adapter's connection; null where there is one statement. */
-  private readonly direct: DirectWrite | null
+  /** The writes on the adapter's connection, for a client made with spectorAdapter: the statement, or (no statement) a transaction. */
+  private readonly direct: DirectWrite
   private readonly columns: ReadonlyMap<string, RowColumn>
   private readonly json: ReadonlySet<string>
   private readonly toDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
@@ -76,24 +76,18 @@ export class OneStatementCommand<S extends State = State> {
     const dialect = dialectFor(provider)
     const [row, events, options] = [rowTableOf(meta), eventTableOf(meta.events), { databaseTime: meta.events.databaseTime === true }] as const
     const sql = dialect.oneStatementWrite(row, columns, events, options)
-    if (sql) return meta.fields.every(isServed) ? new OneStatementCommand(writer, dialect, { statement: sql }, columns) : null
-    // SQLite, MySQL/MariaDB: one transaction on the adapter's connection, with spectorAdapter (directWrite.ts).
-    const direct = dialect.directWrite(row, columns, events, options)
-    if (direct && meta.fields.every(DirectWrite.sends))
-      return new OneStatementCommand(writer, dialect, { direct: new DirectWrite(meta, direct, dialect) }, columns)
-    return null
+    // With spectorAdapter, the statement (PostgreSQL) or the transaction (SQLite, MySQL/MariaDB) goes on the adapter's connection (directWrite.ts).
+    const directSql = dialect.directWrite(row, columns, events, options)
+    const direct = new DirectWrite(meta, directSql, sql?.eventFields ?? directSql?.insertEvent.fields ?? [], dialect)
+    if (sql) return meta.fields.every(isServed) ? new OneStatementCommand(writer, dialect, sql, direct, columns) : null
+    return direct.writesRows && meta.fields.every(DirectWrite.sends) ? new OneStatementCommand(writer, dialect, null, direct, columns) : null
   }
 
-  private constructor(
-    writer: RecordWriter<S>,
-    dialect: Dialect,
-    via: { statement: OneStatementWriteSql } | { direct: DirectWrite },
-    columns: readonly RowColumn[],
-  ) {
+  private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql | null, direct: DirectWrite, columns: readonly RowColumn[]) {
     this.writer = writer
     this.dialect = dialect
-    this.sql = 'statement' in via ? via.statement : null
-    this.direct = 'direct' in via ? via.direct : null
+    this.sql = sql
+    this.direct = direct
     this.columns = new Map(columns.map((c) => [c.field, c]))
     const fields = writer.meta.fields
     this.json = new Set(fields.filter((f) => f.type === 'Json').map((f) => f.name))
@@ -108,7 +102,7 @@ export class OneStatementCommand<S extends State = State> {
    */
   async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<boolean> {
     if (isInsideTransaction(client)) return false
-    if (this.direct && !(await this.direct.connection(client))) return false
+    if (!this.sql && !(await this.direct.connection(client))) return false
     for (const key in rowArgs) if (key !== 'where' && key !== 'data') return false
     const { delegate, name } = this.writer.meta
     const caller = callerRowWriteFor(delegate)
@@ -124,9 +118,16 @@ export class OneStatementCommand<S extends State = State> {
     const { stored, hash } = writer.seal(writer.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
     const { written, values } = this.rowValues(writer.data.rowData(prepared.state, false))
     const eventArgs = this.eventArgs(stored)
-    const row = this.sql
-      ? await this.run(client, eventId, this.sql.create(written), [...values, ...eventArgs])
-      : await this.runDirect(client, eventId, (direct, connection) => direct.create(connection, eventId, written, values, eventArgs))
+    const sql = this.sql
+    const row = await this.runDirect(
+      client,
+      eventId,
+      (direct, connection) =>
+        sql
+          ? direct.statement(connection, eventId, sql.create(written), written, values, [], eventArgs)
+          : direct.create(connection, eventId, written, values, eventArgs),
+      () => this.run(client, eventId, sql!.create(written), [...values, ...eventArgs]),
+    )
     if (row === undefined) return undefined
     this.keep(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
     return { row }
@@ -151,9 +152,16 @@ export class OneStatementCommand<S extends State = State> {
     const { stored, hash } = writer.seal(writer.newEvent(eventId, recordId, action, prepared.payload, sequence), known.lastHash)
     const { written, values } = this.rowValues(writer.data.rowData(prepared.state, true))
     const eventArgs = this.eventArgs(stored)
-    const row = this.sql
-      ? await this.run(client, recordId, this.sql.update(written), [...values, recordId, ...eventArgs])
-      : await this.runDirect(client, recordId, (direct, connection) => direct.update(connection, recordId, written, values, eventArgs))
+    const sql = this.sql
+    const row = await this.runDirect(
+      client,
+      recordId,
+      (direct, connection) =>
+        sql
+          ? direct.statement(connection, recordId, sql.update(written), written, values, [recordId], eventArgs)
+          : direct.update(connection, recordId, written, values, eventArgs),
+      () => this.run(client, recordId, sql!.update(written), [...values, recordId, ...eventArgs]),
+    )
     if (row === undefined) return undefined
     this.keep(recordId, { eventId, sequence, hash, sinceSavepoint: known.sinceSavepoint + 1, state: prepared.state })
     return { row }
@@ -176,18 +184,22 @@ export class OneStatementCommand<S extends State = State> {
 
   /** The event's parameters: PostgreSQL's statement and a direct write's INSERT take the same. */
   private eventArgs(stored: Parameters<OneStatementWriteSql['eventArgs']>[0]): unknown[] {
-    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.direct!.eventArgs(stored, new Date())
+    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.direct.eventArgs(stored, new Date())
   }
 
-  /** Runs a direct write (directWrite.ts); the row, or undefined when refused or when the connection is gone since `serves`. */
+  /**
+   * Runs the write on the adapter's connection (directWrite.ts) where the client allows it, else
+   * PostgreSQL's statement through Prisma; the row, or undefined when refused.
+   */
   private async runDirect(
     client: AnyClient,
     recordId: string,
     write: (direct: DirectWrite, connection: NonNullable<Awaited<ReturnType<DirectWrite['connection']>>>) => Promise<Record<string, unknown> | undefined>,
+    viaPrisma: () => Promise<Record<string, unknown> | undefined>,
   ): Promise<Record<string, unknown> | undefined> {
-    const direct = this.direct!
-    const connection = await direct.connection(client)
-    const row = connection ? await write(direct, connection) : undefined
+    const connection = await this.direct.connection(client)
+    if (!connection) return viaPrisma()
+    const row = await write(this.direct, connection)
     return row ? this.fromRow(row) : undefined
   }
 
