@@ -1,8 +1,10 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import { spectorAdapter } from 'prisma-spector'
 import { PrismaClient } from '../generated/prisma/client.js'
 import { spector } from '../generated/spector/index.js'
 
-const adapter = new PrismaBetterSqlite3({ url: process.env['DATABASE_URL'] ?? 'file:./dev.db' })
+// spectorAdapter lets prisma-spector write creates and commands on Prisma's own connection (fast path).
+const adapter = spectorAdapter(new PrismaBetterSqlite3({ url: process.env['DATABASE_URL'] ?? 'file:./dev.db' }))
 const prisma = new PrismaClient({ adapter }).$extends(spector())
 
 const item = await prisma.item.create({ data: { name: 'Lamp' } }) // insert event + row
