@@ -8,7 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import { applyAppendOnlyEventLog, EventHasher, SpectorValidationError, type StoredEvent } from 'prisma-spector'
+import { applyAppendOnlyEventLog, EventHasher, SpectorValidationError, spectorAdapter, type StoredEvent } from 'prisma-spector'
 import { PrismaClient } from './generated/client/client.ts'
 import { spector, spectorSchema } from './generated/spector/index.ts'
 import { PrismaClient as FeedClient } from './generated/feed/client/client.ts'
@@ -23,7 +23,8 @@ fs.rmSync(file, { force: true })
 const sqlite = new Database(file)
 sqlite.exec(await diffCreateScript(fs.readFileSync(path.join(here, 'schema.prisma'), 'utf8'), 'sqlite'))
 
-const base = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) })
+// spectorAdapter: creates and commands write on Prisma's connection directly (README, "Direct writes").
+const base = new PrismaClient({ adapter: spectorAdapter(new PrismaBetterSqlite3({ url: `file:${file}` })) })
 const prisma = base.$extends(spector())
 
 // ---- printing -------------------------------------------------------------------------------------
