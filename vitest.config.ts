@@ -2,12 +2,34 @@
  * Three projects, by what a test needs:
  * - unit: no database and no generated client (`*.unit.test.ts`), runs in seconds;
  * - int: every provider under test (`SPECTOR_TEST_PROVIDERS`), each test on a database of its own;
+ * - int-direct: the write-path suites again, their clients made with `spectorAdapter`, so that every
+ *   create and known-record command they make takes the direct write (README, "Direct writes");
  * - e2e: a temporary project that runs the real `prisma generate` and `tsc`.
  * `npm test` prepares what int and e2e need (build, generate, typecheck) and runs all three.
  */
 import { defineConfig } from 'vitest/config'
 
 const excluded = ['test/.generated/**', 'node_modules/**', 'dist/**']
+
+/** The suites of what Prisma users rely on in a write (types, names, extensions, omit, transactions, concurrency, refusals). */
+const directWriteSuites = [
+  'writePath',
+  'optimisticCommands',
+  'chainedExtensions',
+  'globalOmit',
+  'guarantees',
+  'payloadTypes',
+  'payloadEncoding',
+  'nativeTypes',
+  'mappedNames',
+  'concurrency',
+  'transactions',
+  'badInput',
+  'unknownFields',
+  'stateCache',
+  'requestContext',
+  'sqliteProcesses',
+].map((name) => `test/${name}.int.test.ts`)
 
 export default defineConfig({
   test: {
@@ -22,6 +44,10 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.test.ts'], exclude: excluded } },
       // Database suites one file at a time: their concurrency tests size pools and waits for a quiet machine.
       { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'], exclude: excluded, fileParallelism: false } },
+      {
+        extends: true,
+        test: { name: 'int-direct', include: directWriteSuites, exclude: excluded, fileParallelism: false, env: { SPECTOR_TEST_ADAPTER: 'spector' } },
+      },
       // e2e: test/e2e/harness/globalSetup.ts packs this checkout once per run and installs the tarball for the temp projects.
       {
         extends: true,

@@ -22,6 +22,7 @@ import * as mariadb from 'mariadb'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaMariaDb } from '@prisma/adapter-mariadb'
+import { spectorAdapter } from 'prisma-spector'
 import { diffCreateScript } from '../../prisma/schemaEngine.ts'
 
 export type Provider = 'sqlite' | 'postgresql' | 'mysql'
@@ -116,6 +117,15 @@ export interface TestDatabaseOptions {
   adapterPoolSize?: number
 }
 
+/**
+ * The adapter factory as the tests hand it to Prisma: wrapped with `spectorAdapter` when
+ * SPECTOR_TEST_ADAPTER=spector (vitest's `int-direct` project runs the write-path suites so, every
+ * create and known-record command taking the direct write), as it is otherwise.
+ */
+function testAdapter<F extends PrismaBetterSqlite3 | PrismaPg | PrismaMariaDb>(factory: F): F {
+  return process.env['SPECTOR_TEST_ADAPTER'] === 'spector' ? spectorAdapter(factory) : factory
+}
+
 const PG = { host: '127.0.0.1', port: 5432, user: 'root' } as const
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' } as const
 const DEFAULT_ADAPTER_POOL_SIZE = 4
@@ -172,7 +182,7 @@ async function createSqlite(createSql: string): Promise<TestDatabase> {
     provider: 'sqlite',
     name: file,
     url,
-    adapter: new PrismaBetterSqlite3({ url }),
+    adapter: testAdapter(new PrismaBetterSqlite3({ url })),
     async exec(sql) {
       db.exec(sql)
     },
@@ -217,7 +227,7 @@ async function createPostgres(createSql: string, poolSize: number): Promise<Test
     provider: 'postgresql',
     name,
     url,
-    adapter: new PrismaPg({ connectionString: url, max: poolSize }),
+    adapter: testAdapter(new PrismaPg({ connectionString: url, max: poolSize })),
     async exec(sql) {
       await pool.query(sql)
     },
@@ -282,7 +292,7 @@ async function createMysql(createSql: string, poolSize: number): Promise<TestDat
     provider: 'mysql',
     name,
     url,
-    adapter: new PrismaMariaDb({ ...MYSQL, database: name, connectionLimit: poolSize }),
+    adapter: testAdapter(new PrismaMariaDb({ ...MYSQL, database: name, connectionLimit: poolSize })),
     async exec(sql) {
       await plain.query(sql)
     },
