@@ -1,5 +1,5 @@
 /**
- * The one-statement path (extension/prisma/oneStatementCommand.ts): on PostgreSQL a create, and a
+ * The one-statement path (extension/prisma/directCommand.ts): on PostgreSQL a create, and a
  * command on a record whose committed state this process knows, write the row and the event in
  * one statement with prisma-spector's own SQL. These tests hold it to what Prisma's own write
  * gives: the same rows and results for every type, mapped names and mapped enum values, the

@@ -8,7 +8,7 @@
  *
  * Taken only where Prisma would not have shown or shaped these statements (no query log, tracing,
  * SQL commenter or transaction option: prismaObservesQueries), on top of everything the
- * one-statement path asks of the call (oneStatementCommand.ts). Parameters go as Prisma sends them
+ * direct write asks of the call (directCommand.ts). Parameters go as Prisma sends them
  * and the row comes back as Prisma reads it (driverValues.ts).
  *
  * The transaction is the adapter's own, as Prisma's transaction manager drives it: the adapter's
@@ -239,7 +239,7 @@ export class DirectWrite {
   private args(written: readonly RowColumn[], values: unknown[]): unknown[] {
     return written.map((column, i) => {
       const field = this.fields.get(column.field)!
-      // JSON comes as text already (oneStatementCommand.ts, toParameter).
+      // JSON comes as text already (directCommand.ts, toParameter).
       return field.type === 'Json' ? values[i] : toDriverArg(field, values[i])
     })
   }

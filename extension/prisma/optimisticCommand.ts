@@ -1,9 +1,11 @@
 /**
  * The optimistic path of a command on one record (issue 15): when this process wrote the record's
  * last state and saw that transaction commit, the command runs from that state without locking the
- * row or reading the log: the row is written, then the event is appended at the next sequence. On
- * PostgreSQL, where the call allows it, that is one statement (oneStatementCommand.ts); otherwise
- * one transaction of four statements (BEGIN, UPDATE, INSERT, COMMIT) where the locked path takes six.
+ * row or reading the log: the row is written, then the event is appended at the next sequence.
+ * Where the call allows it, that is a direct write (directCommand.ts: one statement on PostgreSQL;
+ * with spectorAdapter, one transaction of the library's own on SQLite and MySQL); otherwise one
+ * Prisma transaction of four statements (BEGIN, UPDATE, INSERT, COMMIT) where the locked path
+ * takes six.
  *
  * If another writer moved the record since (another process, or a transaction this one could not
  * see commit), the log's unique (recordId, sequence) key refuses the append and the whole
@@ -12,10 +14,10 @@
  * answer (and the error) the database state calls for. Only a lost connection is passed on as it
  * is (a SpectorConnectionError saying whether the COMMIT was sent), as the locked path does.
  *
- * On the one-statement path (PostgreSQL), a record this process does not know is read first,
- * outside any transaction (its committed events, from the newest savepoint), and written in one
- * statement from what was read: two round trips (three for a long history without a recent
- * savepoint) where the locked path takes seven.
+ * On the direct-write path, a record this process does not know is read first, outside any
+ * transaction (its committed events, from the newest savepoint), and written from what was read:
+ * on PostgreSQL two round trips (three for a long history without a recent savepoint) where the
+ * locked path takes seven.
  *
  * The row is written before the event: the locked path locks the row first, so an optimistic
  * writer that appended first and then waited on the row would deadlock against it.
@@ -43,11 +45,11 @@ export async function runOptimistically<S extends State>(
 ): Promise<{ row: unknown } | undefined> {
   if (!writer.appendsOptimistically || isInsideTransaction(client)) return undefined
   const known = writer.recent.committedEntry(recordId)
-  const candidate = writer.oneStatement
+  const candidate = writer.direct
   const one = candidate && (await candidate.serves(client, 'update', rowArgs)) ? candidate : null
   if (!known && !one) return undefined
   try {
-    // A record this process does not know, on the one-statement path: read it (committed events
+    // A record this process does not know, on the direct-write path: read it (committed events
     // only, outside any transaction), then write; the key refuses the append if it moved meanwhile.
     const current = known
       ? { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }

@@ -26,8 +26,8 @@ export class RecordCommands<S extends State = State> {
 
   async create(client: AnyClient, args: Args): Promise<unknown> {
     const data = this.writer.data.writableData('create', args?.data)
-    // One statement where the database, the model and the call allow it (oneStatementCommand.ts).
-    const one = this.writer.oneStatement
+    // A direct write where the database, the model, the client and the call allow it (directCommand.ts).
+    const one = this.writer.direct
     if (one && (await one.serves(client, 'create', args ?? {}))) {
       const done = await one.create(client, data)
       if (done) return done.row

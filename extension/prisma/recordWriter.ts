@@ -17,7 +17,7 @@ import type { JsonObject } from '../core/payloadCodec.ts'
 import { RecentStates } from '../core/recentStates.ts'
 import { resolveUpdateOperators } from '../core/updateOperators.ts'
 import { CommandData } from './commandData.ts'
-import { OneStatementCommand } from './oneStatementCommand.ts'
+import { DirectCommand } from './directCommand.ts'
 import { ownRowWrite } from './ownRowWrite.ts'
 import { currentContext } from './requestContext.ts'
 import { PrismaEventLinks } from './prismaEventLinks.ts'
@@ -67,8 +67,8 @@ export class RecordWriter<S extends State = State> {
   private readonly dialect: Dialect
   /** Run first in the transactions the library opens: takes the write lock up front (SQLite); null elsewhere. */
   private readonly writeLockSql: string | null
-  /** The one-statement path (oneStatementCommand.ts), where the database and the model allow it. */
-  readonly oneStatement: OneStatementCommand<S> | null
+  /** The direct write (directCommand.ts): no Prisma transaction, where the database, the model and the client allow it. */
+  readonly direct: DirectCommand<S> | null
   /** The states each running transaction kept (by its transaction client), marked committed when it commits. */
   private readonly keptIn = new WeakMap<object, [recordId: string, eventId: string][]>()
 
@@ -93,7 +93,7 @@ export class RecordWriter<S extends State = State> {
     this.insertEvent = dialect.insertEvent(eventTable, { withPosition: this.positions !== null, databaseTime: log.databaseTime === true })
     this.writeLockSql = dialect.takeWriteLock(eventTable)
     this.data = new CommandData(model)
-    this.oneStatement = OneStatementCommand.for(this, provider)
+    this.direct = DirectCommand.for(this, provider)
   }
 
   /** Whether a savepoint is due after an event that leaves the record `sinceSavepoint` events past its newest one. */

@@ -1,8 +1,11 @@
 /**
- * The one-statement path of a command (issue 15): where the database can write from a `WITH`
- * (PostgreSQL), a create, or a command on a record whose committed state this process knows, writes
- * its row and appends its event in one statement (oneStatementWrite.ts), committed on its own: one
- * round trip where a transaction takes four.
+ * The direct write of a command (issue 15): a create, or a command on a record whose committed
+ * state this process knows, writes its row and appends its event without Prisma's transaction:
+ * - on PostgreSQL, in one statement (oneStatementWrite.ts), committed on its own: one round trip
+ *   where a transaction takes four; sent through `$queryRawUnsafe`, or, for a client made with
+ *   `spectorAdapter`, on Prisma's connection itself (directWrite.ts);
+ * - on SQLite and MySQL/MariaDB, for a client made with `spectorAdapter` only, in one transaction
+ *   of the library's own statements on Prisma's connection (directWrite.ts).
  *
  * The row is then written with the library's own SQL, not with Prisma's `create`/`update`, so the
  * path is taken only where nothing could tell the difference, checked on every call:
@@ -12,14 +15,15 @@
  *   other extension's query hook and no result extension on the model;
  * - the call shapes nothing of the result: no `select`, `include` or `omit`, no global `omit` on
  *   the model; outside a caller's transaction;
+ * - on the connection, Prisma would not have shown or shaped the statements: no query log,
+ *   tracing, SQL comments or transaction isolation level (prismaCompat.ts, `prismaObservesQueries`);
  * - every field is one whose column gives back what Prisma's own read gives (no lists, no
  *   `@db.Date`/`@db.Time`, the native types listed below), and the model writes no more than a row
  *   and an event (no `prepareEvent`, `prepareMaterialization`, change feed, table chain, event
  *   log filled by Prisma's client-side defaults, no savepoint due).
- * Anything else takes the transaction. A refused statement (a stale state, the row gone, a
+ * Anything else takes the transaction. A refused write (a stale state, the row gone, a
  * constraint) wrote nothing, and the command runs again on the transaction's path, which gives the
- * answer (and the error) Prisma's own write would; a lost connection is passed on as it is, the
- * outcome unknown.
+ * answer (and the error) Prisma's own write would; a lost connection is passed on as it is.
  */
 import { isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
 import { SpectorConnectionError } from '../core/errors.ts'
@@ -54,20 +58,20 @@ function isServed(field: FieldMetadata): boolean {
   return !field.native || (servedNativeTypes[field.type]?.includes(field.native.type) ?? false)
 }
 
-export class OneStatementCommand<S extends State = State> {
+export class DirectCommand<S extends State = State> {
   private readonly writer: RecordWriter<S>
   private readonly dialect: Dialect
-  /** PostgreSQL's one statement; null where the write is direct. */
+  /** PostgreSQL's one statement; null on SQLite and MySQL, which write on the connection only. */
   private readonly sql: OneStatementWriteSql | null
   /** The writes on the adapter's connection, for a client made with spectorAdapter: the statement, or (no statement) a transaction. */
-  private readonly direct: DirectWrite
+  private readonly onConnection: DirectWrite
   private readonly columns: ReadonlyMap<string, RowColumn>
   private readonly json: ReadonlySet<string>
   private readonly toDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
   private readonly fromDatabase: ReadonlyMap<string, Readonly<Record<string, string>>>
 
   /** The path for `writer`'s model, or null when its database, fields or changeset rule it out. */
-  static for<S extends State>(writer: RecordWriter<S>, provider: string): OneStatementCommand<S> | null {
+  static for<S extends State>(writer: RecordWriter<S>, provider: string): DirectCommand<S> | null {
     const meta = writer.meta
     // What the optimistic path needs (a row; no position, prepareEvent or prepareMaterialization;
     // optimistic not off), and events the statement can insert itself (no client-side defaults).
@@ -79,15 +83,15 @@ export class OneStatementCommand<S extends State = State> {
     // With spectorAdapter, the statement (PostgreSQL) or the transaction (SQLite, MySQL/MariaDB) goes on the adapter's connection (directWrite.ts).
     const directSql = dialect.directWrite(row, columns, events, options)
     const direct = new DirectWrite(meta, directSql, sql?.eventFields ?? directSql?.insertEvent.fields ?? [], dialect)
-    if (sql) return meta.fields.every(isServed) ? new OneStatementCommand(writer, dialect, sql, direct, columns) : null
-    return direct.writesRows && meta.fields.every(DirectWrite.sends) ? new OneStatementCommand(writer, dialect, null, direct, columns) : null
+    if (sql) return meta.fields.every(isServed) ? new DirectCommand(writer, dialect, sql, direct, columns) : null
+    return direct.writesRows && meta.fields.every(DirectWrite.sends) ? new DirectCommand(writer, dialect, null, direct, columns) : null
   }
 
   private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql | null, direct: DirectWrite, columns: readonly RowColumn[]) {
     this.writer = writer
     this.dialect = dialect
     this.sql = sql
-    this.direct = direct
+    this.onConnection = direct
     this.columns = new Map(columns.map((c) => [c.field, c]))
     const fields = writer.meta.fields
     this.json = new Set(fields.filter((f) => f.type === 'Json').map((f) => f.name))
@@ -102,7 +106,7 @@ export class OneStatementCommand<S extends State = State> {
    */
   async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<boolean> {
     if (isInsideTransaction(client)) return false
-    if (!this.sql && !(await this.direct.connection(client))) return false
+    if (!this.sql && !(await this.onConnection.connection(client))) return false
     for (const key in rowArgs) if (key !== 'where' && key !== 'data') return false
     const { delegate, name } = this.writer.meta
     const caller = callerRowWriteFor(delegate)
@@ -184,7 +188,7 @@ export class OneStatementCommand<S extends State = State> {
 
   /** The event's parameters: PostgreSQL's statement and a direct write's INSERT take the same. */
   private eventArgs(stored: Parameters<OneStatementWriteSql['eventArgs']>[0]): unknown[] {
-    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.direct.eventArgs(stored, new Date())
+    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.onConnection.eventArgs(stored, new Date())
   }
 
   /**
@@ -197,9 +201,9 @@ export class OneStatementCommand<S extends State = State> {
     write: (direct: DirectWrite, connection: NonNullable<Awaited<ReturnType<DirectWrite['connection']>>>) => Promise<Record<string, unknown> | undefined>,
     viaPrisma: () => Promise<Record<string, unknown> | undefined>,
   ): Promise<Record<string, unknown> | undefined> {
-    const connection = await this.direct.connection(client)
+    const connection = await this.onConnection.connection(client)
     if (!connection) return viaPrisma()
-    const row = await write(this.direct, connection)
+    const row = await write(this.onConnection, connection)
     return row ? this.fromRow(row) : undefined
   }
 
