@@ -1,0 +1,97 @@
+/**
+ * A COMMIT that SQLite refuses as busy: in its default rollback journal, a COMMIT waits (through
+ * the driver's busy timeout) for readers of other connections to finish, here a reader holding a
+ * read transaction open (a report, a backup, a `sqlite3` shell). Found by a stranger's test of
+ * `spectorAdapter` (two processes on one file).
+ *
+ * The direct write (directWrite.ts) rolls its own transaction back after the refused COMMIT, but
+ * then hands the command to Prisma's path. There Prisma's transaction manager, on a failed
+ * COMMIT, only releases the adapter's lock (`BetterSQLite3Transaction.rollback()` sends no
+ * ROLLBACK), so the SQLite transaction stays open on the connection; the library's retry of the
+ * busy conflict then sends BEGIN, which fails ("cannot start a transaction within a transaction",
+ * a raw P2039 to the caller), and the adapter's `startTransaction` does not release its lock when
+ * BEGIN throws. From then on every transaction of that client waits forever, and what the client
+ * writes outside transactions lands in the open transaction and is never committed.
+ *
+ * The README's promise (Guarantees, SQLite with several processes): a SQLITE_BUSY is retried like
+ * any conflict and then fails as `SpectorConflictError` (`reason: 'busy'`), with nothing written.
+ * The same happens without spectorAdapter (the second case): the refused COMMIT on Prisma's path.
+ */
+import assert from 'node:assert/strict'
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import Database from 'better-sqlite3'
+import { SpectorConflictError, spectorAdapter } from 'prisma-spector'
+import { describe, test } from 'vitest'
+import { providersUnderTest } from './support/databases.ts'
+import { withExample } from './support/exampleClient.ts'
+
+/** Settles within `ms`, or says it is still pending. */
+function within<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; pending?: true }> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<{ pending: true }>((resolve) => {
+    timer = setTimeout(() => resolve({ pending: true }), ms)
+  })
+  return Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer))
+}
+
+describe.runIf(providersUnderTest().includes('sqlite'))('a COMMIT refused as busy by a reader of another connection (SQLite, rollback journal)', () => {
+  test.each([
+    ['with spectorAdapter', true],
+    ['without spectorAdapter', false],
+  ])('%s: the command fails as a documented conflict, and the client keeps working and committing', (_, wrap) =>
+    withExample('sqlite', async (ctx) => {
+      const { id } = await ctx.prisma.item.create({ data: { name: 'Lamp', value: 0 } })
+      const factory = new PrismaBetterSqlite3({ url: ctx.db.url, timeout: 100 })
+      const PrismaClient = ctx.base.constructor as new (options: object) => typeof ctx.base
+      const base = new PrismaClient({ adapter: wrap ? spectorAdapter(factory) : factory })
+      const prisma = base.$extends(ctx.spector())
+      const reader = new Database(ctx.db.name, { timeout: 0 })
+      try {
+        assert.equal(reader.pragma('journal_mode', { simple: true }), 'delete')
+        await prisma.item.execute(id, 'increment', { by: 1 }) // known to the client, direct when wrapped
+
+        const problems: string[] = []
+        reader.exec('BEGIN')
+        reader.prepare('SELECT count(*) FROM Item').get()
+        const refused = await within(prisma.item.execute(id, 'increment', { by: 1 }), 10_000)
+        reader.exec('COMMIT')
+        if (!(refused.error instanceof SpectorConflictError && refused.error.reason === 'busy')) {
+          problems.push(`busy command: ${refused.pending ? 'still pending after 10 s' : String((refused.error as Error | undefined)?.message ?? 'succeeded')}`)
+        }
+
+        // The reader is gone: the client's next command and a plain write commit.
+        const next = await within(prisma.item.execute(id, 'increment', { by: 1 }), 5_000)
+        if (next.pending || next.error !== undefined)
+          problems.push(`next command: ${next.pending ? 'still pending after 5 s' : String((next.error as Error).message)}`)
+        const plain = await within(base.category.create({ data: { name: 'after the busy commit' } }), 5_000)
+        if (plain.pending || plain.error !== undefined)
+          problems.push(`plain create: ${plain.pending ? 'still pending after 5 s' : String((plain.error as Error).message)}`)
+        // What another connection sees (one whose read the client's open transaction does not block).
+        const committed = new Database(ctx.db.name, { readonly: true, timeout: 0 })
+        try {
+          const categories = (committed.prepare('SELECT count(*) AS n FROM Category').get() as { n: number }).n
+          if (categories !== 1) problems.push(`plain create committed: ${categories} rows seen by another connection`)
+          const value = (committed.prepare('SELECT value FROM Item WHERE id = ?').get(id) as { value: number }).value
+          if (value !== 2) problems.push(`Item.value seen by another connection: ${value}, expected 2`)
+        } catch (error) {
+          problems.push(`another connection's read: ${(error as Error).message}`)
+        } finally {
+          committed.close()
+        }
+        assert.deepEqual(problems, [])
+        assert.deepEqual((await prisma.item.check()).drifted, [])
+      } finally {
+        if (reader.inTransaction) reader.exec('COMMIT')
+        reader.close()
+        // A client whose adapter lock leaked cannot disconnect cleanly either: do not wait on it.
+        await within(base.$disconnect(), 2_000)
+      }
+    }),
+  )
+})
