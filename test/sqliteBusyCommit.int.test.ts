@@ -4,18 +4,19 @@
  * read transaction open (a report, a backup, a `sqlite3` shell). Found by a stranger's test of
  * `spectorAdapter` (two processes on one file).
  *
- * The direct write (directWrite.ts) rolls its own transaction back after the refused COMMIT, but
- * then hands the command to Prisma's path. There Prisma's transaction manager, on a failed
- * COMMIT, only releases the adapter's lock (`BetterSQLite3Transaction.rollback()` sends no
- * ROLLBACK), so the SQLite transaction stays open on the connection; the library's retry of the
- * busy conflict then sends BEGIN, which fails ("cannot start a transaction within a transaction",
- * a raw P2039 to the caller), and the adapter's `startTransaction` does not release its lock when
- * BEGIN throws. From then on every transaction of that client waits forever, and what the client
- * writes outside transactions lands in the open transaction and is never committed.
+ * SQLite keeps a transaction whose COMMIT it refused as busy open, and Prisma's transaction
+ * manager, on a failed COMMIT, only releases the adapter's lock (`BetterSQLite3Transaction.
+ * rollback()` sends no ROLLBACK). Before the fix the transaction stayed open on the connection: the
+ * library's retry of the busy conflict sent BEGIN, which failed ("cannot start a transaction within
+ * a transaction", a raw P2039 to the caller), the adapter's `startTransaction` kept its lock when
+ * BEGIN threw, and from then on every transaction of that client waited forever, and what the
+ * client wrote outside transactions landed in the open transaction and was never committed.
  *
- * The README's promise (Guarantees, SQLite with several processes): a SQLITE_BUSY is retried like
- * any conflict and then fails as `SpectorConflictError` (`reason: 'busy'`), with nothing written.
- * The same happens without spectorAdapter (the second case): the refused COMMIT on Prisma's path.
+ * Now a client made with spectorAdapter ends such a transaction with a ROLLBACK before the
+ * connection is handed back (failedCommitGuard.ts), and without spectorAdapter the library's
+ * transaction policy sends the ROLLBACK when its own COMMIT was refused as busy. The README's
+ * promise (Guarantees, SQLite with several processes) holds: a SQLITE_BUSY is retried like any
+ * conflict and then fails as `SpectorConflictError` (`reason: 'busy'`), with nothing written.
  */
 import assert from 'node:assert/strict'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'

@@ -8,11 +8,14 @@
  *
  *     const prisma = new PrismaClient({ adapter: spectorAdapter(new PrismaBetterSqlite3({ url })) }).$extends(spector())
  *
- * Prisma keeps every query of its own on the adapter as before: the wrapper only remembers what
- * `connect()` returned. The connection is shared, so prisma-spector's transaction takes its turn
- * with Prisma's the way Prisma's own do (the adapter's lock on SQLite, a pooled connection on
- * MariaDB).
+ * Prisma keeps every query of its own on the adapter as before: the wrapper remembers what
+ * `connect()` returned, and ends a transaction whose COMMIT the database refused with a ROLLBACK
+ * before the connection is handed back, which Prisma does not (failedCommitGuard.ts). The
+ * connection is shared, so prisma-spector's transaction takes its turn with Prisma's the way
+ * Prisma's own do (the adapter's lock on SQLite, a pooled connection on MariaDB).
  */
+
+import { endingFailedCommits } from './failedCommitGuard.ts'
 
 /** What Prisma 7 takes as `new PrismaClient({ adapter })`: a factory that opens the connection. */
 export interface DriverAdapterFactory {
@@ -31,7 +34,8 @@ export function spectorAdapter<F extends DriverAdapterFactory>(factory: F): F {
     get(target, property) {
       if (property === 'connect') {
         return async () => {
-          const adapter = await target.connect()
+          // Prisma's transactions on it end a refused COMMIT with a ROLLBACK (failedCommitGuard.ts).
+          const adapter = endingFailedCommits((await target.connect()) as object)
           entry.adapter = adapter
           return adapter
         }

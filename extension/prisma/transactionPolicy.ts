@@ -16,7 +16,15 @@
 import { SpectorConflictError, SpectorConnectionError, SpectorError, type ConflictReason } from '../core/errors.ts'
 import type { DatabaseErrorClass } from '../dialects/databaseErrors.ts'
 import type { Dialect } from '../dialects/dialect.ts'
-import { databaseErrorOf, isInsideTransaction, isTransactionStartTimeout, isUniqueViolationOn, transactionScopeOf } from './prismaCompat.ts'
+import {
+  clientAdapterFactory,
+  databaseErrorOf,
+  isInsideTransaction,
+  isTransactionStartTimeout,
+  isUniqueViolationOn,
+  transactionScopeOf,
+} from './prismaCompat.ts'
+import { isSpectorAdapter } from './spectorAdapter.ts'
 import type { AnyClient, SpectorOptions } from './spectorOptions.ts'
 import { inTurn } from './transactionQueue.ts'
 
@@ -66,6 +74,7 @@ async function inOwnTransaction<R>(client: AnyClient, work: (tx: AnyClient) => P
       const failure = failureOf(error, policy)
       if (!failure) throw error
       if (failure === 'connection') throw new SpectorConnectionError(policy.model, policy.recordId, committing ? 'unknown' : 'not-written', error)
+      if (failure === 'busy' && committing) await endRefusedCommit(client)
       if (attempt >= policy.maxRetries) {
         if (failure === 'start-timeout') throw error
         throw conflict(policy, failure, error, `gave up after ${attempt + 1} attempts`)
@@ -73,6 +82,18 @@ async function inOwnTransaction<R>(client: AnyClient, work: (tx: AnyClient) => P
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)))
     }
   }
+}
+
+/**
+ * A COMMIT SQLite refused as busy leaves its transaction open (SQLite keeps it for a retry of the
+ * COMMIT), and Prisma hands the connection back without a ROLLBACK: end it, or every later
+ * transaction of the client fails at BEGIN. No other transaction can have begun on the connection
+ * while this one was open. A client made with spectorAdapter has had it ended already, before the
+ * connection was handed back (failedCommitGuard.ts), and another transaction may be running there.
+ */
+async function endRefusedCommit(client: AnyClient): Promise<void> {
+  if (isSpectorAdapter(clientAdapterFactory(client))) return
+  await client.$executeRawUnsafe('ROLLBACK').catch(() => {})
 }
 
 /** Caller transactions a command failed in with a conflict or a lost connection: later commands there are refused the same way. */
