@@ -32,7 +32,7 @@ function wrapped(log: StatementLog): ClientOptions {
   return { adapter: (factory) => spectorAdapter(log.factory(factory)) }
 }
 
-async function assertLog(ctx: ExampleContext, prisma: ExampleContext['prisma'], id: string, expected: [string, number][]): Promise<void> {
+async function assertLog(prisma: ExampleContext['prisma'], id: string, expected: [string, number][]): Promise<void> {
   assert.deepEqual(
     (await prisma.item.events(id)).map((e) => [e.action, e.sequence]),
     expected,
@@ -156,7 +156,7 @@ describe.each(providers)('direct writes on %s', (provider) => {
         }
         const inTransaction = await log.during(() => ctx.prisma.$transaction((tx) => tx.item.create({ data: { name: 'Shelf', value: 2 } })))
         assert.notDeepEqual(inTransaction.sent, creates)
-        await assertLog(ctx, ctx.prisma, first.result.id, [['insert', 1]])
+        await assertLog(ctx.prisma, first.result.id, [['insert', 1]])
       },
       'example',
       wrapped(log),
@@ -189,7 +189,7 @@ describe.each(providers)('direct writes on %s', (provider) => {
         // Refused (a ROLLBACK, or PostgreSQL's statement failing on its own), then the locked path's transaction.
         const refused = provider === 'postgresql' ? ['WITH'] : ['BEGIN', 'UPDATE Item', ...(provider === 'mysql' ? ['SELECT'] : []), 'INSERT Event', 'ROLLBACK']
         assert.deepEqual(stale.sent.slice(0, refused.length + 1), [...refused, 'BEGIN'], stale.sent.join(', '))
-        await assertLog(ctx, ctx.prisma, id, [
+        await assertLog(ctx.prisma, id, [
           ['insert', 1],
           ['increment', 2],
           ['increment', 3],
@@ -251,7 +251,7 @@ describe.each(providers)('direct writes on %s', (provider) => {
         const next = await log.during(() => ctx.prisma.item.update({ where: { id: again.id }, data: { value: 2 } }))
         assert.deepEqual(next.sent, direct(provider, 'UPDATE', 'Item', 'Event'))
         await ctx.prisma.item.execute(id, 'increment', { by: 1 })
-        await assertLog(ctx, ctx.prisma, again.id, [
+        await assertLog(ctx.prisma, again.id, [
           ['insert', 1],
           ['update', 2],
         ])

@@ -125,7 +125,6 @@ export class DirectCommand<S extends State = State> {
     const sql = this.sql
     const row = await this.runDirect(
       client,
-      eventId,
       (direct, connection) =>
         sql
           ? direct.statement(connection, eventId, sql.create(written), written, values, [], eventArgs)
@@ -159,7 +158,6 @@ export class DirectCommand<S extends State = State> {
     const sql = this.sql
     const row = await this.runDirect(
       client,
-      recordId,
       (direct, connection) =>
         sql
           ? direct.statement(connection, recordId, sql.update(written), written, values, [recordId], eventArgs)
@@ -197,7 +195,6 @@ export class DirectCommand<S extends State = State> {
    */
   private async runDirect(
     client: AnyClient,
-    recordId: string,
     write: (direct: DirectWrite, connection: NonNullable<Awaited<ReturnType<DirectWrite['connection']>>>) => Promise<Record<string, unknown> | undefined>,
     viaPrisma: () => Promise<Record<string, unknown> | undefined>,
   ): Promise<Record<string, unknown> | undefined> {
