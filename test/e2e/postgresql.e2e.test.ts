@@ -41,54 +41,60 @@ afterAll(async () => {
 })
 
 describe('a bank app on PostgreSQL: prisma generate, tsc, one-statement commands', () => {
-  test('a snake_case event log with a uuid record_id, a mapped enum, Decimal(18, 2) and Json under nodenext, run with node; a second process moves the record', async () => {
-    const database: TestDatabase = await createTestDatabase('postgresql', await createScript(postgresBankSchema, 'postgresql'))
-    cleanups.push(() => database.drop())
-    const project: E2eProject = createE2eProject('postgresql', { databaseUrl: database.url })
-    if (!process.env['SPECTOR_E2E_KEEP']) cleanups.push(() => project.remove())
-    project.write('tsconfig.json', tsconfig({ module: 'nodenext', outDir: 'dist', rootDir: '.' }))
-    project.write('prisma.config.ts', prismaConfig('prisma/schema.prisma'))
-    project.write('prisma/schema.prisma', postgresBankSchema)
-    project.write('src/main.ts', postgresBankProgram)
-    expectSuccess(await project.run('prisma', ['generate']))
-    expectSuccess(await project.run('tsc', ['-p', 'tsconfig.json']))
-    const printed = expectSuccess(await project.run('node', [path.join('dist', 'src', 'main.js')]))
-    const outcome = JSON.parse(printed.trim().split('\n').at(-1) ?? '') as PostgresBankOutcome
+  test.each([
+    ['', false],
+    [', the client made with spectorAdapter', true],
+  ])(
+    'a snake_case event log with a uuid record_id, a mapped enum, Decimal(18, 2) and Json under nodenext, run with node; a second process moves the record%s',
+    async (_, wrapped) => {
+      const database: TestDatabase = await createTestDatabase('postgresql', await createScript(postgresBankSchema, 'postgresql'))
+      cleanups.push(() => database.drop())
+      const project: E2eProject = createE2eProject(wrapped ? 'postgresql-wrapped' : 'postgresql', { databaseUrl: database.url })
+      if (!process.env['SPECTOR_E2E_KEEP']) cleanups.push(() => project.remove())
+      project.write('tsconfig.json', tsconfig({ module: 'nodenext', outDir: 'dist', rootDir: '.' }))
+      project.write('prisma.config.ts', prismaConfig('prisma/schema.prisma'))
+      project.write('prisma/schema.prisma', postgresBankSchema)
+      project.write('src/main.ts', postgresBankProgram)
+      expectSuccess(await project.run('prisma', ['generate']))
+      expectSuccess(await project.run('tsc', ['-p', 'tsconfig.json']))
+      const printed = expectSuccess(await project.run('node', [path.join('dist', 'src', 'main.js')], wrapped ? { SPECTOR_ADAPTER: '1' } : undefined))
+      const outcome = JSON.parse(printed.trim().split('\n').at(-1) ?? '') as PostgresBankOutcome
 
-    // One statement each, giving what Prisma's own read gives: 100.255 comes back rounded to the column's scale.
-    assert.deepEqual(
-      [outcome.create, outcome.update, outcome.execute].map((step) => [step.statements, step.matchesRow]),
-      [
-        [1, true],
-        [1, true],
-        [1, true],
-      ],
-    )
-    assert.deepEqual([outcome.create.result['balance'], outcome.update.result['balance'], outcome.execute.result['balance']], ['100.26', '101.01', '101.01'])
-    assert.equal(outcome.update.result['holderName'], 'Augusta Ada King')
-    assert.deepEqual(outcome.create.result['profile'], { tier: 'gold', tags: ['early'], limits: { daily: 500 } })
-    assert.deepEqual([outcome.execute.result['status'], outcome.execute.result['frozenAt']], ['FROZEN', '2026-01-02T03:04:05.000Z'])
-    assert.deepEqual(outcome.driftBefore, [])
+      // One statement each, giving what Prisma's own read gives: 100.255 comes back rounded to the column's scale.
+      assert.deepEqual(
+        [outcome.create, outcome.update, outcome.execute].map((step) => [step.statements, step.matchesRow]),
+        [
+          [1, true],
+          [1, true],
+          [1, true],
+        ],
+      )
+      assert.deepEqual([outcome.create.result['balance'], outcome.update.result['balance'], outcome.execute.result['balance']], ['100.26', '101.01', '101.01'])
+      assert.equal(outcome.update.result['holderName'], 'Augusta Ada King')
+      assert.deepEqual(outcome.create.result['profile'], { tier: 'gold', tags: ['early'], limits: { daily: 500 } })
+      assert.deepEqual([outcome.execute.result['status'], outcome.execute.result['frozenAt']], ['FROZEN', '2026-01-02T03:04:05.000Z'])
+      assert.deepEqual(outcome.driftBefore, [])
 
-    // The other process wrote sequence 4 behind this one's back; its next command still lands, from the moved state.
-    assert.deepEqual(outcome.other, { balance: '111.01' })
-    assert.equal(outcome.afterOther.matchesRow, true)
-    assert.deepEqual([outcome.afterOther.result['status'], outcome.afterOther.result['balance']], ['CLOSED', '111.01'])
-    assert.deepEqual(outcome.events, [
-      ['insert', 1],
-      ['update', 2],
-      ['freeze', 3],
-      ['update', 4],
-      ['update', 5],
-    ])
-    assert.deepEqual(outcome.driftAfter, [])
+      // The other process wrote sequence 4 behind this one's back; its next command still lands, from the moved state.
+      assert.deepEqual(outcome.other, { balance: '111.01' })
+      assert.equal(outcome.afterOther.matchesRow, true)
+      assert.deepEqual([outcome.afterOther.result['status'], outcome.afterOther.result['balance']], ['CLOSED', '111.01'])
+      assert.deepEqual(outcome.events, [
+        ['insert', 1],
+        ['update', 2],
+        ['freeze', 3],
+        ['update', 4],
+        ['update', 5],
+      ])
+      assert.deepEqual(outcome.driftAfter, [])
 
-    // What the statements wrote, in the database's own names and values.
-    assert.deepEqual(await database.query('SELECT status::text AS status, balance::text AS balance, holder_name FROM accounts WHERE id = $1', [outcome.id]), [
-      { status: 'closed', balance: '111.01', holder_name: 'Augusta Ada King' },
-    ])
-    assert.deepEqual(await database.query('SELECT record_id::text AS record_id, count(*)::int AS events FROM events GROUP BY record_id'), [
-      { record_id: outcome.id, events: 5 },
-    ])
-  })
+      // What the statements wrote, in the database's own names and values.
+      assert.deepEqual(await database.query('SELECT status::text AS status, balance::text AS balance, holder_name FROM accounts WHERE id = $1', [outcome.id]), [
+        { status: 'closed', balance: '111.01', holder_name: 'Augusta Ada King' },
+      ])
+      assert.deepEqual(await database.query('SELECT record_id::text AS record_id, count(*)::int AS events FROM events GROUP BY record_id'), [
+        { record_id: outcome.id, events: 5 },
+      ])
+    },
+  )
 })

@@ -36,7 +36,8 @@ model Account {
 `
 
 /**
- * src/main.ts under nodenext. Run with no argument it creates, updates and freezes an account,
+ * src/main.ts under nodenext (with SPECTOR_ADAPTER=1 its client is made with spectorAdapter). Run
+ * with no argument it creates, updates and freezes an account,
  * runs itself again as `main.js other <id>` (which adds 10 to the balance), then closes the
  * account; it prints one JSON line (see `PostgresBankOutcome`). Decimal and Date values as JSON
  * gives them.
@@ -46,6 +47,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
+import { spectorAdapter } from 'prisma-spector'
 import { PrismaClient } from '../generated/prisma/client.js'
 import { spector } from '../generated/spector/index.js'
 
@@ -62,7 +64,10 @@ const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL']
   if (!url) throw new Error('DATABASE_URL is not set')
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }).$extends(spector())
+  // SPECTOR_ADAPTER=1: the client made with spectorAdapter, whose direct writes go on Prisma's connection.
+  const pgAdapter = new PrismaPg({ connectionString: url })
+  const adapter = process.env['SPECTOR_ADAPTER'] === '1' ? spectorAdapter(pgAdapter) : pgAdapter
+  const prisma = new PrismaClient({ adapter }).$extends(spector())
   try {
     if (process.argv[2] === 'other') {
       const id = process.argv[3] ?? ''
