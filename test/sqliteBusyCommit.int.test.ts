@@ -41,6 +41,19 @@ function within<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?
   ]).finally(() => clearTimeout(timer))
 }
 
+/** No problems noted, and every row equals its replay. */
+async function settled(problems: string[], prisma: { item: { check(): Promise<{ drifted: unknown[] }> } }): Promise<void> {
+  assert.deepEqual(problems, [])
+  assert.deepEqual((await prisma.item.check()).drifted, [])
+}
+
+/** Ends the reader's transaction and closes it; a client whose adapter lock leaked cannot disconnect cleanly either: do not wait on it. */
+async function release(reader: Database.Database, base: { $disconnect(): Promise<void> }): Promise<void> {
+  if (reader.inTransaction) reader.exec('COMMIT')
+  reader.close()
+  await within(base.$disconnect(), 2_000)
+}
+
 describe.runIf(providersUnderTest().includes('sqlite'))('a COMMIT refused as busy by a reader of another connection (SQLite, rollback journal)', () => {
   test.each([
     ['with spectorAdapter', true],
@@ -85,14 +98,54 @@ describe.runIf(providersUnderTest().includes('sqlite'))('a COMMIT refused as bus
         } finally {
           committed.close()
         }
-        assert.deepEqual(problems, [])
-        assert.deepEqual((await prisma.item.check()).drifted, [])
+        await settled(problems, prisma)
       } finally {
-        if (reader.inTransaction) reader.exec('COMMIT')
-        reader.close()
-        // A client whose adapter lock leaked cannot disconnect cleanly either: do not wait on it.
-        await within(base.$disconnect(), 2_000)
+        await release(reader, base)
       }
     }),
   )
+
+  // Found by a stranger's test: the fix above without spectorAdapter (transactionPolicy.ts,
+  // endRefusedCommit) sends its ROLLBACK only after Prisma released the adapter's lock. With a few
+  // commands at once, the next one's BEGIN runs first, on the still-open transaction: it fails
+  // ("cannot start a transaction within a transaction", a raw P2039 to that caller), the adapter
+  // keeps its lock for good, and every later transaction of the client waits forever.
+  test('without spectorAdapter: concurrent commands while the COMMIT is refused each fail as a conflict or commit later, and the client keeps working', () =>
+    withExample('sqlite', async (ctx) => {
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) ids.push((await ctx.prisma.item.create({ data: { name: `Lamp ${i}`, value: 0 } })).id)
+      const PrismaClient = ctx.base.constructor as new (options: object) => typeof ctx.base
+      const base = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: ctx.db.url, timeout: 100 }) })
+      const prisma = base.$extends(ctx.spector())
+      const reader = new Database(ctx.db.name, { timeout: 0 })
+      try {
+        await prisma.item.execute(ids[0]!, 'increment', { by: 1 }) // connected
+        reader.exec('BEGIN')
+        reader.prepare('SELECT count(*) FROM Item').get()
+        const commands = [
+          ...ids.map((id) => prisma.item.execute(id, 'increment', { by: 1 })),
+          prisma.item.create({ data: { name: 'Desk', value: 0 } }),
+          prisma.item.create({ data: { name: 'Chair', value: 0 } }),
+        ].map((command) => within(command, 15_000))
+        await new Promise((resolve) => setTimeout(resolve, 1_500))
+        reader.exec('COMMIT')
+        const problems: string[] = []
+        for (const [i, outcome] of (await Promise.all(commands)).entries()) {
+          if (outcome.pending) problems.push(`command ${i}: still pending 13 s after the reader finished`)
+          else if (outcome.error !== undefined && !(outcome.error instanceof SpectorConflictError && outcome.error.reason === 'busy'))
+            problems.push(
+              `command ${i}: ${String((outcome.error as Error).message)
+                .split('\n')
+                .filter(Boolean)
+                .at(-1)}`,
+            )
+        }
+        const next = await within(prisma.item.execute(ids[1]!, 'increment', { by: 1 }), 5_000)
+        if (next.pending || next.error !== undefined)
+          problems.push(`next command: ${next.pending ? 'still pending after 5 s' : String((next.error as Error).message)}`)
+        await settled(problems, prisma)
+      } finally {
+        await release(reader, base)
+      }
+    }))
 })

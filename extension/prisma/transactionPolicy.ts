@@ -61,20 +61,32 @@ export function transact<R>(client: AnyClient, work: (tx: AnyClient) => Promise<
 
 async function inOwnTransaction<R>(client: AnyClient, work: (tx: AnyClient) => Promise<R>, policy: TransactionPolicy): Promise<R> {
   const options = { ...ownTransactionDefaults, ...policy.transactionOptions }
+  // Without spectorAdapter, a COMMIT SQLite refused is ended only after Prisma released the
+  // adapter's lock (endRefusedCommit): until then the library's own transactions take turns, or the
+  // next one's BEGIN lands in the open transaction. The adapter runs one transaction at a time anyway.
+  const factory = clientAdapterFactory(client)
+  const turns = policy.writeLockSql !== null && factory !== undefined && !isSpectorAdapter(factory) ? factory : undefined
   for (let attempt = 0; ; attempt++) {
     let committing = false
+    const once = async () => {
+      try {
+        return await client.$transaction(async (tx: AnyClient) => {
+          if (policy.writeLockSql) await tx.$executeRawUnsafe(policy.writeLockSql)
+          const result = await work(tx)
+          committing = true
+          return result
+        }, options)
+      } catch (error) {
+        if (committing && failureOf(error, policy) === 'busy') await endRefusedCommit(client)
+        throw error
+      }
+    }
     try {
-      return await client.$transaction(async (tx: AnyClient) => {
-        if (policy.writeLockSql) await tx.$executeRawUnsafe(policy.writeLockSql)
-        const result = await work(tx)
-        committing = true
-        return result
-      }, options)
+      return await (turns === undefined ? once() : inTurn(turns, once))
     } catch (error) {
       const failure = failureOf(error, policy)
       if (!failure) throw error
       if (failure === 'connection') throw new SpectorConnectionError(policy.model, policy.recordId, committing ? 'unknown' : 'not-written', error)
-      if (failure === 'busy' && committing) await endRefusedCommit(client)
       if (attempt >= policy.maxRetries) {
         if (failure === 'start-timeout') throw error
         throw conflict(policy, failure, error, `gave up after ${attempt + 1} attempts`)
@@ -87,8 +99,9 @@ async function inOwnTransaction<R>(client: AnyClient, work: (tx: AnyClient) => P
 /**
  * A COMMIT SQLite refused as busy leaves its transaction open (SQLite keeps it for a retry of the
  * COMMIT), and Prisma hands the connection back without a ROLLBACK: end it, or every later
- * transaction of the client fails at BEGIN. No other transaction can have begun on the connection
- * while this one was open. A client made with spectorAdapter has had it ended already, before the
+ * transaction of the client fails at BEGIN. The library's own transactions on the client wait
+ * their turn until it is ended (inOwnTransaction); a caller's own `$transaction` started meanwhile
+ * is not held back. A client made with spectorAdapter has had it ended already, before the
  * connection was handed back (failedCommitGuard.ts), and another transaction may be running there.
  */
 async function endRefusedCommit(client: AnyClient): Promise<void> {
