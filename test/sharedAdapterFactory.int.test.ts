@@ -3,11 +3,12 @@
  * re-created client reuses (a dev server's reload, a test suite, a client per tenant made from one
  * adapter). Found by a stranger's test.
  *
- * spectorAdapter remembers the connection a factory opened last (spectorAdapter.ts, `connections`),
- * and a direct write of either client takes that one. Client 1's creates and known-record commands
- * then run on client 2's connection, outside client 1's adapter lock: on SQLite, while client 1's own
- * transaction holds the write lock, better-sqlite3 waits for it synchronously through its busy
- * timeout, the event loop stops, and client 1's transaction cannot finish until the wait gives up.
+ * spectorAdapter used to remember the connection a factory opened last, and a direct write of
+ * either client took that one: client 1's creates and known-record commands ran on client 2's
+ * connection, outside client 1's adapter lock, so on SQLite, while client 1's own transaction held
+ * the write lock, better-sqlite3 waited for it synchronously through its busy timeout, the event
+ * loop stopped, and client 1's transaction could not finish until the wait gave up. Now a factory
+ * with two connections open writes through Prisma (spectorAdapter.ts, `openConnections`).
  */
 import assert from 'node:assert/strict'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'

@@ -27,7 +27,7 @@ import type { DirectWriteSql } from '../dialects/directWriteSql.ts'
 import type { RowColumn } from '../dialects/oneStatementWrite.ts'
 import { type DriverArgType, fieldArgType, fromDriverValue, toDriverArg, valueArgType } from './driverValues.ts'
 import { clientAdapterFactory, databaseErrorOf, prismaObservesQueries } from './prismaCompat.ts'
-import { connectionOf, isSpectorAdapter } from './spectorAdapter.ts'
+import { isSpectorAdapter, openConnections } from './spectorAdapter.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
 /** One statement as a driver adapter takes it. */
@@ -108,8 +108,13 @@ export class DirectWrite {
   async connection(client: AnyClient): Promise<DriverConnection | undefined> {
     const factory = clientAdapterFactory(client)
     if (!isSpectorAdapter(factory) || prismaObservesQueries(client)) return undefined
-    if (connectionOf(factory) === undefined) await client.$connect()
-    const connection = connectionOf(factory) as DriverConnection | undefined
+    let open = openConnections(factory)
+    if (open.length === 0) {
+      await client.$connect()
+      open = openConnections(factory)
+    }
+    // A factory shared by two clients: neither can tell its own connection, so Prisma writes.
+    const connection = open.length === 1 ? (open[0] as DriverConnection) : undefined
     return typeof connection?.startTransaction === 'function' ? connection : undefined
   }
 

@@ -43,11 +43,16 @@ interface DriverTransaction {
 
 const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql)
 
-/** The adapter's connection, its transactions ending a refused COMMIT with a ROLLBACK. */
-export function endingFailedCommits<A extends object>(adapter: A): A {
+/** The adapter's connection, its transactions ending a refused COMMIT with a ROLLBACK; `onDispose` runs when Prisma disposes of it. */
+export function endingFailedCommits<A extends object>(adapter: A, onDispose: () => void): A {
   const start = (adapter as { startTransaction?: Method }).startTransaction
-  if (typeof start !== 'function') return adapter
+  const dispose = (adapter as { dispose?: Method }).dispose
+  if (typeof start !== 'function' || typeof dispose !== 'function') return adapter
   return withOverrides(adapter, {
+    dispose: (...args: unknown[]) => {
+      onDispose()
+      return dispose.apply(adapter, args)
+    },
     startTransaction: async (...args: unknown[]) => {
       const tx = (await start.apply(adapter, args)) as DriverTransaction
       // An adapter that sends COMMIT and ROLLBACK itself ends its transactions itself.

@@ -8,6 +8,9 @@
  *
  *     const prisma = new PrismaClient({ adapter: spectorAdapter(new PrismaBetterSqlite3({ url })) }).$extends(spector())
  *
+ * Hand each PrismaClient a factory of its own: where one factory has two connections open (two
+ * clients), neither client can tell its own, and Prisma writes as without the wrapper.
+ *
  * Prisma keeps every query of its own on the adapter as before: the wrapper remembers what
  * `connect()` returned, and ends a transaction whose COMMIT the database refused with a ROLLBACK
  * before the connection is handed back, which Prisma does not (failedCommitGuard.ts). The
@@ -24,19 +27,19 @@ export interface DriverAdapterFactory {
   connect(): Promise<unknown>
 }
 
-/** The connection a wrapped factory opened last, by factory. */
-const connections = new WeakMap<object, { adapter: unknown }>()
+/** The connections a wrapped factory has open (Prisma disposes of one on `$disconnect`), by factory. */
+const connections = new WeakMap<object, Set<unknown>>()
 
 /** Wraps a driver adapter (factory) so that prisma-spector may write on the connection Prisma opens with it. */
 export function spectorAdapter<F extends DriverAdapterFactory>(factory: F): F {
-  const entry: { adapter: unknown } = { adapter: undefined }
+  const open = new Set<unknown>()
   const wrapped = new Proxy(factory, {
     get(target, property) {
       if (property === 'connect') {
         return async () => {
           // Prisma's transactions on it end a refused COMMIT with a ROLLBACK (failedCommitGuard.ts).
-          const adapter = endingFailedCommits((await target.connect()) as object)
-          entry.adapter = adapter
+          const adapter: object = endingFailedCommits((await target.connect()) as object, () => open.delete(adapter))
+          open.add(adapter)
           return adapter
         }
       }
@@ -44,7 +47,7 @@ export function spectorAdapter<F extends DriverAdapterFactory>(factory: F): F {
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
-  connections.set(wrapped, entry)
+  connections.set(wrapped, open)
   return wrapped
 }
 
@@ -53,7 +56,12 @@ export function isSpectorAdapter(factory: unknown): boolean {
   return !!factory && typeof factory === 'object' && connections.has(factory)
 }
 
-/** The connection Prisma opened with a factory from `spectorAdapter`; undefined for any other factory, or before it connected. */
-export function connectionOf(factory: unknown): unknown {
-  return factory && typeof factory === 'object' ? connections.get(factory)?.adapter : undefined
+/**
+ * The connections Prisma has open from a factory made with `spectorAdapter` (none for any other
+ * factory, or before it connected). A factory handed to two clients has two, and neither client
+ * can tell which is its own: prisma-spector writes directly only where there is one.
+ */
+export function openConnections(factory: unknown): readonly unknown[] {
+  const open = factory && typeof factory === 'object' ? connections.get(factory) : undefined
+  return open ? [...open] : []
 }
