@@ -8,7 +8,7 @@
  * connection, outside client 1's adapter lock, so on SQLite, while client 1's own transaction held
  * the write lock, better-sqlite3 waited for it synchronously through its busy timeout, the event
  * loop stopped, and client 1's transaction could not finish until the wait gave up. Now a factory
- * with two connections open writes through Prisma (spectorAdapter.ts, `openConnections`).
+ * with two connections open writes through Prisma (spectorAdapter.ts, `connectionsOf`).
  */
 import assert from 'node:assert/strict'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'

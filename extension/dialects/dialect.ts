@@ -81,12 +81,12 @@ export interface Dialect {
    * A command's row write and its event in one statement (oneStatementWrite.ts), where the
    * database can write from a `WITH` (PostgreSQL); null elsewhere.
    */
-  oneStatementWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, options: { databaseTime: boolean }): OneStatementWriteSql | null
+  oneStatementWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, eventFields: readonly EventColumn[]): OneStatementWriteSql | null
   /**
    * The statements of a direct write on the driver adapter's connection (directWriteSql.ts), where
    * there is no one statement (SQLite, MySQL/MariaDB); null where there is.
    */
-  directWrite(row: RowTable, columns: readonly RowColumn[], events: EventTable, options: { databaseTime: boolean }): DirectWriteSql | null
+  directWrite(row: RowTable, columns: readonly RowColumn[]): DirectWriteSql | null
   /** What a database error means for its transaction (databaseErrors.ts); null: nothing the transaction policy handles. */
   classifyError(error: DatabaseErrorInfo): DatabaseErrorClass | null
 }

@@ -9,7 +9,6 @@
  * (MySQL) the row is read back by its id before COMMIT, as Prisma's own create does. Each
  * statement names the row's columns by field.
  */
-import type { InsertEventSql } from './dialect.ts'
 import { type RowColumn, statementPerColumns } from './oneStatementWrite.ts'
 import type { Syntax } from './statements.ts'
 import type { RowTable } from './tables.ts'
@@ -21,11 +20,10 @@ export interface DirectWriteSql {
   updateRow(written: readonly RowColumn[]): string
   /** Reads the row by its id (the parameter), where the writes return nothing; null where they return the row. */
   readRow: string | null
-  /** Appends the event. */
-  insertEvent: InsertEventSql
 }
 
-export function directWriteSql(syntax: Syntax, row: RowTable, columns: readonly RowColumn[], insertEvent: InsertEventSql, returning: boolean): DirectWriteSql {
+/** The row's statements; the event's INSERT is the one every append sends (dialect.ts, `insertEvent`). */
+export function directWriteSql(syntax: Syntax, row: RowTable, columns: readonly RowColumn[], returning: boolean): DirectWriteSql {
   const q = syntax.quote
   const named = columns.map((c) => `${q(c.column)} AS ${q(c.field)}`).join(', ')
   const returned = returning ? ` RETURNING ${named}` : ''
@@ -42,6 +40,5 @@ export function directWriteSql(syntax: Syntax, row: RowTable, columns: readonly 
         return `UPDATE ${syntax.table(row)} SET ${set} WHERE ${q(row.id)} = ${syntax.placeholder(written.length, false)}${returned}`
       }),
     readRow: returning ? null : `SELECT ${named} FROM ${syntax.table(row)} WHERE ${q(row.id)} = ${syntax.placeholder(0, false)}`,
-    insertEvent,
   }
 }

@@ -76,8 +76,7 @@ END`,
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: () => null,
   oneStatementWrite: () => null,
-  directWrite: (row, columns, events, options) =>
-    directWriteSql(syntax, row, columns, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }), false),
+  directWrite: (row, columns) => directWriteSql(syntax, row, columns, false),
   classifyError: classifyMysqlError,
 }
 

@@ -15,9 +15,8 @@
  * The row's values go as parameters whose types the database takes from the columns they are
  * written to; the statement returns every column of the row under its field's name.
  */
-import type { InsertEventSql } from './dialect.ts'
 import type { Syntax } from './statements.ts'
-import type { EventTable, RowTable } from './tables.ts'
+import type { EventColumn, EventTable, RowTable } from './tables.ts'
 
 /** A field of the evented model and its column. */
 export interface RowColumn {
@@ -47,10 +46,6 @@ export interface OneStatementWriteSql {
   update(written: readonly RowColumn[]): string
   /** Inserts the row with the `written` columns (parameters: their values) and appends the event (parameters: `eventArgs`). */
   create(written: readonly RowColumn[]): string
-  /** The event's columns, in the order of its parameters. */
-  eventFields: readonly string[]
-  /** The event's parameters, after the row's. */
-  eventArgs(...args: Parameters<InsertEventSql['args']>): unknown[]
 }
 
 export function oneStatementWriteSql(
@@ -58,14 +53,14 @@ export function oneStatementWriteSql(
   row: RowTable,
   columns: readonly RowColumn[],
   events: EventTable,
-  insertEvent: InsertEventSql,
+  eventFields: readonly EventColumn[],
 ): OneStatementWriteSql {
   const q = syntax.quote
   const returning = columns.map((c) => `${q(c.column)} AS ${q(c.field)}`).join(', ')
   // INSERT ... SELECT from the written row: no row, no event; the parameters take the columns' types.
   const appendEvent = (offset: number) => {
-    const values = insertEvent.fields.map((field, i) => syntax.placeholder(offset + i, field === 'payload' || field === 'metadata'))
-    const names = insertEvent.fields.map((field) => q(events.columns[field]))
+    const values = eventFields.map((field, i) => syntax.placeholder(offset + i, field === 'payload' || field === 'metadata'))
+    const names = eventFields.map((field) => q(events.columns[field]))
     return `${q('spector_event')} AS (INSERT INTO ${syntax.table(events)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM ${q('spector_row')})`
   }
   const statement = statementPerColumns()
@@ -83,7 +78,5 @@ export function oneStatementWriteSql(
         const write = `INSERT INTO ${syntax.table(row)} (${written.map((c) => q(c.column)).join(', ')}) VALUES (${values.join(', ')})`
         return `${rowCte(write)}, ${appendEvent(written.length)} SELECT * FROM ${q('spector_row')}`
       }),
-    eventFields: insertEvent.fields,
-    eventArgs: (event, insertedAt) => insertEvent.args(event, insertedAt),
   }
 }

@@ -84,11 +84,9 @@ $$`,
     recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
     takeWriteLock: () => null,
     // CockroachDB writes from a WITH only in part: its commands keep the transaction.
+    oneStatementWrite: (row, columns, events, eventFields) =>
+      provider === 'postgresql' ? oneStatementWriteSql(syntax, row, columns, events, eventFields) : null,
     directWrite: () => null,
-    oneStatementWrite: (row, columns, events, options) =>
-      provider === 'postgresql'
-        ? oneStatementWriteSql(syntax, row, columns, events, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }))
-        : null,
     classifyError: classifyPostgresError,
   }
 }

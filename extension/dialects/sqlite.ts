@@ -44,8 +44,7 @@ BEGIN SELECT RAISE(ABORT, ${literal(statements.sameRecordMessage(link, linkName)
   recordLinks: (events, link) => statements.recordLinksStatement(syntax, events, link),
   takeWriteLock: takeSqliteWriteLock,
   oneStatementWrite: () => null,
-  directWrite: (row, columns, events, options) =>
-    directWriteSql(syntax, row, columns, statements.insertEventStatement(syntax, events, { withPosition: false, ...options }), true),
+  directWrite: (row, columns) => directWriteSql(syntax, row, columns, true),
   classifyError: classifySqliteError,
 }
 

@@ -27,6 +27,7 @@
  */
 import { isAnyNull, isDbNull, isJsonNull } from '@prisma/client/runtime/client'
 import { SpectorConnectionError } from '../core/errors.ts'
+import type { NewEvent } from '../core/eventLog.ts'
 import type { State } from '../core/eventedModel.ts'
 import type { FieldMetadata } from '../core/metadata.ts'
 import type { Dialect } from '../dialects/dialect.ts'
@@ -34,9 +35,10 @@ import type { OneStatementWriteSql, RowColumn } from '../dialects/oneStatementWr
 import { dialectFor } from '../dialects/dialectFor.ts'
 import { eventTableOf, rowTableOf } from '../dialects/tables.ts'
 import { callerRowWriteFor } from './callerRowWrite.ts'
-import { DirectWrite } from './directWrite.ts'
+import { DirectWrite, isConnectionLost } from './directWrite.ts'
+import type { DriverConnection } from './driverConnection.ts'
 import { modelMethodOnLastLayer } from './ownRowWrite.ts'
-import { databaseErrorOf, hasGlobalOmit, isInsideTransaction, passesOnlyOwnHooks, queryGoesToEngine } from './prismaCompat.ts'
+import { hasGlobalOmit, isInsideTransaction, passesOnlyOwnHooks, queryGoesToEngine } from './prismaCompat.ts'
 import type { CurrentState, RecordWriter } from './recordWriter.ts'
 import type { AnyClient, Args, ExecuteOptions } from './spectorOptions.ts'
 
@@ -56,6 +58,12 @@ function isServed(field: FieldMetadata): boolean {
   if (field.kind === 'enum') return true
   if (!servedTypes.has(field.type)) return false
   return !field.native || (servedNativeTypes[field.type]?.includes(field.native.type) ?? false)
+}
+
+/** A call a direct write serves: the client it was made on, and the adapter's connection when the write goes there. */
+export interface DirectRoute {
+  client: AnyClient
+  connection: DriverConnection | undefined
 }
 
 export class DirectCommand<S extends State = State> {
@@ -78,20 +86,19 @@ export class DirectCommand<S extends State = State> {
     if (!writer.appendsOptimistically || meta.events.clientDefaults) return null
     const columns = meta.fields.map((f) => ({ field: f.name, column: f.dbName ?? f.name }))
     const dialect = dialectFor(provider)
-    const [row, events, options] = [rowTableOf(meta), eventTableOf(meta.events), { databaseTime: meta.events.databaseTime === true }] as const
-    const sql = dialect.oneStatementWrite(row, columns, events, options)
-    // With spectorAdapter, the statement (PostgreSQL) or the transaction (SQLite, MySQL/MariaDB) goes on the adapter's connection (directWrite.ts).
-    const directSql = dialect.directWrite(row, columns, events, options)
-    const direct = new DirectWrite(meta, directSql, sql?.eventFields ?? directSql?.insertEvent.fields ?? [], dialect)
-    if (sql) return meta.fields.every(isServed) ? new DirectCommand(writer, dialect, sql, direct, columns) : null
-    return direct.writesRows && meta.fields.every(DirectWrite.sends) ? new DirectCommand(writer, dialect, null, direct, columns) : null
+    // PostgreSQL: one statement, through Prisma or (spectorAdapter) on its connection; SQLite,
+    // MySQL/MariaDB: a transaction on the connection only (directWrite.ts).
+    const sql = dialect.oneStatementWrite(rowTableOf(meta), columns, eventTableOf(meta.events), writer.insertEvent.fields)
+    const rowSql = sql ? null : dialect.directWrite(rowTableOf(meta), columns)
+    if (sql ? !meta.fields.every(isServed) : !rowSql || !meta.fields.every(DirectWrite.sends)) return null
+    return new DirectCommand(writer, dialect, sql, new DirectWrite(meta, dialect, writer.insertEvent, rowSql), columns)
   }
 
-  private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql | null, direct: DirectWrite, columns: readonly RowColumn[]) {
+  private constructor(writer: RecordWriter<S>, dialect: Dialect, sql: OneStatementWriteSql | null, onConnection: DirectWrite, columns: readonly RowColumn[]) {
     this.writer = writer
     this.dialect = dialect
     this.sql = sql
-    this.onConnection = direct
+    this.onConnection = onConnection
     this.columns = new Map(columns.map((c) => [c.field, c]))
     const fields = writer.meta.fields
     this.json = new Set(fields.filter((f) => f.type === 'Json').map((f) => f.name))
@@ -102,35 +109,28 @@ export class DirectCommand<S extends State = State> {
 
   /**
    * Whether a call of Prisma's `operation` (or, from a model method, the row write it makes through
-   * `client`) may take this path: see the module's comment.
+   * `client`) may take this path (see the module's comment), and where it writes; null when not.
    */
-  async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<boolean> {
-    if (isInsideTransaction(client)) return false
-    if (!this.sql && !(await this.onConnection.connection(client))) return false
-    for (const key in rowArgs) if (key !== 'where' && key !== 'data') return false
+  async serves(client: AnyClient, operation: 'create' | 'update', rowArgs: Args): Promise<DirectRoute | null> {
+    if (isInsideTransaction(client)) return null
+    for (const key in rowArgs) if (key !== 'where' && key !== 'data') return null
     const { delegate, name } = this.writer.meta
     const caller = callerRowWriteFor(delegate)
-    if (caller) return caller.operation === operation && !hasGlobalOmit(client, delegate) && queryGoesToEngine(caller.query, caller.request)
-    // A model method's: nothing may follow prisma-spector, and the client below it has only its hooks.
-    return modelMethodOnLastLayer(client, delegate) && passesOnlyOwnHooks(client, delegate, name, operation)
+    const served = caller
+      ? caller.operation === operation && !hasGlobalOmit(client, delegate) && (await queryGoesToEngine(caller.query, caller.request))
+      : // A model method's: nothing may follow prisma-spector, and the client below it has only its hooks.
+        modelMethodOnLastLayer(client, delegate) && passesOnlyOwnHooks(client, delegate, name, operation)
+    if (!served) return null
+    const connection = await this.onConnection.connection(client)
+    return connection || this.sql ? { client, connection } : null
   }
 
   /** A new record in one statement: its `insert` event and its row. Undefined when the statement was refused (nothing written). */
-  async create(client: AnyClient, data: Record<string, unknown>): Promise<{ row: unknown } | undefined> {
+  async create(route: DirectRoute, data: Record<string, unknown>): Promise<{ row: unknown } | undefined> {
     const writer = this.writer
     const { eventId, prepared } = writer.firstState(data, 'insert')
     const { stored, hash } = writer.seal(writer.newEvent(eventId, eventId, 'insert', prepared.payload, 1), null)
-    const { written, values } = this.rowValues(writer.data.rowData(prepared.state, false))
-    const eventArgs = this.eventArgs(stored)
-    const sql = this.sql
-    const row = await this.runDirect(
-      client,
-      (direct, connection) =>
-        sql
-          ? direct.statement(connection, eventId, sql.create(written), written, values, [], eventArgs)
-          : direct.create(connection, eventId, written, values, eventArgs),
-      () => this.run(client, eventId, sql!.create(written), [...values, ...eventArgs]),
-    )
+    const row = await this.write(route, eventId, 'create', writer.data.rowData(prepared.state, false), stored)
     if (row === undefined) return undefined
     this.keep(eventId, { eventId, sequence: 1, hash, sinceSavepoint: 1, state: prepared.state })
     return { row }
@@ -142,7 +142,7 @@ export class DirectCommand<S extends State = State> {
    * Not for a command after which a savepoint is due (the transaction's path appends it).
    */
   async update(
-    client: AnyClient,
+    route: DirectRoute,
     recordId: string,
     known: CurrentState<S>,
     action: string,
@@ -153,55 +153,44 @@ export class DirectCommand<S extends State = State> {
     const { eventId, prepared } = writer.nextState(known, recordId, action, data, options)
     const sequence = known.sequence + 1
     const { stored, hash } = writer.seal(writer.newEvent(eventId, recordId, action, prepared.payload, sequence), known.lastHash)
-    const { written, values } = this.rowValues(writer.data.rowData(prepared.state, true))
-    const eventArgs = this.eventArgs(stored)
-    const sql = this.sql
-    const row = await this.runDirect(
-      client,
-      (direct, connection) =>
-        sql
-          ? direct.statement(connection, recordId, sql.update(written), written, values, [recordId], eventArgs)
-          : direct.update(connection, recordId, written, values, eventArgs),
-      () => this.run(client, recordId, sql!.update(written), [...values, recordId, ...eventArgs]),
-    )
+    const row = await this.write(route, recordId, 'update', writer.data.rowData(prepared.state, true), stored)
     if (row === undefined) return undefined
     this.keep(recordId, { eventId, sequence, hash, sinceSavepoint: known.sinceSavepoint + 1, state: prepared.state })
     return { row }
   }
 
-  /** Runs the statement; the row it returns, or undefined when the database refused it. */
-  private async run(client: AnyClient, recordId: string, sql: string, args: unknown[]): Promise<Record<string, unknown> | undefined> {
-    let rows: Record<string, unknown>[]
+  /**
+   * Writes the row (`create`, or `update` by its id) and appends `stored`: PostgreSQL's statement
+   * on the adapter's connection or through Prisma's `$queryRawUnsafe`, or the connection's
+   * transaction. The row as Prisma's read gives it, or undefined when refused.
+   */
+  private async write(
+    { client, connection }: DirectRoute,
+    recordId: string,
+    kind: 'create' | 'update',
+    rowData: Record<string, unknown>,
+    stored: NewEvent,
+  ): Promise<Record<string, unknown> | undefined> {
+    const { written, values } = this.rowValues(rowData)
+    const eventArgs = this.writer.insertEvent.args(stored, new Date())
+    const between = kind === 'update' ? [recordId] : []
+    let row: Record<string, unknown> | undefined
+    if (!this.sql) row = await this.onConnection.transaction(connection!, recordId, kind, written, values, eventArgs)
+    else if (connection) row = await this.onConnection.statement(connection, recordId, this.sql[kind](written), written, values, between, eventArgs)
+    else row = await this.viaPrisma(client, recordId, this.sql[kind](written), [...values, ...between, ...eventArgs])
+    return row ? this.fromRow(row) : undefined
+  }
+
+  /** PostgreSQL's statement through Prisma; the row it returns, or undefined when the database refused it. */
+  private async viaPrisma(client: AnyClient, recordId: string, sql: string, args: unknown[]): Promise<Record<string, unknown> | undefined> {
     try {
-      rows = await client.$queryRawUnsafe(sql, ...args)
+      const rows: Record<string, unknown>[] = await client.$queryRawUnsafe(sql, ...args)
+      return rows[0]
     } catch (error) {
-      const database = databaseErrorOf(error)
       // Sent and lost: it may have committed, so it is not run again.
-      if (database && this.dialect.classifyError(database) === 'connection') throw new SpectorConnectionError(this.writer.meta.name, recordId, 'unknown', error)
+      if (isConnectionLost(this.dialect, error)) throw new SpectorConnectionError(this.writer.meta.name, recordId, 'unknown', error)
       return undefined
     }
-    const row = rows[0]
-    return row ? this.fromRow(row) : undefined
-  }
-
-  /** The event's parameters: PostgreSQL's statement and a direct write's INSERT take the same. */
-  private eventArgs(stored: Parameters<OneStatementWriteSql['eventArgs']>[0]): unknown[] {
-    return this.sql ? this.sql.eventArgs(stored, new Date()) : this.onConnection.eventArgs(stored, new Date())
-  }
-
-  /**
-   * Runs the write on the adapter's connection (directWrite.ts) where the client allows it, else
-   * PostgreSQL's statement through Prisma; the row, or undefined when refused.
-   */
-  private async runDirect(
-    client: AnyClient,
-    write: (direct: DirectWrite, connection: NonNullable<Awaited<ReturnType<DirectWrite['connection']>>>) => Promise<Record<string, unknown> | undefined>,
-    viaPrisma: () => Promise<Record<string, unknown> | undefined>,
-  ): Promise<Record<string, unknown> | undefined> {
-    const connection = await this.onConnection.connection(client)
-    if (!connection) return viaPrisma()
-    const row = await write(this.onConnection, connection)
-    return row ? this.fromRow(row) : undefined
   }
 
   /** A state this statement committed: the next command on the record starts from it. */

@@ -1,10 +1,11 @@
 /**
- * A direct write (issue 15): on SQLite and MySQL/MariaDB, whose SQL cannot write two tables in one
- * statement, a create or a command on a known record writes its row and appends its event in one
- * transaction of prisma-spector's own statements (directWriteSql.ts) on the connection Prisma
- * opened with the driver adapter, when the client was made with `spectorAdapter(adapter)`
- * (spectorAdapter.ts). Prisma's interactive transaction costs a round of its own work per
- * statement; this costs what the driver costs, which puts a create beside a plain Prisma create.
+ * A direct write (issue 15): with a client made with `spectorAdapter(adapter)` (spectorAdapter.ts),
+ * a create or a command on a known record writes its row and appends its event on the connection
+ * Prisma opened with the driver adapter: PostgreSQL's one statement (oneStatementWrite.ts), or, on
+ * SQLite and MySQL/MariaDB, whose SQL cannot write two tables in one statement, one transaction of
+ * prisma-spector's own statements (directWriteSql.ts). Prisma's interactive transaction costs a
+ * round of its own work per statement; this costs what the driver costs, which puts a create
+ * beside a plain Prisma create.
  *
  * Taken only where Prisma would not have shown or shaped these statements (no query log, tracing,
  * SQL commenter or transaction option: prismaObservesQueries), on top of everything the
@@ -22,41 +23,23 @@
  */
 import { SpectorConnectionError } from '../core/errors.ts'
 import type { FieldMetadata, ModelMetadata } from '../core/metadata.ts'
-import type { Dialect } from '../dialects/dialect.ts'
+import type { Dialect, InsertEventSql } from '../dialects/dialect.ts'
 import type { DirectWriteSql } from '../dialects/directWriteSql.ts'
 import type { RowColumn } from '../dialects/oneStatementWrite.ts'
+import { bareStatement, type DriverConnection, type DriverQuery, type DriverTransaction } from './driverConnection.ts'
 import { type DriverArgType, fieldArgType, fromDriverValue, toDriverArg, valueArgType } from './driverValues.ts'
 import { clientAdapterFactory, databaseErrorOf, prismaObservesQueries } from './prismaCompat.ts'
-import { isSpectorAdapter, openConnections } from './spectorAdapter.ts'
+import { connectionsOf, isSpectorAdapter } from './spectorAdapter.ts'
 import type { AnyClient } from './spectorOptions.ts'
 
-/** One statement as a driver adapter takes it. */
-interface DriverQuery {
-  sql: string
-  args: unknown[]
-  argTypes: DriverArgType[]
-}
-
-interface DriverResultSet {
-  columnNames: string[]
-  rows: unknown[][]
-}
-
-interface DriverTransaction {
-  readonly options?: { usePhantomQuery?: boolean }
-  queryRaw(query: DriverQuery): Promise<DriverResultSet>
-  executeRaw(query: DriverQuery): Promise<number>
-  commit(): Promise<void>
-  rollback(): Promise<void>
-}
-
-interface DriverConnection {
-  queryRaw(query: DriverQuery): Promise<DriverResultSet>
-  startTransaction(isolationLevel?: string): Promise<DriverTransaction>
-}
-
 const jsonArg: DriverArgType = { scalarType: 'json', arity: 'scalar' }
-const statementOnly = (sql: string): DriverQuery => ({ sql, args: [], argTypes: [] })
+const idArg: DriverArgType = { scalarType: 'string', arity: 'scalar' }
+
+/** Whether the database says the connection is gone (its transaction with it). */
+export function isConnectionLost(dialect: Dialect, error: unknown): boolean {
+  const database = databaseErrorOf(error)
+  return !!database && dialect.classifyError(database) === 'connection'
+}
 
 /** Where the transaction stood when it failed. */
 class DirectWriteFailure extends Error {
@@ -70,29 +53,19 @@ class DirectWriteFailure extends Error {
 
 export class DirectWrite {
   private readonly meta: ModelMetadata
-  /** SQLite's and MySQL's statements; null on PostgreSQL, whose one statement the caller brings. */
-  private readonly sql: DirectWriteSql | null
   private readonly dialect: Dialect
+  /** The event's INSERT, the one every append of the model sends. */
+  private readonly insertEvent: InsertEventSql
+  /** SQLite's and MySQL's row statements; null on PostgreSQL, whose one statement the caller brings. */
+  private readonly rowSql: DirectWriteSql | null
   private readonly fields: ReadonlyMap<string, FieldMetadata>
-  /** The event INSERT's columns, in the order of its parameters (the same in PostgreSQL's statement). */
-  private readonly eventFields: readonly string[]
 
-  constructor(meta: ModelMetadata, sql: DirectWriteSql | null, eventFields: readonly string[], dialect: Dialect) {
+  constructor(meta: ModelMetadata, dialect: Dialect, insertEvent: InsertEventSql, rowSql: DirectWriteSql | null) {
     this.meta = meta
-    this.sql = sql
     this.dialect = dialect
+    this.insertEvent = insertEvent
+    this.rowSql = rowSql
     this.fields = new Map(meta.fields.map((f) => [f.name, f]))
-    this.eventFields = eventFields
-  }
-
-  /** Whether this writes rows and events itself (SQLite, MySQL), not only sends a statement it is given (PostgreSQL). */
-  get writesRows(): boolean {
-    return this.sql !== null
-  }
-
-  /** The event's parameters, in the order of the event INSERT's columns. */
-  eventArgs(...args: Parameters<DirectWriteSql['insertEvent']['args']>): unknown[] {
-    return this.sql!.insertEvent.args(...args)
   }
 
   /** Whether every field's value can go as a parameter of this path. */
@@ -108,30 +81,11 @@ export class DirectWrite {
   async connection(client: AnyClient): Promise<DriverConnection | undefined> {
     const factory = clientAdapterFactory(client)
     if (!isSpectorAdapter(factory) || prismaObservesQueries(client)) return undefined
-    let open = openConnections(factory)
-    if (open.length === 0) {
-      await client.$connect()
-      open = openConnections(factory)
-    }
+    if (connectionsOf(factory).size === 0) await client.$connect()
+    const open = connectionsOf(factory)
     // A factory shared by two clients: neither can tell its own connection, so Prisma writes.
-    const connection = open.length === 1 ? (open[0] as DriverConnection) : undefined
+    const connection = open.size === 1 ? (open.values().next().value as DriverConnection) : undefined
     return typeof connection?.startTransaction === 'function' ? connection : undefined
-  }
-
-  /** Inserts the row (parameters: the written columns' values) and appends the event; the row, or undefined when refused. */
-  create(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
-    return this.write(
-      connection,
-      recordId,
-      { sql: this.sql!.insertRow(written), args: this.args(written, values), argTypes: this.argTypes(written) },
-      eventArgs,
-    )
-  }
-
-  /** Updates the row and appends the event; the row, or undefined when refused (a stale state, the row gone). */
-  update(connection: DriverConnection, recordId: string, written: readonly RowColumn[], values: unknown[], eventArgs: unknown[]) {
-    const argTypes = [...this.argTypes(written), { scalarType: 'string', arity: 'scalar' } as DriverArgType]
-    return this.write(connection, recordId, { sql: this.sql!.updateRow(written), args: [...this.args(written, values), recordId], argTypes }, eventArgs)
   }
 
   /**
@@ -157,25 +111,34 @@ export class DirectWrite {
       const rows = await connection.queryRaw(query)
       return rows.rows[0] ? this.fromRow(rows.columnNames, rows.rows[0]) : undefined
     } catch (error) {
-      const database = databaseErrorOf(error)
-      if (database && this.dialect.classifyError(database) === 'connection') throw new SpectorConnectionError(this.meta.name, recordId, 'unknown', error)
+      if (isConnectionLost(this.dialect, error)) throw new SpectorConnectionError(this.meta.name, recordId, 'unknown', error)
       return undefined
     }
   }
 
-  private async write(
+  /**
+   * SQLite's and MySQL's transaction: inserts the row (`create`) or updates it by its id, then
+   * appends the event. The row, or undefined when refused (a stale state, the row gone, a constraint).
+   */
+  async transaction(
     connection: DriverConnection,
     recordId: string,
-    rowWrite: DriverQuery,
+    kind: 'create' | 'update',
+    written: readonly RowColumn[],
+    values: unknown[],
     eventArgs: unknown[],
   ): Promise<Record<string, unknown> | undefined> {
-    const sql = this.sql!
-    const event: DriverQuery = { sql: sql.insertEvent.sql, args: eventArgs, argTypes: this.eventArgTypes(eventArgs) }
-    const readRow = sql.readRow
+    const rowSql = this.rowSql!
+    const rowWrite: DriverQuery =
+      kind === 'create'
+        ? { sql: rowSql.insertRow(written), args: this.args(written, values), argTypes: this.argTypes(written) }
+        : { sql: rowSql.updateRow(written), args: [...this.args(written, values), recordId], argTypes: [...this.argTypes(written), idArg] }
+    const event: DriverQuery = { sql: this.insertEvent.sql, args: eventArgs, argTypes: this.eventArgTypes(eventArgs) }
+    const readRow = rowSql.readRow
     try {
       return await this.inTransaction(connection, async (tx) => {
         let rows = await tx.queryRaw(rowWrite)
-        if (readRow) rows = await tx.queryRaw({ sql: readRow, args: [recordId], argTypes: [{ scalarType: 'string', arity: 'scalar' }] })
+        if (readRow) rows = await tx.queryRaw({ sql: readRow, args: [recordId], argTypes: [idArg] })
         const row = rows.rows[0]
         // No row written (an update of a row that is gone): no event either.
         if (!row) return undefined
@@ -184,10 +147,7 @@ export class DirectWrite {
       })
     } catch (thrown) {
       const { cause, duringCommit } = thrown instanceof DirectWriteFailure ? thrown : { cause: thrown, duringCommit: false }
-      const database = databaseErrorOf(cause)
-      if (database && this.dialect.classifyError(database) === 'connection') {
-        throw new SpectorConnectionError(this.meta.name, recordId, duringCommit ? 'unknown' : 'not-written', cause)
-      }
+      if (isConnectionLost(this.dialect, cause)) throw new SpectorConnectionError(this.meta.name, recordId, duringCommit ? 'unknown' : 'not-written', cause)
       return undefined
     }
   }
@@ -205,7 +165,7 @@ export class DirectWrite {
     const phantom = tx.options?.usePhantomQuery === true
     const rollback = async () => {
       try {
-        if (!phantom) await tx.executeRaw(statementOnly('ROLLBACK'))
+        if (!phantom) await tx.executeRaw(bareStatement('ROLLBACK'))
       } finally {
         await tx.rollback()
       }
@@ -222,11 +182,8 @@ export class DirectWrite {
       return undefined
     }
     try {
-      if (phantom) await tx.commit()
-      else {
-        await tx.executeRaw(statementOnly('COMMIT'))
-        await tx.commit()
-      }
+      if (!phantom) await tx.executeRaw(bareStatement('COMMIT'))
+      await tx.commit()
     } catch (error) {
       // A COMMIT the database refused (SQLite's busy readers) leaves the transaction open: end it.
       await rollback().catch(() => {})
@@ -237,7 +194,7 @@ export class DirectWrite {
 
   /** The event's parameter types: its JSON columns' by name (payload, metadata), the rest by value. */
   private eventArgTypes(eventArgs: readonly unknown[]): DriverArgType[] {
-    const fields = this.eventFields
+    const fields = this.insertEvent.fields
     return eventArgs.map((value, i) => (fields[i] === 'payload' || fields[i] === 'metadata' ? jsonArg : valueArgType(value)))
   }
 

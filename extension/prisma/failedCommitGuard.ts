@@ -12,6 +12,8 @@
  * finds none and is ignored.)
  */
 
+import { bareStatement, type DriverQuery, type DriverTransaction } from './driverConnection.ts'
+
 type Method = (...args: any[]) => any
 
 /** `target` with its methods bound to it (adapters keep private fields) and `overrides` in place of some. */
@@ -29,19 +31,8 @@ function withOverrides<T extends object>(target: T, overrides: Record<string, Me
   })
 }
 
-interface DriverStatement {
-  sql: string
-  args: unknown[]
-  argTypes: unknown[]
-}
-
-interface DriverTransaction {
-  readonly options?: { usePhantomQuery?: boolean }
-  executeRaw(query: DriverStatement): Promise<number>
-  rollback(): Promise<void>
-}
-
 const isCommit = (sql: string) => /^\s*COMMIT\b/i.test(sql)
+const isRollback = (sql: string) => /^\s*ROLLBACK\s*$/i.test(sql)
 
 /** The adapter's connection, its transactions ending a refused COMMIT with a ROLLBACK; `onDispose` runs when Prisma disposes of it. */
 export function endingFailedCommits<A extends object>(adapter: A, onDispose: () => void): A {
@@ -59,9 +50,12 @@ export function endingFailedCommits<A extends object>(adapter: A, onDispose: () 
       if (tx.options?.usePhantomQuery === true) return tx
       let commitRefused = false
       return withOverrides(tx, {
-        executeRaw: async (query: DriverStatement) => {
+        executeRaw: async (query: DriverQuery) => {
           try {
-            return await tx.executeRaw(query)
+            const count = await tx.executeRaw(query)
+            // Whoever drives the transaction ended it already (a direct write does).
+            if (isRollback(query.sql)) commitRefused = false
+            return count
           } catch (error) {
             if (isCommit(query.sql)) commitRefused = true
             throw error
@@ -70,7 +64,7 @@ export function endingFailedCommits<A extends object>(adapter: A, onDispose: () 
         rollback: async () => {
           if (commitRefused) {
             commitRefused = false
-            await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => {})
+            await tx.executeRaw(bareStatement('ROLLBACK')).catch(() => {})
           }
           return tx.rollback()
         },

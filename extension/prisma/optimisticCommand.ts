@@ -45,17 +45,17 @@ export async function runOptimistically<S extends State>(
 ): Promise<{ row: unknown } | undefined> {
   if (!writer.appendsOptimistically || isInsideTransaction(client)) return undefined
   const known = writer.recent.committedEntry(recordId)
-  const candidate = writer.direct
-  const one = candidate && (await candidate.serves(client, 'update', rowArgs)) ? candidate : null
-  if (!known && !one) return undefined
+  const direct = writer.direct
+  const route = direct && (await direct.serves(client, 'update', rowArgs))
+  if (!known && !route) return undefined
   try {
     // A record this process does not know, on the direct-write path: read it (committed events
     // only, outside any transaction), then write; the key refuses the append if it moved meanwhile.
     const current = known
       ? { state: known.state, sequence: known.sequence, lastHash: known.hash, sinceSavepoint: known.sinceSavepoint }
       : await writer.replayFor(client, recordId)
-    if (one && !writer.savepointDue(current.sinceSavepoint + 1)) {
-      const done = await one.update(client, recordId, current, action, data, options)
+    if (route && !writer.savepointDue(current.sinceSavepoint + 1)) {
+      const done = await direct!.update(route, recordId, current, action, data, options)
       if (done) return done
       writer.recent.delete(recordId)
       return undefined

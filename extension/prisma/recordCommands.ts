@@ -27,9 +27,10 @@ export class RecordCommands<S extends State = State> {
   async create(client: AnyClient, args: Args): Promise<unknown> {
     const data = this.writer.data.writableData('create', args?.data)
     // A direct write where the database, the model, the client and the call allow it (directCommand.ts).
-    const one = this.writer.direct
-    if (one && (await one.serves(client, 'create', args ?? {}))) {
-      const done = await one.create(client, data)
+    const direct = this.writer.direct
+    const route = direct && (await direct.serves(client, 'create', args ?? {}))
+    if (route) {
+      const done = await direct.create(route, data)
       if (done) return done.row
     }
     return this.writer.transact(client, undefined, (tx) => this.writer.insertIn(tx, data, args))

@@ -63,7 +63,8 @@ export class RecordWriter<S extends State = State> {
   /** Append a savepoint after every this many events of a record (0: never). */
   private readonly savepointEvery: number
   /** The statement that appends an event. */
-  private readonly insertEvent: InsertEventSql
+  /** The event's INSERT every append of the model sends (a direct write's too). */
+  readonly insertEvent: InsertEventSql
   private readonly dialect: Dialect
   /** Run first in the transactions the library opens: takes the write lock up front (SQLite); null elsewhere. */
   private readonly writeLockSql: string | null

@@ -61,7 +61,8 @@ export function isSpectorAdapter(factory: unknown): boolean {
  * factory, or before it connected). A factory handed to two clients has two, and neither client
  * can tell which is its own: prisma-spector writes directly only where there is one.
  */
-export function openConnections(factory: unknown): readonly unknown[] {
-  const open = factory && typeof factory === 'object' ? connections.get(factory) : undefined
-  return open ? [...open] : []
+export function connectionsOf(factory: unknown): ReadonlySet<unknown> {
+  return (factory && typeof factory === 'object' ? connections.get(factory) : undefined) ?? noConnections
 }
+
+const noConnections: ReadonlySet<unknown> = new Set()
