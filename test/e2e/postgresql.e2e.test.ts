@@ -27,6 +27,8 @@ interface PostgresBankOutcome {
   create: Step
   update: Step
   execute: Step
+  /** Raw queries an extension before spector() saw during create, update and execute. */
+  rawQueriesOfCommands: number
   other: { balance: string }
   afterOther: Step
   events: Array<[string, number]>
@@ -69,6 +71,8 @@ describe('a bank app on PostgreSQL: prisma generate, tsc, one-statement commands
           [1, true],
         ],
       )
+      // Without spectorAdapter each statement goes through Prisma's $queryRawUnsafe; with it, on the connection.
+      assert.equal(outcome.rawQueriesOfCommands, wrapped ? 0 : 3)
       assert.deepEqual([outcome.create.result['balance'], outcome.update.result['balance'], outcome.execute.result['balance']], ['100.26', '101.01', '101.01'])
       assert.equal(outcome.update.result['holderName'], 'Augusta Ada King')
       assert.deepEqual(outcome.create.result['profile'], { tier: 'gold', tags: ['early'], limits: { daily: 500 } })

@@ -67,7 +67,19 @@ async function main(): Promise<void> {
   // SPECTOR_ADAPTER=1: the client made with spectorAdapter, whose direct writes go on Prisma's connection.
   const pgAdapter = new PrismaPg({ connectionString: url })
   const adapter = process.env['SPECTOR_ADAPTER'] === '1' ? spectorAdapter(pgAdapter) : pgAdapter
-  const prisma = new PrismaClient({ adapter }).$extends(spector())
+  // An extension before spector() sees the raw statements sent through Prisma: PostgreSQL's one
+  // statement goes that way without spectorAdapter, on Prisma's connection itself with it.
+  let rawQueries = 0
+  const prisma = new PrismaClient({ adapter })
+    .$extends({
+      query: {
+        $queryRawUnsafe({ args, query }) {
+          rawQueries++
+          return query(args)
+        },
+      },
+    })
+    .$extends(spector())
   try {
     if (process.argv[2] === 'other') {
       const id = process.argv[3] ?? ''
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
     const id = String(create.result['id'])
     const update = await step(() => prisma.account.update({ where: { id }, data: { balance: { increment: '0.75' }, holderName: 'Augusta Ada King' } }))
     const execute = await step(() => prisma.account.execute(id, 'freeze', { status: 'FROZEN', frozenAt: new Date('2026-01-02T03:04:05.000Z') }))
+    const rawQueriesOfCommands = rawQueries
     const driftBefore = (await prisma.account.check()).drifted
     const other = JSON.parse((await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), 'other', id])).stdout) as unknown
     const afterOther = await step(() => prisma.account.update({ where: { id }, data: { status: 'CLOSED' } }))
@@ -101,6 +114,7 @@ async function main(): Promise<void> {
         create,
         update,
         execute,
+        rawQueriesOfCommands,
         other,
         afterOther,
         events: events.map((event) => [event.action, event.sequence]),
